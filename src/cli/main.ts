@@ -1,0 +1,161 @@
+import { Command, InvalidArgumentError } from "commander";
+import { loadConfig, publicBaseUrl } from "../config";
+import { ROLES } from "../domain/auth/roles";
+import { createUser, NewUser } from "../modules/accounts/users";
+import { TOKEN_PREFIX, newToken, sha256 } from "../modules/accounts/sessions";
+import { appendAudit, verifyAudit } from "../modules/audit/audit";
+import { backupDatabase, restoreDatabase } from "../modules/backup/backup";
+import { seedDemo } from "../modules/demo/seed";
+import { openRuntime, type Runtime, VERSION } from "../runtime";
+import "../web/modules";
+import { importUnitsWithProgress, log, printDemoAccounts } from "./setup";
+
+type CommonFlags = { port?: string; host?: string; dataDir?: string };
+
+// Flags win over the environment; both end up in one validated Config.
+function applyFlags(flags: CommonFlags): void {
+  if (flags.port) process.env.PORT = flags.port;
+  if (flags.host) process.env.HOST = flags.host;
+  if (flags.dataDir) process.env.DATA_DIR = flags.dataDir;
+}
+
+
+async function withRuntime<T>(flags: CommonFlags, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  applyFlags(flags);
+  const rt = await openRuntime(loadConfig(), { log, poolMax: 4 });
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+const withCommon = (cmd: Command) =>
+  cmd
+    .option("--port <port>", "cổng HTTP / HTTP port (PORT)")
+    .option("--host <host>", "địa chỉ lắng nghe / listen address (HOST)")
+    .option("--data-dir <dir>", "thư mục dữ liệu / data directory (DATA_DIR)");
+
+const program = new Command("motcua").description("Một Cửa — cải cách hành chính cấp xã").version(VERSION);
+
+withCommon(program.command("serve").description("Chạy máy chủ web / run the web server"))
+  .option("--demo-if-empty", "nhập đơn vị hành chính và dữ liệu mẫu khi cơ sở dữ liệu còn trống")
+  .action(async (flags: CommonFlags & { demoIfEmpty?: boolean }) => {
+    applyFlags(flags);
+    const { serve } = await import("./serve");
+    await serve({ demoIfEmpty: Boolean(flags.demoIfEmpty) });
+  });
+
+withCommon(program.command("migrate").description("Áp dụng migration / apply database migrations")).action(async (flags: CommonFlags) => {
+  await withRuntime(flags, async () => log("Cơ sở dữ liệu đã ở phiên bản mới nhất / schema is current"));
+});
+
+withCommon(program.command("seed").description("Tạo dữ liệu mẫu / create demo data"))
+  .option("--demo", "xã Minh Tiến với cán bộ mẫu")
+  .action(async (flags: CommonFlags & { demo?: boolean }) => {
+    if (!flags.demo) throw new InvalidArgumentError("Dùng --demo / use --demo");
+    await withRuntime(flags, async (rt) => {
+      const empty = (await rt.db.system((tx) => tx.one<{ n: number }>("select count(*) as n from agencies"))).n === 0;
+      if (empty) await importUnitsWithProgress(rt);
+      await rt.db.system((tx) => seedDemo(tx, { production: rt.config.nodeEnv === "production" }));
+      printDemoAccounts(publicBaseUrl(rt.config));
+    });
+  });
+
+const units = program.command("units").description("Đơn vị hành chính / administrative units");
+withCommon(units.command("import [file]").description("Nhập 34 tỉnh và 3.321 xã (mặc định: bản kèm theo)")).action(async (file: string | undefined, flags: CommonFlags) => {
+  await withRuntime(flags, (rt) => importUnitsWithProgress(rt, file));
+});
+
+const user = program.command("user").description("Tài khoản / accounts");
+withCommon(user.command("create").description("Tạo tài khoản / create an account"))
+  .requiredOption("--username <name>")
+  .requiredOption("--full-name <name>")
+  .requiredOption("--role <role>", `một trong / one of: ${ROLES.join(", ")}`)
+  .requiredOption("--agency <code>", "mã đơn vị hoặc mã GSO / agency code or GSO code")
+  .option("--title <title>")
+  .option("--email <email>")
+  .option("--password <password>", "mặc định đọc từ biến MOTCUA_PASSWORD / default: $MOTCUA_PASSWORD")
+  .action(async (flags: CommonFlags & { username: string; fullName: string; role: string; agency: string; title?: string; email?: string; password?: string }) => {
+    await withRuntime(flags, async (rt) => {
+      const agency = await rt.db.system((tx) => tx.maybeOne<{ id: number }>("select id from agencies where code = $1 or gso_code = $1", [flags.agency]));
+      if (!agency) throw new InvalidArgumentError(`Không có đơn vị ${flags.agency} / no such agency`);
+      const input = NewUser.safeParse({
+        agencyId: agency.id,
+        username: flags.username,
+        fullName: flags.fullName,
+        role: flags.role,
+        title: flags.title,
+        email: flags.email,
+        password: flags.password ?? process.env.MOTCUA_PASSWORD ?? "",
+      });
+      if (!input.success) throw new InvalidArgumentError(input.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      const u = await rt.db.system((tx) => createUser(tx, input.data, { userId: null, label: "cli" }));
+      log(`Đã tạo tài khoản ${u.username} (#${u.id})`);
+    });
+  });
+
+const token = program.command("token").description("Mã truy cập API / API tokens");
+withCommon(token.command("create").description("Tạo mã truy cập API cho cán bộ; chỉ in ra mã"))
+  .requiredOption("--user <name>")
+  .option("--name <label>", "mô tả / label", "cli")
+  .action(async (flags: CommonFlags & { user: string; name: string }) => {
+    await withRuntime(flags, async (rt) => {
+      const secret = newToken(TOKEN_PREFIX);
+      await rt.db.system(async (tx) => {
+        const u = await tx.maybeOne<{ id: number; agency_id: number; role: string }>("select id, agency_id, role from users where username = $1 and active", [
+          flags.user.toLowerCase(),
+        ]);
+        if (!u) throw new InvalidArgumentError(`Không có tài khoản ${flags.user} / no such user`);
+        if (u.role === "citizen") throw new InvalidArgumentError("Chỉ cán bộ mới có mã API / only staff get API tokens");
+        const t = await tx.one<{ id: number }>("insert into api_tokens (agency_id, user_id, name, token_hash, prefix) values ($1,$2,$3,$4,$5) returning id", [
+          u.agency_id,
+          u.id,
+          flags.name,
+          sha256(secret),
+          secret.slice(0, 8),
+        ]);
+        await appendAudit(tx, { agencyId: u.agency_id, actor: "cli", action: "token.create", entity: "api_token", entityId: t.id, data: { user: flags.user } });
+      });
+      process.stdout.write(`${secret}\n`);
+    });
+  });
+
+withCommon(program.command("backup <file>").description("Sao lưu toàn bộ dữ liệu / back up all data")).action(async (file: string, flags: CommonFlags) => {
+  await withRuntime(flags, async (rt) => {
+    const r = await backupDatabase(rt.db.pool, file);
+    log(`Đã sao lưu ${r.tables} bảng, ${r.rows} dòng vào ${file}`);
+  });
+});
+
+withCommon(program.command("restore <file>").description("Khôi phục từ bản sao lưu (thay toàn bộ dữ liệu)")).action(async (file: string, flags: CommonFlags) => {
+  await withRuntime(flags, async (rt) => {
+    const r = await restoreDatabase(rt.db.pool, file);
+    log(`Đã khôi phục ${r.tables} bảng, ${r.rows} dòng từ ${file}`);
+  });
+});
+
+const audit = program.command("audit").description("Nhật ký thao tác / audit log");
+withCommon(audit.command("verify").description("Kiểm tra chuỗi băm của nhật ký")).action(async (flags: CommonFlags) => {
+  await withRuntime(flags, async (rt) => {
+    const r = await rt.db.system((tx) => verifyAudit(tx));
+    if (r.problems.length === 0) {
+      log(`Nhật ký toàn vẹn: ${r.rows} dòng, ${r.agencies} đơn vị / audit log intact`);
+      return;
+    }
+    for (const p of r.problems) log(`Đơn vị #${p.agencyId}${p.seq ? ` dòng ${p.seq}` : ""}: ${p.problem}`);
+    log(`PHÁT HIỆN ${r.problems.length} bất thường / ${r.problems.length} problems found`);
+    process.exitCode = 2;
+  });
+});
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as { code?: string; message?: string; exitCode?: number };
+  if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") process.exit(0);
+  if (err.code?.startsWith("commander.")) process.exit(err.exitCode ?? 1);
+  log(`Lỗi / error: ${err.message ?? String(e)}`);
+  process.exit(1);
+}

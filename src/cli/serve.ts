@@ -1,0 +1,41 @@
+import { loadConfig, publicBaseUrl } from "../config";
+import { seedDemo } from "../modules/demo/seed";
+import { openRuntime, VERSION } from "../runtime";
+import { buildApp } from "../web/app";
+import { importUnitsWithProgress, log, printDemoAccounts } from "./setup";
+
+
+export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
+  const config = loadConfig();
+  const started = Date.now();
+  const rt = await openRuntime(config, { log });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log(`${signal}: đang dừng / shutting down…`);
+    try {
+      await app.close();
+    } finally {
+      await rt.close();
+      process.exit(0);
+    }
+  };
+
+  if (opts.demoIfEmpty) {
+    const empty = (await rt.db.system((tx) => tx.one<{ n: number }>("select count(*) as n from agencies"))).n === 0;
+    if (empty) {
+      await importUnitsWithProgress(rt);
+      if (config.nodeEnv !== "production") {
+        await rt.db.system((tx) => seedDemo(tx, { production: false }));
+        printDemoAccounts(publicBaseUrl(config));
+      }
+    }
+  }
+
+  const app = await buildApp({ db: rt.db, config, version: VERSION, secret: rt.secret });
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  await app.listen({ port: config.port, host: config.host });
+  log(`Một Cửa đang chạy tại / running at ${publicBaseUrl(config)} (${Date.now() - started} ms)`);
+}

@@ -1,0 +1,43 @@
+import path from "node:path";
+import { z } from "zod";
+
+// Configuration comes from the environment (or CLI flags copied into it) and is validated once.
+export const Config = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  host: z.string().min(1).default("127.0.0.1"),
+  dataDir: z.string().min(1).default("./data"),
+  databaseUrl: z.string().url().optional(),
+  baseUrl: z.string().url().optional(),
+  nodeEnv: z.enum(["development", "production", "test"]).default("development"),
+  sessionSecret: z.string().min(16).optional(),
+  trustProxy: z.boolean().default(false),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  smtpUrl: z.string().optional(),
+  smsGatewayUrl: z.string().url().optional(),
+});
+export type Config = z.infer<typeof Config>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Config.safeParse({
+    port: env.PORT || undefined,
+    host: env.HOST || undefined,
+    dataDir: env.DATA_DIR || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    baseUrl: env.BASE_URL || undefined,
+    nodeEnv: env.NODE_ENV || undefined,
+    sessionSecret: env.SESSION_SECRET || undefined,
+    trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true",
+    logLevel: env.LOG_LEVEL || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Cấu hình không hợp lệ / invalid configuration:\n${lines.join("\n")}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+}
+
+export function publicBaseUrl(config: Config): string {
+  return (config.baseUrl ?? `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`).replace(/\/$/, "");
+}

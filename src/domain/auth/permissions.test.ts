@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { can, PERMISSIONS, type Permission, permissionsOf } from "./permissions";
+import { ROLES, type Role } from "./roles";
+
+// The expected matrix written out by hand, role by role: a change to PERMISSIONS must be made
+// here too, on purpose. Every (role, permission) pair is checked.
+const EXPECTED: Record<Role, readonly Permission[]> = {
+  citizen: ["dossier.submit", "dossier.track_own"],
+  desk_officer: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.receive", "dossier.assign", "dossier.return"],
+  specialist: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.process"],
+  leader: [
+    "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.publish", "dossier.view",
+    "dossier.assign", "dossier.approve", "content.approve", "plan.manage", "report.approve", "report.view",
+  ],
+  communication_officer: [
+    "staff.dashboard", "agency.view", "calendar.view", "content.write", "radio.manage", "signage.manage", "event.manage",
+    "plan.manage", "report.draft", "report.view",
+  ],
+  commune_admin: [
+    "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
+    "calendar.manage", "catalog.assign", "catalog.publish", "dossier.view", "content.write", "signage.manage", "event.manage",
+    "plan.manage", "report.draft", "report.view",
+  ],
+  province_supervisor: [
+    "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.manage", "dossier.view",
+    "report.view", "province.supervise",
+  ],
+  system_admin: [
+    "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
+    "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "report.view",
+    "province.supervise", "system.admin",
+  ],
+};
+
+describe("permission table", () => {
+  const all = Object.keys(PERMISSIONS) as Permission[];
+  for (const role of ROLES) {
+    for (const permission of all) {
+      const expected = EXPECTED[role].includes(permission);
+      it(`${role} ${expected ? "may" : "may not"} ${permission}`, () => {
+        expect(can(role, permission)).toBe(expected);
+      });
+    }
+  }
+  it("lists nothing in the expected matrix that the table lacks", () => {
+    for (const role of ROLES) expect(new Set(permissionsOf(role))).toEqual(new Set(EXPECTED[role]));
+  });
+  it("gives every permission to at least one role, and nothing to nobody", () => {
+    for (const p of all) expect(PERMISSIONS[p].length).toBeGreaterThan(0);
+    expect(can(undefined, "staff.dashboard")).toBe(false);
+  });
+});

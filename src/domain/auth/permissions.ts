@@ -1,0 +1,57 @@
+import type { Role } from "./roles";
+
+/**
+ * Every permission and the roles that hold it: one table, checked exhaustively by
+ * permissions.test.ts. A module adds its permissions here rather than testing roles in routes.
+ */
+export const PERMISSIONS = {
+  // staff area
+  "staff.dashboard": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "system_admin"],
+  "agency.view": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "system_admin"],
+  "agency.edit": ["commune_admin", "system_admin"],
+  "user.view": ["leader", "commune_admin", "province_supervisor", "system_admin"],
+  "user.manage": ["commune_admin", "system_admin"],
+  "token.create": ["commune_admin", "system_admin"],
+  "audit.view": ["leader", "commune_admin", "province_supervisor", "system_admin"],
+  // calendar
+  "calendar.view": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "system_admin"],
+  "calendar.manage": ["commune_admin", "system_admin"],
+  // procedure catalog
+  "catalog.manage": ["system_admin", "province_supervisor"],
+  "catalog.assign": ["commune_admin", "system_admin"],
+  "catalog.publish": ["commune_admin", "leader", "system_admin"],
+  // dossiers
+  "dossier.view": ["desk_officer", "specialist", "leader", "commune_admin", "province_supervisor", "system_admin"],
+  "dossier.receive": ["desk_officer"],
+  "dossier.process": ["specialist"],
+  "dossier.assign": ["desk_officer", "leader"],
+  "dossier.approve": ["leader"],
+  "dossier.return": ["desk_officer"],
+  "dossier.submit": ["citizen"],
+  "dossier.track_own": ["citizen"],
+  // communication
+  "content.write": ["communication_officer", "commune_admin"],
+  "content.approve": ["leader"],
+  "radio.manage": ["communication_officer"],
+  "signage.manage": ["communication_officer", "commune_admin"],
+  "event.manage": ["communication_officer", "commune_admin"],
+  // plans and reports
+  "plan.manage": ["commune_admin", "communication_officer", "leader"],
+  "report.draft": ["commune_admin", "communication_officer"],
+  "report.approve": ["leader"],
+  "report.view": ["leader", "commune_admin", "communication_officer", "province_supervisor", "system_admin"],
+  // province level
+  "province.supervise": ["province_supervisor", "system_admin"],
+  "system.admin": ["system_admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role | undefined, permission: Permission): boolean {
+  if (!role) return false;
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Config } from "./config";
+import { type EmbeddedServer, startEmbedded } from "./db/embedded";
+import { migrate } from "./db/migrate";
+import { createPool } from "./db/pool";
+import { Db } from "./db/scope";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const VERSION: string = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+
+export type Runtime = {
+  db: Db;
+  config: Config;
+  connectionString: string;
+  embedded?: EmbeddedServer;
+  secret: string;
+  close: () => Promise<void>;
+};
+
+/**
+ * Opens the database the configuration names: the embedded server under DATA_DIR (started,
+ * initialised on first use, recovered after a crash) or DATABASE_URL; then applies migrations.
+ */
+export async function openRuntime(config: Config, opts: { log?: (line: string) => void; migrate?: boolean; poolMax?: number } = {}): Promise<Runtime> {
+  const log = opts.log ?? (() => {});
+  let embedded: EmbeddedServer | undefined;
+  let connectionString = config.databaseUrl;
+  if (!connectionString) {
+    embedded = await startEmbedded({ dataDir: config.dataDir, log: (l) => (/ERROR|FATAL|PANIC/.test(l) ? log(l) : undefined) });
+    connectionString = embedded.connectionString;
+  }
+  const pool = createPool({ connectionString, max: opts.poolMax ?? 20 });
+  const db = new Db(pool);
+  try {
+    if (opts.migrate !== false) {
+      const applied = await migrate(pool);
+      if (applied.length) log(`Applied migrations: ${applied.join(", ")}`);
+    }
+    const secret = config.sessionSecret ?? (await installationSecret(db));
+    return {
+      db,
+      config,
+      connectionString,
+      ...(embedded ? { embedded } : {}),
+      secret,
+      close: async () => {
+        await pool.end().catch(() => {});
+        if (embedded) await embedded.stop();
+      },
+    };
+  } catch (e) {
+    await pool.end().catch(() => {});
+    if (embedded) await embedded.stop();
+    throw e;
+  }
+}
+
+async function installationSecret(db: Db): Promise<string> {
+  return db.system(async (tx) => {
+    await tx.exec("insert into app_settings (key, value) values ('secret', to_jsonb($1::text)) on conflict (key) do nothing", [randomBytes(32).toString("base64url")]);
+    return (await tx.one<{ v: string }>("select value #>> '{}' as v from app_settings where key = 'secret'")).v;
+  });
+}

@@ -1,0 +1,225 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import helmet from "@fastify/helmet";
+import multipart from "@fastify/multipart";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { VNode } from "preact";
+import type { Config } from "../config";
+import { Db, NotFoundError, PUBLIC_SCOPE } from "../db/scope";
+import { loadApiToken, loadSession, SESSION_COOKIE, scopeFor } from "../modules/accounts/sessions";
+import type { PageCtx } from "./context";
+import { HttpError, wantsJson } from "./http";
+import { isLang, type Lang, translator } from "./i18n";
+import "./messages";
+import { MODULES } from "./modules";
+import { ErrorPage, renderDocument } from "./views/layout";
+
+export type AppDeps = {
+  db: Db;
+  config: Config;
+  version: string;
+  /** Secret for CSRF tokens; shared by all instances of an installation (kept in app_settings). */
+  secret: string;
+};
+
+declare module "fastify" {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+  interface FastifyReply {
+    /** Renders a full HTML page. */
+    page(vnode: VNode, status?: number): FastifyReply;
+  }
+  interface FastifyRequest {
+    pageCtx(): PageCtx;
+  }
+}
+
+const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "assets");
+export const CSRF_COOKIE = "mc_csrf";
+export const LANG_COOKIE = "mc_lang";
+
+export function csrfTokenFor(secret: string, cookieValue: string): string {
+  return createHmac("sha256", secret).update(`csrf:${cookieValue}`).digest("base64url");
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function pickLang(req: FastifyRequest): Lang {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  if (isLang(q)) return q;
+  const c = req.cookies[LANG_COOKIE];
+  if (isLang(c)) return c;
+  if (req.url.startsWith("/api/") && /^en\b/i.test(req.headers["accept-language"] ?? "")) return "en";
+  return "vi";
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === "silent" ? false : { level: deps.config.logLevel },
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.decorate("deps", deps);
+  app.decorate("apiOperations", []);
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 1024 * 1024 });
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 20, fields: 200, parts: 240 } });
+  await app.register(rateLimit, { global: false });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        mediaSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // Only meaningful behind TLS; harmless otherwise.
+    strictTransportSecurity: deps.config.baseUrl?.startsWith("https://") ? { maxAge: 31536000 } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyStatic, { root: ASSETS, prefix: "/assets/", maxAge: "7d", immutable: false, decorateReply: false });
+
+  app.decorateRequest("lang", "vi");
+  app.decorateRequest("t", translator("vi"));
+  app.decorateRequest("user", undefined);
+  app.decorateRequest("scope", null as unknown as typeof PUBLIC_SCOPE);
+  app.decorateRequest("csrfToken", "");
+  app.decorateRequest("authKind", "none");
+  app.decorateRequest("tx", function <T>(this: FastifyRequest, fn: (tx: import("../db/scope").Tx) => Promise<T>): Promise<T> {
+    return deps.db.scoped(this.scope, fn);
+  });
+  app.decorateRequest("pageCtx", function (this: FastifyRequest): PageCtx {
+    return { lang: this.lang, t: this.t, user: this.user, csrfToken: this.csrfToken, path: this.url.split("?")[0] ?? "/" };
+  });
+  app.decorateReply("page", function (this: FastifyReply, vnode: VNode, status = 200) {
+    return this.code(status).type("text/html; charset=utf-8").send(renderDocument(vnode));
+  });
+
+  const secure = deps.config.baseUrl?.startsWith("https://") ?? false;
+
+  app.addHook("onRequest", async (req, reply) => {
+    req.scope = PUBLIC_SCOPE;
+    req.lang = pickLang(req);
+    req.t = translator(req.lang);
+    if (req.url.startsWith("/assets/") || req.url === "/healthz") return;
+    // Every browser gets a CSRF cookie; forms carry the HMAC of it.
+    let csrf = req.cookies[CSRF_COOKIE];
+    if (!csrf || csrf.length !== 32) {
+      csrf = randomBytes(24).toString("base64url");
+      reply.setCookie(CSRF_COOKIE, csrf, { path: "/", httpOnly: true, sameSite: "lax", secure: secure || req.protocol === "https" });
+    }
+    req.csrfToken = csrfTokenFor(deps.secret, csrf);
+
+    const auth = req.headers.authorization;
+    if (auth?.startsWith("Bearer ")) {
+      const user = await loadApiToken(deps.db, auth.slice(7).trim());
+      if (!user) throw new HttpError(401, "error.401.body");
+      req.user = user;
+      req.authKind = "token";
+    } else {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) {
+        const user = await loadSession(deps.db, token);
+        if (user) {
+          req.user = user;
+          req.authKind = "session";
+        } else {
+          reply.clearCookie(SESSION_COOKIE, { path: "/" });
+        }
+      }
+    }
+    req.scope = await scopeFor(deps.db, req.user);
+  });
+
+  // CSRF: every state-changing request that carries ambient authority (cookies) must present the
+  // token. API calls with a bearer token, or with no cookies at all, carry none.
+  app.addHook("preHandler", async (req) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return;
+    if (req.authKind === "token") return;
+    const hasCookieAuthority = req.authKind === "session";
+    const isForm = /^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(req.headers["content-type"] ?? "");
+    if (!hasCookieAuthority && !isForm) return;
+    const body = req.body as Record<string, unknown> | undefined;
+    const fromBody = body && typeof body === "object" && typeof body._csrf === "string" ? body._csrf : undefined;
+    const fromQuery = (req.query as Record<string, unknown>)._csrf;
+    const presented = (req.headers["x-csrf-token"] as string | undefined) ?? fromBody ?? (typeof fromQuery === "string" ? fromQuery : undefined);
+    if (!presented || !safeEqual(presented, req.csrfToken)) throw new HttpError(403, "error.csrf");
+  });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    if (wantsJson(req)) return reply.code(404).send({ error: { status: 404, message: req.t("error.404.body") } });
+    return reply.page(<ErrorPage ctx={req.pageCtx()} status={404} />, 404);
+  });
+
+  app.setErrorHandler(async (err: FastifyError | Error, req, reply) => {
+    const { status, message, details } = classifyError(err, req);
+    if (status >= 500) req.log.error({ err }, "request failed");
+    if (wantsJson(req)) return reply.code(status).send({ error: { status, message, ...(details ? { details } : {}) } });
+    if (status === 401 && req.method === "GET") return reply.code(303).redirect(`/login?next=${encodeURIComponent(req.url)}`);
+    return reply.page(<ErrorPage ctx={req.pageCtx()} status={status} message={details?.length ? `${message} ${details.map((d) => d.message).join("; ")}` : message} />, status);
+  });
+
+  for (const mod of MODULES) await mod(app);
+  return app;
+}
+
+type Classified = { status: number; message: string; details?: { path: string; message: string }[] };
+
+/** Maps any error to what a client may see: a 4xx with a clear message, or a bare 500. */
+export function classifyError(err: FastifyError | Error, req: FastifyRequest): Classified {
+  const t = req.t;
+  if (err instanceof HttpError) return { status: err.status, message: t(err.messageKey, err.vars), ...(err.details ? { details: err.details } : {}) };
+  if (err instanceof NotFoundError) return { status: 404, message: t("error.404.body") };
+  const fe = err as FastifyError & { code?: string };
+  switch (fe.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+    case "FST_REQ_FILE_TOO_LARGE":
+    case "FST_FILES_LIMIT":
+    case "FST_PARTS_LIMIT":
+    case "FST_FIELDS_LIMIT":
+      return { status: 413, message: t("error.413") };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_INVALID_MULTIPART_CONTENT_TYPE":
+      return { status: 415, message: t("error.415") };
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { status: 400, message: t("error.invalidJson") };
+    case "22P02": // invalid text representation (e.g. a non-numeric id)
+    case "22007":
+    case "22008":
+    case "22003":
+    case "22001":
+    case "23514":
+      return { status: 400, message: t("error.validation") };
+    case "42501": // row-level security refused the row: the caller's scope does not include it
+      return { status: 404, message: t("error.404.body") };
+    case "23505":
+      return { status: 409, message: t("error.validation") };
+  }
+  if (fe.statusCode === 429) return { status: 429, message: t("error.429") };
+  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, message: t(fe.statusCode === 413 ? "error.413" : fe.statusCode === 415 ? "error.415" : "error.validation") };
+  }
+  return { status: 500, message: t("error.500.body") };
+}

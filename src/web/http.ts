@@ -1,0 +1,73 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Permission } from "../domain/auth/permissions";
+import { can } from "../domain/auth/permissions";
+import type { Lang, Translate } from "./i18n";
+
+export type ErrorDetail = { path: string; message: string };
+
+/**
+ * An error meant for the client: a status and a message key from the catalogs, shown in the
+ * user's language. Anything else thrown becomes a generic 500 without details.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly messageKey: string,
+    readonly vars?: Record<string, string | number>,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(messageKey);
+    this.name = "HttpError";
+  }
+}
+
+export const notFound = (key = "error.404.body") => new HttpError(404, key);
+export const forbidden = (key = "error.403.body") => new HttpError(403, key);
+
+// Zod's own messages in the user's language; "msg:<key>" messages are looked up in our catalogs.
+const zodLocales = { vi: z.locales.vi().localeError, en: z.locales.en().localeError } as const;
+
+export function issueMessages(error: z.ZodError, t: Translate): ErrorDetail[] {
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join("."),
+    message: i.message.startsWith("msg:") ? t(i.message.slice(4)) : i.message,
+  }));
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, data: unknown, req: { lang: Lang; t: Translate }): z.infer<S> {
+  const r = schema.safeParse(data, { error: zodLocales[req.lang] });
+  if (!r.success) throw new HttpError(400, "error.validation", undefined, issueMessages(r.error, req.t));
+  return r.data;
+}
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string> };
+
+/** For HTML forms: field → first message, so the form can be shown again with its errors. */
+export function parseForm<S extends z.ZodType>(schema: S, data: unknown, req: { lang: Lang; t: Translate }): FormResult<z.infer<S>> {
+  const r = schema.safeParse(data, { error: zodLocales[req.lang] });
+  if (r.success) return { ok: true, data: r.data };
+  const errors: Record<string, string> = {};
+  for (const d of issueMessages(r.error, req.t)) if (!(d.path in errors)) errors[d.path || "_"] = d.message;
+  return { ok: false, errors };
+}
+
+export function requireUser(req: FastifyRequest): NonNullable<FastifyRequest["user"]> {
+  if (!req.user) throw new HttpError(401, "error.401.body");
+  return req.user;
+}
+
+export function requirePermission(req: FastifyRequest, permission: Permission): NonNullable<FastifyRequest["user"]> {
+  const user = requireUser(req);
+  if (!can(user.role, permission)) throw forbidden();
+  return user;
+}
+
+/** Wants JSON when the path is under /api/ or the client asked for it. */
+export function wantsJson(req: FastifyRequest): boolean {
+  return req.url.startsWith("/api/") || (req.headers.accept ?? "").startsWith("application/json");
+}
+
+export function redirect(reply: FastifyReply, to: string): FastifyReply {
+  return reply.code(303).redirect(to);
+}

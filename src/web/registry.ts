@@ -1,0 +1,29 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Permission } from "../domain/auth/permissions";
+import type { Tx } from "../db/scope";
+
+/**
+ * Extension points the modules fill in, so the shell (navigation, dashboard) needs no edit when a
+ * capability is added: a module registers its nav entries and dashboard figures at import time.
+ */
+export type NavItem = { href: string; labelKey: string; area: "public" | "staff"; permission?: Permission; order: number };
+const navItems: NavItem[] = [];
+export function registerNav(...items: NavItem[]): void {
+  navItems.push(...items);
+  navItems.sort((a, b) => a.order - b.order);
+}
+export function getNav(): readonly NavItem[] {
+  return navItems;
+}
+
+export type DashboardCard = { labelKey: string; value: number | string; href?: string; tone?: "normal" | "warn" | "bad" };
+export type DashboardSource = (req: FastifyRequest, tx: Tx) => Promise<DashboardCard[]>;
+const dashboardSources: DashboardSource[] = [];
+export function registerDashboard(source: DashboardSource): void {
+  dashboardSources.push(source);
+}
+export function getDashboardSources(): readonly DashboardSource[] {
+  return dashboardSources;
+}
+
+export type ModulePlugin = (app: FastifyInstance) => Promise<void>;
