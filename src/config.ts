@@ -6,7 +6,7 @@ export const Config = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(3000),
   host: z.string().min(1).default("127.0.0.1"),
   dataDir: z.string().min(1).default("./data"),
-  databaseUrl: z.string().url().optional(),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://").optional(),
   baseUrl: z.string().url().optional(),
   nodeEnv: z.enum(["development", "production", "test"]).default("development"),
   sessionSecret: z.string().min(16).optional(),

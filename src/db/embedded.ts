@@ -73,6 +73,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   const pgDir = path.join(options.dataDir, "pg");
   const passwordFile = path.join(options.dataDir, "pg-password");
   await fs.mkdir(options.dataDir, { recursive: true });
+  // As root, postgres runs as the "postgres" user and must be able to traverse the data directory.
+  if (process.getuid?.() === 0) await fs.chmod(options.dataDir, 0o711);
 
   let password: string;
   if (existsSync(passwordFile)) {

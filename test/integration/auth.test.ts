@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../src/modules/demo/seed";
+import { createTestApp, newClient, signIn, type TestApp } from "../support/app";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("sign-in, sessions and CSRF", () => {
+  it("signs in with the right password and lands on the staff dashboard with real numbers", async () => {
+    const c = await newClient(t.app);
+    const res = await c.post("/login", { username: "demo-desk", password: DEMO_PASSWORD });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe("/staff");
+    const cookie = res.cookies.find((x) => x.name === "mc_session");
+    expect(cookie?.httpOnly).toBe(true);
+    expect(cookie?.sameSite).toBe("Lax");
+    const dash = await c.get("/staff");
+    expect(dash.statusCode).toBe(200);
+    expect(dash.body).toContain("Nguyễn Thị Hoa");
+    // The demo commune has 8 staff accounts (the citizen is not staff, province staff are elsewhere).
+    expect(dash.body).toMatch(/<span class="num">9<\/span><span>Cán bộ có tài khoản/);
+  });
+
+  it("rejects a wrong password with a clear message and no session", async () => {
+    const c = await newClient(t.app);
+    const res = await c.post("/login", { username: "demo-leader", password: "wrong-password" });
+    expect(res.statusCode).toBe(401);
+    expect(res.body).toContain("Tên đăng nhập hoặc mật khẩu không đúng.");
+    expect(c.cookies.has("mc_session")).toBe(false);
+  });
+
+  it("answers an empty form with 400 and a message in English when asked", async () => {
+    const c = await newClient(t.app);
+    await c.get("/lang/en?next=/login");
+    const res = await c.post("/login", { username: "", password: "" });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain("Please enter your username and password.");
+  });
+
+  it("locks the account after five wrong passwords, even for the right one", async () => {
+    const c = await newClient(t.app);
+    for (let i = 0; i < 4; i++) expect((await c.post("/login", { username: "demo-vicechair", password: "nope-nope-nope" })).statusCode).toBe(401);
+    const fifth = await c.post("/login", { username: "demo-vicechair", password: "nope-nope-nope" });
+    expect(fifth.statusCode).toBe(423);
+    const right = await c.post("/login", { username: "demo-vicechair", password: DEMO_PASSWORD });
+    expect(right.statusCode).toBe(423);
+    expect(right.body).toContain("tạm khóa");
+    const audit = await t.tdb.db.system((tx) => tx.query<{ action: string }>("select action from audit_log where entity = 'user' and action like 'auth.%' order by id"));
+    expect(audit.map((a) => a.action)).toContain("auth.lockout");
+  });
+
+  it("refuses a form post without the CSRF token", async () => {
+    const c = await signIn(t.app, "demo-admin");
+    const res = await c.post("/staff/agency", { code: "000.00.25.H12", name: "Ủy ban nhân dân xã Minh Tiến" }, { csrf: false });
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain("Phiên làm việc của biểu mẫu đã hết hạn");
+    const bad = await c.post("/staff/agency", { _csrf: "forged", code: "X.1", name: "Tên giả" }, { csrf: false });
+    expect(bad.statusCode).toBe(403);
+    const code = await t.tdb.db.system((tx) => tx.one<{ code: string }>("select code from agencies where is_demo"));
+    expect(code.code).toBe("000.00.25.H12");
+  });
+
+  it("refuses a JSON write with the session cookie but without the CSRF header", async () => {
+    const c = await signIn(t.app, "demo-admin");
+    c.csrf = "";
+    const res = await c.json("POST", "/logout", {});
+    expect(res.statusCode).toBe(403);
+  });
+
+  it("logs out and the session no longer works", async () => {
+    const c = await signIn(t.app, "demo-specialist");
+    const cookie = c.cookies.get("mc_session")!;
+    const out = await c.post("/logout", {});
+    expect(out.statusCode).toBe(303);
+    const res = await t.app.inject({ method: "GET", url: "/staff", headers: { cookie: `mc_session=${cookie}` } });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toContain("/login");
+  });
+
+  it("changes the password and signs out the other sessions", async () => {
+    const a = await signIn(t.app, "demo-landofficer");
+    const b = await signIn(t.app, "demo-landofficer");
+    const mismatch = await a.post("/account/password", { current: DEMO_PASSWORD, next: "new-password-123", confirm: "other-password-1" });
+    expect(mismatch.statusCode).toBe(400);
+    expect(mismatch.body).toContain("không khớp");
+    const ok = await a.post("/account/password", { current: DEMO_PASSWORD, next: "new-password-123", confirm: "new-password-123" });
+    expect(ok.statusCode).toBe(200);
+    expect((await a.get("/staff")).statusCode).toBe(200);
+    expect((await b.get("/staff")).statusCode).toBe(303);
+    await expect(signIn(t.app, "demo-landofficer")).rejects.toThrow();
+    await signIn(t.app, "demo-landofficer", "new-password-123");
+  });
+
+  it("sends the security headers with a CSP that forbids inline script", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/" });
+    const csp = String(res.headers["content-security-policy"]);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["x-frame-options"]).toBeDefined();
+  });
+
+  it("does not follow an open redirect after sign-in", async () => {
+    const c = await newClient(t.app);
+    const res = await c.post("/login", { username: "demo-comms", password: DEMO_PASSWORD, next: "//evil.example/" });
+    expect(res.headers.location).toBe("/staff");
+  });
+
+  it("accepts a bearer API token and rejects a wrong one", async () => {
+    const wrong = await t.app.inject({ method: "GET", url: "/api/v1/agencies?limit=1", headers: { authorization: "Bearer mc_wrong" } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.message).toBeTruthy();
+  });
+});
+
+describe("errors never leak a stack trace", () => {
+  it("answers junk with 4xx JSON on the API", async () => {
+    for (const url of ["/api/v1/agencies?limit=-5", "/api/v1/agencies?limit=99999", "/api/v1/agencies?kind=%3Cscript%3E", "/api/v1/nothing-here"]) {
+      const res = await t.app.inject({ method: "GET", url });
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(res.body).not.toMatch(/at .*\.ts:\d+/);
+    }
+    const json = await t.app.inject({ method: "POST", url: "/login", payload: "{not json", headers: { "content-type": "application/json" } });
+    expect(json.statusCode).toBe(400);
+  });
+
+  it("matches agency names without diacritics", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/agencies?q=minh%20tien" });
+    const names = (res.json() as { items: { unitName: string }[] }).items.map((i) => i.unitName);
+    expect(names).toContain("Xã Minh Tiến");
+    const prov = await t.app.inject({ method: "GET", url: "/api/v1/agencies?parent=19&limit=500" });
+    expect(prov.json().total).toBeGreaterThan(90);
+  });
+
+  it("serves the OpenAPI document", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/openapi.json" });
+    expect(res.json().paths["/api/v1/agencies"].get.summary).toBeTruthy();
+  });
+});
