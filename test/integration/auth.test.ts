@@ -23,7 +23,7 @@ describe("sign-in, sessions and CSRF", () => {
     expect(dash.statusCode).toBe(200);
     expect(dash.body).toContain("Nguyễn Thị Hoa");
     // The demo commune has 8 staff accounts (the citizen is not staff, province staff are elsewhere).
-    expect(dash.body).toMatch(/<span class="num">9<\/span><span>Cán bộ có tài khoản/);
+    expect(dash.body).toMatch(/<span class="num">8<\/span><span>Cán bộ có tài khoản/);
   });
 
   it("rejects a wrong password with a clear message and no session", async () => {
