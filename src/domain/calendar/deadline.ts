@@ -160,17 +160,11 @@ function dueInWorkingTime(calendar: WorkingCalendar, start: WallMinutes, minutes
   return addWorkingMinutes(calendar, cursor, remaining);
 }
 
-function dueInCalendarDays(
-  calendar: WorkingCalendar,
-  options: { start: WallMinutes; days: number; pauses: Interval[]; lateReceipt: boolean },
-): WallMinutes {
+function dueInCalendarDays(calendar: WorkingCalendar, options: { start: WallMinutes; days: number; pauses: Interval[] }): WallMinutes {
   const { start, days, pauses } = options;
-  let day = Math.floor(start / MINUTES_PER_DAY);
-  // A receipt after the cut-off counts as received on the next working day.
-  if (options.lateReceipt) {
-    day++;
-    while (!calendar.isWorkingDayNumber(day)) day++;
-  }
+  // Like working time, the count starts from the day of the next opening: a dossier received after
+  // closing, on a day off or after the cut-off counts as received on the next working day.
+  const day = Math.floor(nextWorkingInstant(calendar, start) / MINUTES_PER_DAY);
   // The clock stops for whole calendar days: each pause (after the receipt) adds its length rounded up to days.
   let extra = 0;
   for (const p of pauses) {
@@ -224,7 +218,7 @@ export function computeDueWallMinutes(input: DeadlineInput): { start: WallMinute
   const start = lateReceipt ? (Math.floor(received / MINUTES_PER_DAY) + 1) * MINUTES_PER_DAY : received;
   const pauses = normalisePauses(input.pauses);
   let due: WallMinutes;
-  if (unit === "calendar_days") due = dueInCalendarDays(calendar, { start: received, days: amount, pauses, lateReceipt });
+  if (unit === "calendar_days") due = dueInCalendarDays(calendar, { start, days: amount, pauses });
   else {
     const minutes = unit === "working_days" ? amount * calendar.standardDayMinutes : amount * 60;
     due = dueInWorkingTime(calendar, start, minutes, pauses);
