@@ -295,7 +295,7 @@ function splitTemplates(row: string): { name: string; templates: string[] } {
   if (!TEMPLATE_TAIL.test(text)) return { name: text, templates: [] };
   // The file cell starts after the last closing bracket or semicolon of the name; without one,
   // at the first place where a lower-case letter runs into an upper-case one ("sinhTờ khai").
-  let cut = Math.max(text.lastIndexOf(")"), text.lastIndexOf(";"), text.lastIndexOf("]")) + 1;
+  let cut = Math.max(text.lastIndexOf(")"), text.lastIndexOf(";"), text.lastIndexOf("]"), text.lastIndexOf("”")) + 1;
   const tailHasExt = (from: number) => TEMPLATE_TAIL.test(text.slice(from)) && /\p{L}|\d/u.test(text.slice(from));
   if (cut <= 0 || !tailHasExt(cut) || /^\s*\.(?:docx?|pdf|xlsx?)$/i.test(text.slice(cut))) {
     const joint = /[\p{Ll}\d.][\p{Lu}]/u.exec(text);
@@ -329,17 +329,23 @@ function parseDocuments(raw: string | undefined, problems: ParseProblem[]): Docu
     const notes: string[] = [];
     let last = 0;
     for (const q of part.matchAll(QUANTITY)) {
-      const rowText = part.slice(last, q.index);
+      let rowText = part.slice(last, q.index);
       last = q.index + q[0].length;
-      const original = q[1] !== undefined ? Number(q[1]) : 0;
-      const copy = q[2] !== undefined ? Number(q[2]) : q[3] !== undefined ? Number(q[3]) : 0;
+      let first = q[1] ?? q[3] ?? "0";
+      // "theo Mẫu số 131 bản chính" is "Mẫu số 13" + "1 bản chính": nobody brings 131 originals.
+      if (first.length >= 2 && Number(first) > 10) {
+        rowText += first.slice(0, -1);
+        first = first.slice(-1);
+      }
+      const original = q[1] !== undefined ? Number(first) : 0;
+      const copy = q[2] !== undefined ? Number(q[2]) : q[3] !== undefined ? Number(first) : 0;
       const { name, templates } = splitTemplates(rowText);
       if (name === "") {
         problems.push({ field: "documents", message: `dòng không có tên giấy tờ: "${q[0]}"` });
         continue;
       }
       // Explanations ("*Lưu ý: …", "Ví dụ: …") are typed into the table as 0-copy rows.
-      if (original === 0 && copy === 0 && /^[*\s-]*(Lưu ý|Ghi chú|Ví dụ)/iu.test(name)) {
+      if (original === 0 && copy === 0 && /^[*\s-]*(Lưu ý|Ghi chú|Ví dụ|Số lượng hồ sơ)/iu.test(name)) {
         notes.push(cleanSpaces(name.replace(/^[*\s-]+/, "")));
         continue;
       }
@@ -427,7 +433,14 @@ function parseLegalBasis(raw: string | undefined, problems: ParseProblem[]): Leg
   const re = new RegExp(LEGAL_NUMBER.source, "gu");
   for (let m = re.exec(body); m !== null; m = re.exec(body)) {
     let number = m[0];
-    let end = m.index + number.length;
+    let start = m.index;
+    let end = start + number.length;
+    // "ngày 29/6/202443/2024/QH15", "năm 202068/2020/QH14": the year of a date ran into the
+    // number cell. Numbers of five digits or more do not occur in this format.
+    if (/^(?:19|20)\d{3,}\//.test(number)) {
+      number = number.slice(4);
+      start += 4;
+    }
     // "Luật 49/2019/QH1449/2019/QH14": the symbol's trailing digits ran into the number cell;
     // the split that makes the cell repeat the title's number is the right one.
     const run = /^(\d+)\/\d{4}\//.exec(body.slice(end));
@@ -454,7 +467,7 @@ function parseLegalBasis(raw: string | undefined, problems: ParseProblem[]): Leg
         re.lastIndex = end;
       } else if (TITLE_CONTINUATIONS.has(fold(word))) continue;
     }
-    let title = cleanSpaces(body.slice(rowStart, m.index)).replace(/[;,.:\s]+$/, "");
+    let title = cleanSpaces(body.slice(rowStart, start)).replace(/[;,.:\s]+$/, "");
     title = title.replace(NUMBER_PREFIX, "").trim();
     out.push({ title: title === "" ? number : title, number });
     rowStart = end;
@@ -482,7 +495,7 @@ function parseResult(raw: string | undefined): { result: string | null; resultCo
   const parts = body
     .split(RESULT_CODE)
     .filter((_, i) => i % 2 === 0)
-    .map((s) => cleanSpaces(s))
+    .map((s) => cleanSpaces(s.replace(/Mã:\s*[\w.]*$/u, ""))) // "Mã: dsfas": a code field typed wrong
     .filter((s) => s !== "" && s !== NO_INFO);
   return { result: parts.length ? parts.join("\n") : null, resultCodes: [...new Set(resultCodes)] };
 }
