@@ -6,7 +6,9 @@ import { openApiDocument } from "./api";
 import type { PageCtx } from "./context";
 import { notFound, requirePermission } from "./http";
 import { formatNumber } from "./i18n";
-import { type DashboardCard, getDashboardSources } from "./registry";
+import { type DashboardCard, getDashboardSources, getHomeSections } from "./registry";
+import type { VNode } from "preact";
+import type { FastifyRequest } from "fastify";
 import { Layout } from "./views/layout";
 import { publicBaseUrl } from "../config";
 import type { Agency } from "../modules/agencies/agencies";
@@ -20,7 +22,7 @@ export async function siteAgency(app: FastifyInstance): Promise<Agency | undefin
   });
 }
 
-function HomePage({ ctx, agency, communes }: { ctx: PageCtx; agency?: Agency; communes?: { code: string; unit_name: string }[] }) {
+function HomePage({ ctx, agency, communes, sections }: { ctx: PageCtx; agency?: Agency; communes?: { code: string; unit_name: string }[]; sections?: VNode[] }) {
   const t = ctx.t;
   return (
     <Layout ctx={ctx} title={agency ? agency.name : t("app.name")}>
@@ -50,6 +52,7 @@ function HomePage({ ctx, agency, communes }: { ctx: PageCtx; agency?: Agency; co
           </form>
         </section>
       </div>
+      {sections}
       {agency ? (
         <section aria-labelledby="contact-h">
           <h2 id="contact-h">{t("home.contact")}</h2>
@@ -91,6 +94,17 @@ function HomePage({ ctx, agency, communes }: { ctx: PageCtx; agency?: Agency; co
   );
 }
 
+async function homeSections(req: FastifyRequest, agency: Agency): Promise<VNode[]> {
+  return req.tx(async (tx) => {
+    const out: VNode[] = [];
+    for (const s of getHomeSections()) {
+      const v = await s.render({ req, tx, agency: { id: agency.id, code: agency.code, name: agency.name, unitName: agency.unit_name } });
+      if (v) out.push(v);
+    }
+    return out;
+  });
+}
+
 async function coreCards(tx: Tx, agencyId: number, role: string): Promise<DashboardCard[]> {
   const staff = await tx.one<{ n: number }>("select count(*) as n from users where agency_id = $1 and role <> 'citizen' and active", [agencyId]);
   const audit = await tx.one<{ n: number }>(
@@ -126,7 +140,8 @@ export async function coreRoutes(app: FastifyInstance): Promise<void> {
     const communes = agency
       ? undefined
       : await req.tx((tx) => tx.query<{ code: string; unit_name: string }>("select code, unit_name from agencies where kind = 'province' order by unit_name"));
-    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} />);
+    const sections = agency ? await homeSections(req, agency) : [];
+    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} />);
   });
 
   app.get("/c/:code", async (req, reply) => {
@@ -136,7 +151,8 @@ export async function coreRoutes(app: FastifyInstance): Promise<void> {
     const communes = await req.tx((tx) =>
       tx.query<{ code: string; unit_name: string }>("select code, unit_name from agencies where parent_id = $1 order by unit_name limit 500", [agency.id]),
     );
-    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} />);
+    const sections = await homeSections(req, agency);
+    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} />);
   });
 
   app.get("/staff", async (req, reply) => {

@@ -27,3 +27,17 @@ export function getDashboardSources(): readonly DashboardSource[] {
 }
 
 export type ModulePlugin = (app: FastifyInstance) => Promise<void>;
+
+/** Sections a module adds to a commune's public home page (latest news, announcements…). */
+export type HomeSection = {
+  order: number;
+  render: (ctx: { req: FastifyRequest; tx: Tx; agency: { id: number; code: string; name: string; unitName: string } }) => Promise<import("preact").VNode | null>;
+};
+const homeSections: HomeSection[] = [];
+export function registerHomeSection(section: HomeSection): void {
+  homeSections.push(section);
+  homeSections.sort((a, b) => a.order - b.order);
+}
+export function getHomeSections(): readonly HomeSection[] {
+  return homeSections;
+}
