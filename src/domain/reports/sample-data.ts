@@ -1,0 +1,75 @@
+// A complete ReportData for xã Minh Tiến, first half of 2024, used by tests and previews before
+// the data providers exist. The figures are fixtures, never shown as real data.
+import type { ReportData } from "./report-data";
+
+export const SAMPLE_REPORT_DATA: ReportData = {
+  agency: { id: 0, code: "000.00.25.H12", name: "Ủy ban nhân dân xã Minh Tiến", unitName: "Xã Minh Tiến", parentLine: null, parentName: "Tỉnh Thái Nguyên" },
+  period: { from: "2024-01-01", to: "2024-06-30" },
+  plans: [
+    {
+      id: 1,
+      code: "04/KH-UBND",
+      issuedOn: "2024-01-08",
+      title: "Kế hoạch cải cách hành chính xã Minh Tiến năm 2024",
+      kind: "cchc",
+      tasks: [
+        { title: "Rà soát, công bố bộ thủ tục hành chính", owner: "Phạm Quốc Bảo", deadline: "2024-03-31", status: "done", overdue: false },
+        { title: "Tự đánh giá chỉ số CCHC", owner: "Hoàng Văn Minh", deadline: "2024-05-31", status: "in_progress", overdue: true },
+      ],
+    },
+    {
+      id: 2,
+      code: "06/KH-UBND",
+      issuedOn: "2024-01-08",
+      title: "Tuyên truyền cải cách hành chính năm 2024",
+      kind: "communication",
+      tasks: [{ title: "Xây dựng chuyên mục CCHC trên Trang thông tin điện tử", owner: "Lê Thị Thu", deadline: "2024-06-30", status: "done", overdue: false }],
+    },
+  ],
+  assignments: [
+    { owner: "Hoàng Văn Minh", tasks: 1, done: 0 },
+    { owner: "Lê Thị Thu", tasks: 1, done: 1 },
+    { owner: "Phạm Quốc Bảo", tasks: 1, done: 1 },
+  ],
+  communications: {
+    period: { from: "2024-01-01", to: "2024-06-30" },
+    itemsByColumn: [
+      { columnSlug: "cai-cach-hanh-chinh", columnName: "Cải cách hành chính", items: 12 },
+      { columnSlug: "tin-tuc", columnName: "Tin tức – Sự kiện", items: 7 },
+    ],
+    itemsTotal: 19,
+    procedureAnnouncements: { new: 3, amended: 2, abolished: 1, total: 6 },
+    broadcasts: { count: 24, minutes: 360 },
+    signage: {
+      installed: 5,
+      standing: 9,
+      byPlace: [
+        { place: "cổng UBND xã", kinds: ["pano"], count: 2 },
+        { place: "ngã tư chợ Minh Tiến", kinds: ["áp phích", "khẩu hiệu"], count: 3 },
+      ],
+    },
+    conferences: { count: 2, attendees: 135, items: [{ date: "2024-03-15", topic: "Hội nghị quán triệt công tác CCHC năm 2024", attendees: 85 }, { date: "2024-05-20", topic: "Tập huấn dịch vụ công trực tuyến", attendees: 50 }] },
+  },
+  catalog: { proceduresPublished: 112, byField: [{ field: "Hộ tịch", count: 24 }, { field: "Đất đai", count: 10 }], onlineFull: 40, onlinePartial: 30 },
+  dossiers: {
+    period: { from: "2024-01-01", to: "2024-06-30" },
+    rows: [
+      { field: "Hộ tịch", received: { total: 320, online: 210, inPersonOrPost: 110, carriedOver: 4 }, resolved: { total: 318, early: 40, onTime: 276, late: 2 }, inProgress: { total: 6, withinTime: 6, overdue: 0 } },
+      { field: "Chứng thực", received: { total: 540, online: 120, inPersonOrPost: 420, carriedOver: 0 }, resolved: { total: 540, early: 0, onTime: 540, late: 0 }, inProgress: { total: 0, withinTime: 0, overdue: 0 } },
+    ],
+    totals: { field: "Tổng", received: { total: 860, online: 330, inPersonOrPost: 530, carriedOver: 4 }, resolved: { total: 858, early: 40, onTime: 816, late: 2 }, inProgress: { total: 6, withinTime: 6, overdue: 0 } },
+    onlineProcedures: { full: 41, partial: 29 },
+  },
+  unavailable: [],
+  gatheredAt: "2024-06-14T02:00:00.000Z",
+};
+
+export const EMPTY_REPORT_DATA: ReportData = {
+  ...SAMPLE_REPORT_DATA,
+  plans: [],
+  assignments: [],
+  communications: null,
+  catalog: null,
+  dossiers: null,
+  unavailable: ["communications", "catalog", "dossiers"],
+};
