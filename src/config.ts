@@ -23,7 +23,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || undefined,
     dataDir: env.DATA_DIR || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
-    baseUrl: env.BASE_URL || undefined,
+    baseUrl: env.PUBLIC_URL || undefined,
     nodeEnv: env.NODE_ENV || undefined,
     sessionSecret: env.SESSION_SECRET || undefined,
     trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true",

@@ -50,14 +50,31 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
  * postmaster.pid. Stop that orphan (fast shutdown, then immediate) so that start() can proceed.
  * Only a process whose command line names this very data directory is touched.
  */
-export async function stopStaleServer(pgDir: string, log: (l: string) => void): Promise<boolean> {
+function livePostmaster(pgDir: string): number | undefined {
   const pidFile = path.join(pgDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return false;
-  const first = (await fs.readFile(pidFile, "utf8")).split("\n")[0]?.trim();
-  const pid = Number(first);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]?.trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
   const cmd = processCommand(pid) ?? "";
-  if (!cmd.includes("postgres") || !cmd.includes(pgDir)) return false;
+  return cmd.includes("postgres") && cmd.includes(pgDir) ? pid : undefined;
+}
+
+/** The app process that started the running server, if it is still alive. */
+function liveOwner(ownerFile: string): number | undefined {
+  if (!existsSync(ownerFile)) return undefined;
+  const pid = Number(readFileSync(ownerFile, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isAlive(pid)) return undefined;
+  return (processCommand(pid) ?? "").includes("node") ? pid : undefined;
+}
+
+/**
+ * A previous app process killed with -9 leaves its postgres child running and holding
+ * postmaster.pid. Stop that orphan (fast shutdown, then harder) so that start() can proceed.
+ * Only a process whose command line names this very data directory is touched.
+ */
+export async function stopStaleServer(pgDir: string, log: (l: string) => void): Promise<boolean> {
+  const pid = livePostmaster(pgDir);
+  if (!pid) return false;
   log(`Found a PostgreSQL server (pid ${pid}) left by a previous run; stopping it.`);
   process.kill(pid, "SIGINT");
   if (await waitGone(pid, 20_000)) return true;
@@ -105,6 +122,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     onError: (m) => log(String(m)),
   });
 
+  const ownerFile = path.join(options.dataDir, "pg-owner.pid");
+  const connectionString = `postgresql://postgres:${encodeURIComponent(password)}@/motcua?host=${encodeURIComponent(pgDir)}&port=${SOCKET_PORT}`;
+  // Another live app process (the server while a CLI command runs) already runs this database:
+  // share it through its socket and leave it running.
+  if (initialised && livePostmaster(pgDir) && liveOwner(ownerFile)) {
+    return { connectionString, socketDir: pgDir, stop: async () => {} };
+  }
+
   if (!initialised) {
     log("Initialising the embedded PostgreSQL under " + pgDir);
     await server.initialise();
@@ -112,13 +137,16 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     await stopStaleServer(pgDir, log);
   }
   await server.start();
+  await fs.writeFile(ownerFile, String(process.pid));
 
-  const connectionString = `postgresql://postgres:${encodeURIComponent(password)}@/motcua?host=${encodeURIComponent(pgDir)}&port=${SOCKET_PORT}`;
   await ensureDatabase({ password, socketDir: pgDir, database: "motcua" });
   return {
     connectionString,
     socketDir: pgDir,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      await fs.rm(ownerFile, { force: true });
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import readline from "node:readline";
 import { pipeline } from "node:stream/promises";
@@ -17,9 +18,9 @@ type TableInfo = { name: string; columns: string[]; orderBy: string };
 
 async function listTables(client: pg.PoolClient): Promise<TableInfo[]> {
   const tables = await client.query<{ name: string; columns: string[]; pk: string[] | null }>(
-    `select c.relname as name,
-       array_agg(a.attname order by a.attnum) filter (where a.attgenerated = '') as columns,
-       (select array_agg(pa.attname order by pa.attnum) from pg_index i join pg_attribute pa on pa.attrelid = i.indrelid and pa.attnum = any(i.indkey)
+    `select c.relname::text as name,
+       array_agg(a.attname::text order by a.attnum) filter (where a.attgenerated = '') as columns,
+       (select array_agg(pa.attname::text order by pa.attnum) from pg_index i join pg_attribute pa on pa.attrelid = i.indrelid and pa.attnum = any(i.indkey)
           where i.indrelid = c.oid and i.indisprimary) as pk
      from pg_class c join pg_namespace n on n.oid = c.relnamespace
      join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
@@ -27,7 +28,7 @@ async function listTables(client: pg.PoolClient): Promise<TableInfo[]> {
      group by c.oid, c.relname`,
   );
   const deps = await client.query<{ child: string; parent: string }>(
-    `select cl.relname as child, pl.relname as parent from pg_constraint k
+    `select cl.relname::text as child, pl.relname::text as parent from pg_constraint k
      join pg_class cl on cl.oid = k.conrelid join pg_class pl on pl.oid = k.confrelid
      join pg_namespace n on n.oid = cl.relnamespace
      where k.contype = 'f' and n.nspname = 'public' and cl.oid <> pl.oid`,
@@ -57,7 +58,9 @@ export async function backupDatabase(pool: pg.Pool, file: string): Promise<{ tab
     const gzip = createGzip();
     const out = createWriteStream(file, { mode: 0o600 });
     const done = pipeline(gzip, out);
-    const write = (s: string) => new Promise<void>((res, rej) => (gzip.write(s) ? res() : gzip.once("drain", res), gzip.once("error", rej)));
+    const write = async (s: string) => {
+      if (!gzip.write(s)) await once(gzip, "drain");
+    };
     await write(`${JSON.stringify({ format: FORMAT, version: 1, createdAt: new Date().toISOString(), migrations, tables: tables.map((t) => ({ name: t.name, columns: t.columns })) })}\n`);
     let rows = 0;
     for (const t of tables) {
@@ -66,7 +69,7 @@ export async function backupDatabase(pool: pg.Pool, file: string): Promise<{ tab
       for await (const chunk of copy) {
         const text = (chunk as Buffer).toString("utf8");
         for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) rows++;
-        if (!gzip.write(chunk)) await new Promise((r) => gzip.once("drain", r));
+        if (!gzip.write(chunk)) await once(gzip, "drain");
       }
       await write(`${END}\n`);
     }
@@ -123,13 +126,13 @@ export async function restoreDatabase(pool: pg.Pool, file: string): Promise<{ ta
         if (n.done) throw new BackupFormatError("Bản sao lưu bị cắt cụt / the backup file is truncated");
         if (n.value === END) break;
         rows++;
-        if (!copy.write(`${n.value}\n`)) await new Promise((r) => copy.once("drain", r));
+        if (!copy.write(`${n.value}\n`)) await once(copy, "drain");
       }
       copy.end();
       await finished;
       // Identity counters continue after the restored ids.
       const ids = await client.query<{ col: string; seq: string }>(
-        `select a.attname as col, pg_get_serial_sequence($1, a.attname) as seq from pg_attribute a
+        `select a.attname::text as col, pg_get_serial_sequence($1, a.attname) as seq from pg_attribute a
          where a.attrelid = $1::regclass and a.attidentity <> '' and a.attnum > 0`,
         [`"${t.name}"`],
       );
