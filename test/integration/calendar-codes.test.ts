@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPool } from "../../src/db/pool";
+import { Db } from "../../src/db/scope";
+import { nextDossierCode } from "../../src/modules/codes/dossier-codes";
+import { createTestApp, type TestApp } from "../support/app";
+
+const COMMUNE = "000.00.25.H12";
+let t: TestApp;
+let communeId: number;
+let second: Db;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  communeId = (await t.tdb.db.system((tx) => tx.one<{ id: number }>("select id from agencies where code = $1", [COMMUNE]))).id;
+  // A second pool on the same database stands for a second app instance.
+  second = new Db(createPool({ connectionString: t.tdb.url, max: 10, applicationName: "motcua-second" }));
+});
+afterAll(async () => {
+  await second?.close();
+  await t?.close();
+});
+
+describe("dossier codes", () => {
+  it("numbers from the default pattern, per receipt day in Vietnamese time", async () => {
+    const scope = { agencyIds: [communeId], userId: null };
+    const a = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2026-11-28T02:00:00Z") }));
+    const b = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2026-11-28T09:00:00Z") }));
+    // 17:30 UTC is already 29/11 in Vietnam: a new day, a new sequence.
+    const c = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2026-11-28T17:30:00Z") }));
+    expect([a, b, c]).toEqual([`${COMMUNE}-261128-0001`, `${COMMUNE}-261128-0002`, `${COMMUNE}-261129-0001`]);
+  });
+
+  it("gives 500 simultaneous receipts from two instances 500 distinct consecutive codes", async () => {
+    const at = new Date("2026-12-01T03:00:00Z");
+    const scope = { agencyIds: [communeId], userId: null };
+    const codes = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => (i % 2 === 0 ? t.tdb.db : second).scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at }))),
+    );
+    expect(new Set(codes).size).toBe(500);
+    const seqs = codes.map((c) => Number(c.slice(-4))).sort((x, y) => x - y);
+    expect(seqs[0]).toBe(1);
+    expect(seqs[499]).toBe(500);
+  });
+
+  it("leaves no gap when the receipt's transaction rolls back", async () => {
+    const at = new Date("2026-12-02T03:00:00Z");
+    const scope = { agencyIds: [communeId], userId: null };
+    const first = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at }));
+    await expect(
+      t.tdb.db.scoped(scope, async (tx) => {
+        await nextDossierCode(tx, { agencyId: communeId, at });
+        throw new Error("receipt failed");
+      }),
+    ).rejects.toThrow("receipt failed");
+    const next = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at }));
+    expect([first, next]).toEqual([`${COMMUNE}-261202-0001`, `${COMMUNE}-261202-0002`]);
+  });
+
+  it("uses the agency's own pattern and its counter scope", async () => {
+    await t.tdb.db.system((tx) => tx.exec(`update agencies set office = office || '{"dossierCodePattern":"HS/{yyyy}/{seq:6}"}'::jsonb where id = $1`, [communeId]));
+    const scope = { agencyIds: [communeId], userId: null };
+    const a = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2027-01-05T03:00:00Z") }));
+    const b = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2027-06-05T03:00:00Z") }));
+    expect([a, b]).toEqual(["HS/2027/000001", "HS/2027/000002"]);
+  });
+
+  it("cannot draw codes of an agency outside the caller's scope", async () => {
+    const other = await t.tdb.db.system((tx) => tx.one<{ id: number }>("select id from agencies where kind = 'commune' and id <> $1 order by id limit 1", [communeId]));
+    await expect(
+      t.tdb.db.scoped({ agencyIds: [communeId], userId: null }, (tx) => nextDossierCode(tx, { agencyId: other.id, at: new Date("2026-12-01T03:00:00Z") })),
+    ).rejects.toThrow(/row-level security/);
+  });
+});
