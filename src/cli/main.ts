@@ -135,6 +135,23 @@ withCommon(program.command("restore <file>").description("Khôi phục từ bả
   });
 });
 
+const catalog = program.command("catalog").description("Thủ tục hành chính / procedure catalog");
+withCommon(catalog.command("import <file>").description("Nhập thủ tục (.json/.json.gz, dữ liệu Cổng DVC hoặc danh mục chuẩn hóa)"))
+  .option("--agency <code>", "đơn vị nhập (cấp tỉnh); mặc định tỉnh của trang")
+  .option("--effective <date>", "ngày áp dụng phiên bản mới YYYY-MM-DD (mặc định hôm nay)")
+  .option("--abolish-missing", "bãi bỏ thủ tục không có trong tệp")
+  .action(async (file: string, flags: CommonFlags & { agency?: string; effective?: string; abolishMissing?: boolean }) => {
+    const { runCatalogImport } = await import("../modules/catalog/cli");
+    await withRuntime(flags, (rt) => runCatalogImport(rt.db, file, { ...flags, log }));
+  });
+withCommon(catalog.command("abolish <code>").description("Bãi bỏ một thủ tục / abolish a procedure"))
+  .option("--agency <code>", "đơn vị công bố (cấp tỉnh)")
+  .option("--effective <date>", "ngày bãi bỏ YYYY-MM-DD")
+  .action(async (code: string, flags: CommonFlags & { agency?: string; effective?: string }) => {
+    const { runCatalogAbolish } = await import("../modules/catalog/cli");
+    await withRuntime(flags, (rt) => runCatalogAbolish(rt.db, code, { ...flags, log }));
+  });
+
 const audit = program.command("audit").description("Nhật ký thao tác / audit log");
 withCommon(audit.command("verify").description("Kiểm tra chuỗi băm của nhật ký")).action(async (flags: CommonFlags) => {
   await withRuntime(flags, async (rt) => {

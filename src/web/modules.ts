@@ -2,8 +2,9 @@ import { accountsRoutes } from "../modules/accounts/routes";
 import { agenciesRoutes } from "../modules/agencies/routes";
 import { auditRoutes } from "../modules/audit/routes";
 import { calendarRoutes } from "../modules/calendar/routes";
+import { catalogRoutes } from "../modules/catalog/routes";
 import { coreRoutes } from "./core-routes";
 import type { ModulePlugin } from "./registry";
 
 // Every capability's routes, in registration order. A new module adds one line here.
-export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, agenciesRoutes, auditRoutes, calendarRoutes];
+export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes];

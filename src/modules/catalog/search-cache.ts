@@ -1,0 +1,97 @@
+// The domain search index kept in process memory. Built lazily; before each search one cheap
+// query reads the catalog's and the agency's change marks (max updated_at: rows are never
+// deleted, every change bumps it) and today's date, so every instance of the app rebuilds after
+// an import or an assignment change made anywhere.
+import { createSearchIndex, type SearchIndex, search } from "../../domain/catalog/search";
+import type { Db } from "../../db/scope";
+import { type OnlineLevel, procedureUrl, TODAY_SQL } from "./service";
+
+type CatalogEntry = { key: string; index: SearchIndex; byCode: Map<string, { name: string; field: string }> };
+type AgencyEntry = { key: string; levels: Map<string, OnlineLevel>; allowed: Set<string> };
+type Cache = { catalog?: CatalogEntry; building?: { key: string; promise: Promise<CatalogEntry> }; agencies: Map<number, AgencyEntry> };
+
+const caches = new WeakMap<Db, Cache>();
+
+function cacheOf(db: Db): Cache {
+  let c = caches.get(db);
+  if (!c) {
+    c = { agencies: new Map() };
+    caches.set(db, c);
+  }
+  return c;
+}
+
+export type SearchItem = { code: string; name: string; field: string; onlineLevel: OnlineLevel | null; url: string };
+
+async function buildCatalog(db: Db, key: string): Promise<CatalogEntry> {
+  const rows = await db.system((tx) =>
+    tx.query<{ code: string; name: string; field: string }>(
+      `select p.code, v.name, v.field from procedures p
+       join lateral (select name, field from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= ${TODAY_SQL}
+                     order by pv.effective_from desc, pv.version_no desc limit 1) v on true
+       where p.abolished_on is null or p.abolished_on > ${TODAY_SQL}
+       order by p.code`,
+    ),
+  );
+  return { key, index: createSearchIndex(rows), byCode: new Map(rows.map((r) => [r.code, { name: r.name, field: r.field }])) };
+}
+
+/**
+ * Ranked search, best first. agencyId null searches the whole catalog in force; otherwise only
+ * what the agency has enabled and published. Never throws on odd input (the domain search does not).
+ */
+export async function searchProcedures(db: Db, q: { agencyId: number | null; q: string; field?: string; limit?: number }): Promise<{ total: number; items: SearchItem[] }> {
+  const cache = cacheOf(db);
+  // One round trip, outside a transaction: the marks are not tenant data.
+  const marks = (
+    await db.pool.query<{ c: string | null; a: string | null; d: string }>(
+      `select (select max(updated_at) from procedures)::text as c,
+              (select max(updated_at) from agency_procedures where agency_id = $1)::text as a,
+              ${TODAY_SQL}::text as d`,
+      [q.agencyId ?? 0],
+    )
+  ).rows[0]!;
+  const catalogKey = `${marks.c}|${marks.d}`;
+  let catalog = cache.catalog;
+  if (!catalog || catalog.key !== catalogKey) {
+    if (cache.building?.key !== catalogKey) {
+      const promise = buildCatalog(db, catalogKey);
+      const building = { key: catalogKey, promise };
+      cache.building = building;
+      promise
+        .finally(() => {
+          if (cache.building === building) cache.building = undefined;
+        })
+        .catch(() => {});
+    }
+    catalog = await cache.building!.promise;
+    cache.catalog = catalog;
+  }
+  let agency: AgencyEntry | undefined;
+  if (q.agencyId !== null) {
+    const agencyKey = `${catalogKey}|${marks.a}`;
+    agency = cache.agencies.get(q.agencyId);
+    if (!agency || agency.key !== agencyKey) {
+      const rows = await db.pool.query<{ code: string; online_level: OnlineLevel }>(
+        `select p.code, ap.online_level from agency_procedures ap join procedures p on p.id = ap.procedure_id
+         where ap.agency_id = $1 and ap.enabled and ap.published`,
+        [q.agencyId],
+      );
+      const levels = new Map(rows.rows.map((r) => [r.code, r.online_level]));
+      agency = { key: agencyKey, levels, allowed: new Set(levels.keys()) };
+      cache.agencies.set(q.agencyId, agency);
+    }
+  }
+  const result = search(catalog.index, q.q, {
+    limit: q.limit ?? 10,
+    ...(q.field ? { field: q.field } : {}),
+    ...(agency ? { allowedCodes: agency.allowed } : {}),
+  });
+  return {
+    total: result.total,
+    items: result.items.map((h) => {
+      const p = catalog.byCode.get(h.code)!;
+      return { code: h.code, name: p.name, field: p.field, onlineLevel: agency ? (agency.levels.get(h.code) ?? null) : null, url: procedureUrl(h.code) };
+    }),
+  };
+}
