@@ -1,0 +1,131 @@
+import type { Tx } from "../../db/scope";
+import { slipDateTime } from "../../domain/slips/format";
+import { trackingUrl } from "../../domain/slips/qr";
+import type { Dossier, DossierEvent } from "../dossiers/types";
+import { enqueueMessage, notifyStaff } from "./outbox";
+import { type ApplicantKind, renderEmail, renderSms, renderStaff, type StaffKind, type TemplateVars } from "./templates";
+
+// Which dossier events matter to whom. Applicant: e-mail (if given) and SMS (phone is required at
+// reception); staff: in-app. Called inside the transition's transaction (onDossierEvent), so it
+// only writes rows; sending happens after commit (outbox.ts).
+
+const APPLICANT_EVENTS: Record<string, ApplicantKind> = {
+  receive: "received",
+  accept: "received",
+  request_supplement: "supplement_requested",
+  refuse: "refused",
+  mark_result_ready: "result_ready",
+  return: "returned",
+  redate: "apology",
+};
+
+/** What the messages need of a dossier (the sweep loads only this). */
+export type DossierForNotice = Pick<Dossier, "id" | "agencyId" | "code" | "procedureName" | "dueAt" | "fields"> & {
+  applicant: Pick<Dossier["applicant"], "fullName" | "phone" | "email">;
+};
+
+let baseUrl = "http://localhost:3000";
+/** Set once at start-up (routes plugin) so links in messages point at this installation. */
+export function configureNotifications(opts: { baseUrl: string }): void {
+  baseUrl = opts.baseUrl.replace(/\/$/, "");
+}
+export function notificationBaseUrl(): string {
+  return baseUrl;
+}
+
+export function applicantKindOf(action: string): ApplicantKind | undefined {
+  return Object.hasOwn(APPLICANT_EVENTS, action) ? APPLICANT_EVENTS[action] : undefined;
+}
+
+/** The applicant's chosen language; the core keeps it in dossier fields (`lang`), default vi. */
+export function applicantLang(d: Pick<Dossier, "fields">): "vi" | "en" {
+  return d.fields?.lang === "en" ? "en" : "vi";
+}
+
+export function reasonsOf(event: Pick<DossierEvent, "data" | "note">): string {
+  const r = event.data?.reasons;
+  if (Array.isArray(r)) return r.map((x) => `- ${String(x)}`).join("\n");
+  if (typeof r === "string" && r.trim()) return r.trim();
+  if (typeof event.data?.reason === "string") return String(event.data.reason);
+  return event.note?.trim() || "";
+}
+
+async function agencyName(tx: Tx, agencyId: number): Promise<string> {
+  const a = await tx.maybeOne<{ name: string }>("select name from agencies where id = $1", [agencyId]);
+  return a?.name ?? "";
+}
+
+export function varsOf(d: DossierForNotice, agency: string, reasons = ""): TemplateVars {
+  return {
+    agency,
+    code: d.code,
+    procedure: d.procedureName,
+    applicant: d.applicant.fullName,
+    due: d.dueAt ? slipDateTime(d.dueAt) : "",
+    url: trackingUrl(baseUrl, d.code),
+    reasons,
+  };
+}
+
+export async function notifyApplicant(tx: Tx, input: { dossier: DossierForNotice; kind: ApplicantKind; vars: TemplateVars; dedupe: string }): Promise<void> {
+  const d = input.dossier;
+  const lang = applicantLang(d);
+  if (d.applicant.email) {
+    const mail = renderEmail(input.kind, lang, input.vars);
+    await enqueueMessage(tx, {
+      agencyId: d.agencyId,
+      dossierId: d.id,
+      kind: input.kind,
+      channel: "email",
+      recipient: d.applicant.email,
+      lang,
+      subject: mail.subject,
+      body: mail.text,
+      dedupeKey: `${input.dedupe}:email`,
+    });
+  }
+  if (d.applicant.phone) {
+    await enqueueMessage(tx, {
+      agencyId: d.agencyId,
+      dossierId: d.id,
+      kind: input.kind,
+      channel: "sms",
+      recipient: d.applicant.phone,
+      lang: "vi",
+      body: renderSms(input.kind, input.vars),
+      dedupeKey: `${input.dedupe}:sms`,
+    });
+  }
+}
+
+export async function notifyOfficer(
+  tx: Tx,
+  input: { dossier: DossierForNotice; userId: number; kind: StaffKind; vars: TemplateVars; dedupe: string; href?: string; isTask?: boolean },
+): Promise<boolean> {
+  const lang = "vi";
+  const text = renderStaff(input.kind, lang, input.vars);
+  return notifyStaff(tx, {
+    agencyId: input.dossier.agencyId,
+    userId: input.userId,
+    dossierId: input.dossier.id,
+    kind: input.kind,
+    title: text.title,
+    body: text.body,
+    href: input.href ?? `/staff/dossiers/${encodeURIComponent(input.dossier.code)}`,
+    isTask: input.isTask ?? false,
+    dedupeKey: input.dedupe,
+  });
+}
+
+/** The onDossierEvent listener. */
+export async function handleDossierEvent(e: { tx: Tx; dossier: Dossier; event: DossierEvent }): Promise<void> {
+  const { tx, dossier, event } = e;
+  const applicantKind = applicantKindOf(event.action);
+  let staff: { userId: number; kind: StaffKind } | undefined;
+  if (event.action === "assign" && dossier.assigneeUserId && dossier.assigneeUserId !== event.actorUserId) staff = { userId: dossier.assigneeUserId, kind: "assigned" };
+  if (event.action === "send_to_leader" && dossier.leaderUserId) staff = { userId: dossier.leaderUserId, kind: "awaiting_approval" };
+  if (!applicantKind && !staff) return;
+  const vars = varsOf(dossier, await agencyName(tx, dossier.agencyId), reasonsOf(event));
+  if (applicantKind) await notifyApplicant(tx, { dossier, kind: applicantKind, vars, dedupe: `event:${event.id}` });
+  if (staff) await notifyOfficer(tx, { dossier, userId: staff.userId, kind: staff.kind, vars, dedupe: `event:${event.id}:${staff.userId}` });
+}

@@ -1,0 +1,189 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../../src/modules/accounts/users";
+import { DEMO_COMMUNE_CODE, DEMO_PASSWORD } from "../../src/modules/demo/seed";
+import { type Client, createTestApp, signIn, type TestApp } from "../support/app";
+
+// Slips of Thông tư 01/2018/TT-VPCP rendered from real dossier rows, through the staff routes.
+
+let t: TestApp;
+let desk: Client;
+let dir: string;
+const CODE = "000.00.25.H12-261203-0007";
+
+async function insertDossier(): Promise<void> {
+  await t.tdb.db.system(async (tx) => {
+    const agency = await tx.one<{ id: number }>("select id from agencies where code = $1", [DEMO_COMMUNE_CODE]);
+    const u = Object.fromEntries(
+      (await tx.query<{ id: number; username: string }>("select id, username from users where agency_id = $1", [agency.id])).map((r) => [r.username, r.id]),
+    );
+    const d = await tx.one<{ id: number }>(
+      `insert into dossiers (agency_id, code, procedure_code, procedure_name, procedure_field, channel, status, applicant_full_name, applicant_id_number,
+         applicant_phone, applicant_email, applicant_address, documents, received_at, due_at, time_limit_amount, time_limit_unit, assignee_user_id)
+       values ($1, $2, '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'in_progress', 'Vũ Thị Hương', '019203004567', '0912345678',
+         'huong@example.vn', '{"line":"Xóm Đồng Tâm, xã Minh Tiến"}', $3, '2026-12-03T03:05:00Z', '2026-12-04T09:30:00Z', 1, 'working_days', $4)
+       returning id`,
+      [agency.id, CODE, JSON.stringify([{ name: "Tờ khai đăng ký khai sinh", received: true }, { name: "Giấy chứng sinh", received: true, copies: 1 }, { name: "Sổ hộ khẩu", received: false }]), u["demo-specialist"]],
+    );
+    const ev = (at: string, action: string, from: string | null, to: string, actor: number, data: object, note: string | null = null) =>
+      tx.exec(
+        "insert into dossier_events (agency_id, dossier_id, at, action, from_status, to_status, actor_user_id, actor_label, note, data) values ($1,$2,$3,$4,$5,$6,$7,'x',$8,$9)",
+        [agency.id, d.id, at, action, from, to, actor, note, JSON.stringify(data)],
+      );
+    await ev("2026-12-03T03:05:00Z", "receive", null, "received", u["demo-desk"]!, {});
+    await ev("2026-12-03T03:20:00Z", "request_supplement", "received", "supplement_requested", u["demo-desk"]!, { reasons: ["Bản sao Giấy chứng nhận kết hôn có chứng thực"] });
+    await ev("2026-12-03T04:00:00Z", "supply_supplement", "supplement_requested", "received", u["demo-desk"]!, {});
+    await ev("2026-12-03T04:10:00Z", "assign", "received", "in_progress", u["demo-desk"]!, { assigneeUserId: u["demo-specialist"] });
+    await ev("2026-12-04T02:00:00Z", "refuse", "in_progress", "refused", u["demo-leader"]!, { reasons: ["Không thuộc thẩm quyền giải quyết của Ủy ban nhân dân xã"] });
+    await ev("2026-12-05T02:00:00Z", "redate", "in_progress", "in_progress", u["demo-leader"]!, {
+      previousDueAt: "2026-12-04T09:30:00Z",
+      newDueAt: "2026-12-08T09:00:00Z",
+      reason: "Chờ kết quả xác minh",
+    });
+    // An officer of another commune, to check tenant scoping.
+    const other = await tx.one<{ id: number }>("select id from agencies where kind = 'commune' and code <> $1 order by id limit 1", [DEMO_COMMUNE_CODE]);
+    await createUser(tx, { agencyId: other.id, username: "other-desk", fullName: "Cán bộ xã khác", role: "desk_officer", password: DEMO_PASSWORD, isDemo: true, mustChangePassword: false }, { userId: null, label: "test" });
+  });
+}
+
+function pdfText(buf: Buffer, name: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, buf);
+  return execFileSync("/usr/bin/pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  dir = mkdtempSync(path.join(tmpdir(), "slips-"));
+  await insertDossier();
+  desk = await signIn(t.app, "demo-desk");
+});
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await t?.close();
+});
+
+describe("slip routes", () => {
+  it("Mẫu 01 is a real A5 PDF with the Vietnamese text, the code and the appointment", async () => {
+    const res = await desk.get(`/staff/dossiers/${CODE}/slips/01.pdf`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toContain("application/pdf");
+    const buf = res.rawPayload;
+    expect(buf.subarray(0, 5).toString()).toBe("%PDF-");
+    const file = path.join(dir, "m01.pdf");
+    writeFileSync(file, buf);
+    const info = execFileSync("/usr/bin/pdfinfo", [file], { encoding: "utf8" });
+    expect(info).toMatch(/Page size:\s+419\.53 x 595\.28 pts/);
+    expect(info).toMatch(/Pages:\s+1/);
+    const text = pdfText(buf, "m01.pdf");
+    expect(text).toContain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    expect(text).toContain("Độc lập - Tự do - Hạnh phúc");
+    expect(text).toContain("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ");
+    expect(text).toContain(CODE);
+    expect(text).toContain("Vũ Thị Hương");
+    expect(text).toContain("Tờ khai đăng ký khai sinh");
+    expect(text).not.toContain("Sổ hộ khẩu"); // not received
+    expect(text.replace(/\s+/g, " ")).toContain("16 giờ 30 phút, ngày 04 tháng 12 năm 2026");
+    expect(text).toContain("Nguyễn Thị Hoa"); // the receiving officer
+    expect(text).toContain(`/track?code=${CODE}`);
+  });
+
+  it("the QR code at the top left decodes to the dossier, procedure, applicant and document name", async () => {
+    const res = await desk.get(`/staff/dossiers/${CODE}/slips/01.pdf`);
+    const file = path.join(dir, "qr.pdf");
+    writeFileSync(file, res.rawPayload);
+    execFileSync("/usr/bin/pdfimages", ["-png", file, path.join(dir, "img")]);
+    const png = PNG.sync.read(readFileSync(path.join(dir, readdirSync(dir).find((f) => f.startsWith("img") && f.endsWith(".png"))!)));
+    // pdfimages gives grey or RGB; jsQR wants RGBA.
+    const rgba = new Uint8ClampedArray(png.width * png.height * 4);
+    for (let i = 0; i < png.width * png.height; i++) {
+      rgba.set([png.data[i * 4]!, png.data[i * 4 + 1]!, png.data[i * 4 + 2]!, 255], i * 4);
+    }
+    const padded = pad(rgba, png.width, png.height, 24);
+    const qr = jsQR(padded.data, padded.width, padded.height);
+    expect(qr).not.toBeNull();
+    expect(JSON.parse(qr!.data)).toEqual({
+      v: 1,
+      MaHoSo: CODE,
+      MaTTHC: "1.001193",
+      MaDoiTuong: "019203004567",
+      TenGiayTo: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+      TraCuu: `http://127.0.0.1:3000/track?code=${CODE}`,
+    });
+  });
+
+  it("Mẫu 02, 03, 04 and 05 take their content from the events", async () => {
+    const m02 = pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/02.pdf`)).rawPayload, "m02.pdf");
+    expect(m02).toContain("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ");
+    expect(m02).toContain("Bản sao Giấy chứng nhận kết hôn có chứng thực");
+    const m03 = pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/03.pdf`)).rawPayload, "m03.pdf");
+    expect(m03).toContain("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ");
+    expect(m03).toContain("Không thuộc thẩm quyền");
+    const m04 = pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/04.pdf`)).rawPayload, "m04.pdf").replace(/\s+/g, " ");
+    expect(m04).toContain("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ");
+    expect(m04).toContain("Chờ kết quả xác minh");
+    expect(m04).toContain("16 giờ 00 phút, ngày 08 tháng 12 năm 2026");
+    expect(m04).toContain("Ngày hẹn trả kết quả: 04/12/2026");
+    const m05 = pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/05.pdf`)).rawPayload, "m05.pdf");
+    expect(m05).toContain("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
+    expect(m05).toContain("Chuyển xử lý");
+    expect(m05).toContain("Trần Văn Hùng");
+    expect(m05).toContain("Quá hạn"); // the refusal came after the appointment
+  });
+
+  it("rejects unknown forms and another commune's officer", async () => {
+    expect((await desk.get(`/staff/dossiers/${CODE}/slips/07.pdf`)).statusCode).toBe(404);
+    expect((await desk.get(`/staff/dossiers/NO-SUCH-CODE/slips/01.pdf`)).statusCode).toBe(404);
+    const other = await signIn(t.app, "other-desk");
+    expect((await other.get(`/staff/dossiers/${CODE}/slips/01.pdf`)).statusCode).toBe(404);
+    const xlsx = await other.get("/staff/dossiers/register.xlsx?from=2026-12-01&to=2026-12-31");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(JSON.stringify(wb.worksheets[0]!.getSheetValues())).not.toContain(CODE);
+    const anon = await t.app.inject({ method: "GET", url: `/staff/dossiers/${CODE}/slips/01.pdf` });
+    expect([302, 303, 401]).toContain(anon.statusCode);
+  });
+
+  it("Mẫu 06 register opens with exceljs and lists the period's dossiers", async () => {
+    const res = await desk.get("/staff/dossiers/register.xlsx?from=2026-12-01&to=2026-12-31");
+    expect(res.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getCell(3, 1).value).toBe("SỔ THEO DÕI HỒ SƠ");
+    const row = ws.getRow(7);
+    expect(row.getCell(1).value).toBe(1);
+    expect(row.getCell(2).value).toBe(CODE);
+    expect(row.getCell(3).value).toBe("Đăng ký khai sinh");
+    expect(row.getCell(8).value).toBe("10:05 03/12/2026");
+    expect(ws.getRow(8).getCell(2).value).toBeNull();
+    const empty = await desk.get("/staff/dossiers/register.xlsx?from=2026-11-01&to=2026-11-30");
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(empty.rawPayload as unknown as ArrayBuffer);
+    expect(wb2.worksheets[0]!.getRow(7).getCell(2).value).toBeNull();
+  });
+
+  it("answers bad periods with a 400 in Vietnamese", async () => {
+    const res = await desk.get("/staff/dossiers/register.xlsx?from=2026-12-31&to=2026-12-01", { accept: "application/json" });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain("Khoảng thời gian không hợp lệ");
+    const bad = await desk.get("/staff/dossiers/register.xlsx?from=hom-qua", { accept: "application/json" });
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
+function pad(data: Uint8ClampedArray, w: number, h: number, m: number): { data: Uint8ClampedArray; width: number; height: number } {
+  // A quiet zone around the code (rendered with margin 0 on the slip, the page is white around it).
+  const W = w + 2 * m;
+  const H = h + 2 * m;
+  const out = new Uint8ClampedArray(W * H * 4).fill(255);
+  for (let y = 0; y < h; y++) out.set(data.subarray(y * w * 4, (y + 1) * w * 4), ((y + m) * W + m) * 4);
+  return { data: out, width: W, height: H };
+}
