@@ -1,6 +1,7 @@
 import { loadConfig, publicBaseUrl } from "../config";
 import { seedDemo } from "../modules/demo/seed";
 import { openRuntime, VERSION } from "../runtime";
+import { startJobQueue, type JobQueue } from "../jobs/queue";
 import { buildApp } from "../web/app";
 import { importUnitsWithProgress, log, printDemoAccounts } from "./setup";
 
@@ -16,6 +17,7 @@ export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
     log(`${signal}: đang dừng / shutting down…`);
     try {
       await app.close();
+      await jobs?.stop();
     } finally {
       await rt.close();
       process.exit(0);
@@ -34,6 +36,11 @@ export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
   }
 
   const app = await buildApp({ db: rt.db, config, version: VERSION, secret: rt.secret });
+  let jobs: JobQueue | undefined;
+  if (process.env.MOTCUA_JOBS !== "off") {
+    jobs = await startJobQueue({ connectionString: rt.connectionString, db: rt.db, log });
+    app.deps.jobs = jobs;
+  }
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   await app.listen({ port: config.port, host: config.host });

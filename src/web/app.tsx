@@ -25,11 +25,15 @@ export type AppDeps = {
   version: string;
   /** Secret for CSRF tokens; shared by all instances of an installation (kept in app_settings). */
   secret: string;
+  /** The background job queue, when this process runs one (not in most tests). */
+  jobs?: import("../jobs/queue").JobQueue;
 };
 
 declare module "fastify" {
   interface FastifyInstance {
     deps: AppDeps;
+    /** Every route registered, for tests that must try them all (tenant isolation). */
+    routeList: { method: string; url: string }[];
   }
   interface FastifyReply {
     /** Renders a full HTML page. */
@@ -72,6 +76,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate("deps", deps);
   app.decorate("apiOperations", []);
+  app.decorate("routeList", []);
+  app.addHook("onRoute", (r) => {
+    for (const method of [r.method].flat()) if (method !== "HEAD") app.routeList.push({ method, url: r.url });
+  });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
