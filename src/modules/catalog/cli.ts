@@ -3,7 +3,7 @@ import type { Db } from "../../db/scope";
 import { CatalogImportError } from "../../domain/catalog/parse";
 import { progressBar } from "../../cli/progress";
 import { findAgencyByCode } from "../agencies/agencies";
-import { readCatalogFile } from "./file";
+import { type CatalogFile, readCatalogFile } from "./file";
 import { abolishProcedure, importProcedures, type ImportResult } from "./importer";
 
 type Log = (line: string) => void;
@@ -32,7 +32,7 @@ export async function runCatalogImport(
 ): Promise<ImportResult> {
   const { log } = opts;
   if (opts.effective !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.effective)) throw new Error("--effective phải có dạng YYYY-MM-DD");
-  let parsed;
+  let parsed: CatalogFile;
   try {
     parsed = readCatalogFile(file);
   } catch (e) {
