@@ -68,6 +68,9 @@ registerMessages({
     "calendar.wd.6": "T7",
     "calendar.wd.7": "CN",
     "calendar.dash.nextOff": "Ngày nghỉ lễ sắp tới",
+    "calendar.verification.official_text": "đã đối chiếu văn bản gốc",
+    "calendar.verification.press_reports": "đối chiếu qua báo chí, cổng thông tin; nên kiểm tra lại văn bản gốc",
+    "calendar.verification.unverified": "chưa đối chiếu được văn bản; quản trị viên cần xác nhận",
   },
   en: {
     ...domainEn,
@@ -132,5 +135,8 @@ registerMessages({
     "calendar.wd.6": "Sat",
     "calendar.wd.7": "Sun",
     "calendar.dash.nextOff": "Next public holiday",
+    "calendar.verification.official_text": "checked against the document",
+    "calendar.verification.press_reports": "checked against press and government-site reports; confirm with the document",
+    "calendar.verification.unverified": "not verified; an administrator should confirm it",
   },
 });

@@ -186,23 +186,25 @@ function CalendarPage(p: PageProps): VNode {
       <p>
         <strong>{t("calendar.source")}:</strong> {t(`calendar.source.${effective.source}`)}
         {doc ? ` — ${doc.number} (${formatDate(doc.date)}, ${doc.issuer})` : ""}
+        {effective.source === "shipped" && effective.schedule ? ` · ${t(`calendar.verification.${effective.schedule.verification}`)}` : ""}
       </p>
+      {effective.schedule?.note ? <p class="muted">{effective.schedule.note}</p> : null}
       <h2 id="legend">{t("calendar.legend")}</h2>
       <ul class="cal-legend">
         <li>
-          <span class="cal-key cal-off">1</span> {t("calendar.legend.holiday")}
+          <span class="cal-key cal-off" aria-hidden="true">1</span> {t("calendar.legend.holiday")}
         </li>
         <li>
-          <span class="cal-key cal-comp">1</span> {t("calendar.legend.compensatory")}
+          <span class="cal-key cal-comp" aria-hidden="true">1</span> {t("calendar.legend.compensatory")}
         </li>
         <li>
-          <span class="cal-key cal-makeup">1</span> {t("calendar.legend.makeup")}
+          <span class="cal-key cal-makeup" aria-hidden="true">1</span> {t("calendar.legend.makeup")}
         </li>
         <li>
-          <span class="cal-key cal-rest">1</span> {t("calendar.legend.rest")}
+          <span class="cal-key cal-rest" aria-hidden="true">1</span> {t("calendar.legend.rest")}
         </li>
         <li>
-          <span class="cal-key">1</span> {t("calendar.legend.work")}
+          <span class="cal-key" aria-hidden="true">1</span> {t("calendar.legend.work")}
         </li>
       </ul>
       <div class="cal-year">
