@@ -1,0 +1,37 @@
+import type { FastifyRequest } from "fastify";
+import { HttpError } from "../../web/http";
+import type { Upload } from "./media";
+
+export type FormData = { fields: Record<string, string>; files: Record<string, Upload[]> };
+
+/**
+ * Reads a form whether it came as multipart (with files) or urlencoded. Files over the app's
+ * per-file limit (10 MB) become a 413 that names the file; empty file inputs are ignored.
+ */
+export async function readForm(req: FastifyRequest): Promise<FormData> {
+  const fields: Record<string, string> = {};
+  const files: Record<string, Upload[]> = {};
+  if (!req.isMultipart()) {
+    for (const [k, v] of Object.entries((req.body as Record<string, unknown>) ?? {})) {
+      if (typeof v === "string") fields[k] = v;
+      else if (Array.isArray(v)) fields[k] = v.map(String).join(",");
+    }
+    return { fields, files };
+  }
+  for await (const part of req.parts()) {
+    if (part.type === "file") {
+      let data: Buffer;
+      try {
+        data = await part.toBuffer();
+      } catch (e) {
+        if ((e as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") throw new HttpError(413, "communications.err.fileTooLarge", { name: part.filename || "?" });
+        throw e;
+      }
+      if (!part.filename || data.length === 0) continue;
+      (files[part.fieldname] ??= []).push({ filename: part.filename, mimetype: part.mimetype, data });
+    } else if (typeof part.value === "string") {
+      fields[part.fieldname] = fields[part.fieldname] !== undefined && part.fieldname === "tags" ? `${fields[part.fieldname]},${part.value}` : part.value;
+    }
+  }
+  return { fields, files };
+}
