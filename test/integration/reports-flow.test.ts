@@ -1,0 +1,271 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { vnToday } from "../../src/domain/documents/numbering";
+import { SAMPLE_REPORT_DATA } from "../../src/domain/reports/sample-data";
+import { createUser } from "../../src/modules/accounts/users";
+import { overrideReportProviders } from "../../src/modules/reports/gather";
+import { createTestApp, signIn, type Client, type TestApp } from "../support/app";
+
+let t: TestApp;
+let dir: string;
+let comms: Client;
+let leader: Client;
+let admin: Client;
+let reportId: number;
+
+const FIXTURE_PROVIDERS = {
+  communications: async () => SAMPLE_REPORT_DATA.communications!,
+  catalog: async () => SAMPLE_REPORT_DATA.catalog!,
+  dossiers: async () => SAMPLE_REPORT_DATA.dossiers!,
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  dir = mkdtempSync(path.join(os.tmpdir(), "reports-flow-"));
+  overrideReportProviders(FIXTURE_PROVIDERS);
+  [comms, leader, admin] = await Promise.all([signIn(t.app, "demo-comms"), signIn(t.app, "demo-leader"), signIn(t.app, "demo-admin")]);
+});
+afterAll(async () => {
+  overrideReportProviders(undefined);
+  rmSync(dir, { recursive: true, force: true });
+  await t?.close();
+});
+
+const H1 = { agency: "000.00.25.H12", kind: "cchc-communication", from: "2024-01-01", to: "2024-06-30" };
+
+function docxXml(bytes: Buffer): string {
+  const f = path.join(dir, `r-${Date.now()}-${Math.random()}.docx`);
+  writeFileSync(f, bytes);
+  return execFileSync("unzip", ["-p", f, "word/document.xml"], { encoding: "utf8", maxBuffer: 20 * 1024 * 1024 });
+}
+
+describe("six-monthly report: draft, edit, approve, issue", () => {
+  it("drafts from the data: plans, figures and pre-filled narratives", async () => {
+    const res = await comms.json("POST", "/api/v1/reports", H1);
+    expect(res.statusCode, res.body).toBe(201);
+    const r = res.json();
+    reportId = r.id;
+    expect(r.status).toBe("draft");
+    expect(r.number).toBeNull();
+    expect(r.subject).toBe("Công tác tuyên truyền cải cách hành chính 06 tháng đầu năm 2024");
+    const org = r.sections.find((s: { key: string }) => s.key === "organisation");
+    expect(org.narrative).toContain("Kế hoạch số 04/KH-UBND ngày 08/01/2024 về Kế hoạch cải cách hành chính xã Minh Tiến năm 2024");
+    expect(org.narrative).toContain("Kế hoạch số 06/KH-UBND ngày 08/01/2024");
+    expect(org.facts.join("\n")).toMatch(/Nguyễn Thị Hoa|Lê Thị Thu|Phạm Quốc Bảo/);
+    const media = r.sections.find((s: { key: string }) => s.key === "media");
+    expect(media.facts.join("\n")).toContain("24 buổi phát thanh");
+    const dossiers = r.sections.find((s: { key: string }) => s.key === "dossiers");
+    expect(dossiers.facts[0]).toContain("Tiếp nhận 860 hồ sơ");
+    expect(r.recipients.at(-1)).toBe("Lưu: VT.");
+  });
+
+  it("refuses bad periods with a clear 400", async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ from: "2024-06-30", to: "2024-01-01" }, /trước ngày bắt đầu/],
+      [{ from: "2023-01-01", to: "2024-06-30" }, /dài quá một năm/],
+      [{ from: "1999-01-01", to: "1999-06-30" }, /trước năm 2000/],
+      [{ from: "2024-02-30", to: "2024-06-30" }, /không có thật/],
+      [{ from: vnToday(), to: "2099-12-31" }, /sau ngày mai/],
+      [{ from: "2024/01/01", to: "2024-06-30" }, /năm-tháng-ngày/],
+    ];
+    for (const [p, msg] of cases) {
+      const res = await comms.json("POST", "/api/v1/reports", { ...H1, ...p });
+      expect(res.statusCode, JSON.stringify(p)).toBe(400);
+      expect(JSON.stringify(res.json())).toMatch(msg);
+    }
+    // one year plus one day is the longest accepted period
+    expect((await comms.json("POST", "/api/v1/reports", { ...H1, from: "2023-01-01", to: "2024-01-01" })).statusCode).toBe(201);
+  });
+
+  it("a period without data says so plainly, with no invented numbers", async () => {
+    overrideReportProviders({});
+    try {
+      const res = await comms.json("POST", "/api/v1/reports", { ...H1, from: "2001-01-01", to: "2001-12-31" });
+      expect(res.statusCode).toBe(201);
+      const r = res.json();
+      expect(r.subject).toContain("năm 2001");
+      const facts: string[] = r.sections.flatMap((s: { facts: string[] }) => s.facts);
+      expect(facts.length).toBeGreaterThan(3);
+      for (const f of facts) expect(f).toMatch(/^Trong kỳ chưa có số liệu/);
+      for (const f of facts) expect(f).not.toMatch(/\d+ (hồ sơ|tin|buổi|thủ tục)/);
+      const xml = docxXml((await comms.get(`/api/v1/reports/${r.id}.docx`)).rawPayload);
+      expect(xml).toContain("Trong kỳ chưa có số liệu về tiếp nhận, giải quyết hồ sơ thủ tục hành chính.");
+      expect(xml).not.toContain("Biểu 06");
+    } finally {
+      overrideReportProviders(FIXTURE_PROVIDERS);
+    }
+  });
+
+  it("permissions: a specialist cannot draft, only the leader approves", async () => {
+    const spec = await signIn(t.app, "demo-specialist");
+    expect((await spec.json("POST", "/api/v1/reports", H1)).statusCode).toBe(403);
+    expect((await spec.get(`/api/v1/reports/${reportId}`)).statusCode).toBe(403);
+    expect((await comms.json("POST", `/api/v1/reports/${reportId}/approve`, {})).statusCode).toBe(403);
+    expect((await admin.json("POST", `/api/v1/reports/${reportId}/approve`, {})).statusCode).toBe(403);
+    // not approved yet: cannot be issued
+    const early = await admin.json("POST", `/api/v1/reports/${reportId}/issue`, {});
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.message).toContain("duyệt");
+  });
+
+  it("edits narratives through the staff page, approval is withdrawn by a later edit", async () => {
+    const page = await comms.get(`/staff/reports/${reportId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('name="narratives.difficulties"');
+    const save = await comms.post(`/staff/reports/${reportId}`, {
+      subject: "Công tác tuyên truyền cải cách hành chính 06 tháng đầu năm 2024",
+      "narratives.difficulties": "- Nguồn lực cho tuyên truyền còn hạn chế, chưa có kinh phí riêng.",
+      recipients: "UBND tỉnh Thái Nguyên (b/c);\nSở Nội vụ tỉnh Thái Nguyên;\nChủ tịch, các Phó Chủ tịch UBND;",
+    });
+    expect(save.statusCode).toBe(303);
+    const approved = await leader.json("POST", `/api/v1/reports/${reportId}/approve`, {});
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json().signer).toMatchObject({ mode: "TM", name: "Hoàng Văn Minh" });
+    const edit = await comms.json("PATCH", `/api/v1/reports/${reportId}`, { narratives: { closing: "Trên đây là báo cáo của UBND xã Minh Tiến./." } });
+    expect(edit.statusCode).toBe(200);
+    expect(edit.json().status).toBe("draft");
+    expect(edit.json().recipients.at(-1)).toBe("Lưu: VT.");
+    const again = await leader.post(`/staff/reports/${reportId}/approve`, {});
+    expect(again.statusCode).toBe(303);
+  });
+
+  it("issues: numbered from the register, files stored with their sha256", async () => {
+    const res = await admin.json("POST", `/api/v1/reports/${reportId}/issue`, {});
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json();
+    expect(r.status).toBe("issued");
+    expect(r.number).toMatch(/^\d{2,}\/BC-UBND$/);
+    expect(r.issuedOn).toBe(vnToday());
+    const docx = await comms.get(`/api/v1/reports/${reportId}.docx`);
+    expect(docx.statusCode).toBe(200);
+    expect(createHash("sha256").update(docx.rawPayload).digest("hex")).toBe(r.files.docxSha256);
+    const pdf = await comms.get(`/api/v1/reports/${reportId}.pdf`);
+    expect(pdf.headers["content-type"]).toBe("application/pdf");
+    expect(createHash("sha256").update(pdf.rawPayload).digest("hex")).toBe(r.files.pdfSha256);
+    // served as stored: byte-identical on every request
+    expect((await leader.get(`/api/v1/reports/${reportId}.pdf`)).rawPayload.equals(pdf.rawPayload)).toBe(true);
+    const reg = await admin.get("/api/v1/documents?kind=BC");
+    expect(reg.json().items.map((d: { code: string }) => d.code)).toContain(r.number);
+  });
+
+  it("the DOCX opens and holds the header, sections, numbers and recipients in Times New Roman", async () => {
+    const r = (await comms.get(`/api/v1/reports/${reportId}`)).json();
+    const xml = docxXml((await comms.get(`/api/v1/reports/${reportId}.docx`)).rawPayload);
+    for (const s of [
+      "ỦY BAN NHÂN DÂN",
+      "XÃ MINH TIẾN",
+      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "Độc lập - Tự do - Hạnh phúc",
+      `Số: ${r.number}`,
+      "BÁO CÁO",
+      "I. Kết quả thực hiện công tác tuyên truyền cải cách hành chính 06 tháng đầu năm 2024",
+      "2.1. Tuyên truyền cổ động trực quan",
+      "2.2. Tuyên truyền trên hệ thống Truyền thanh, Trang thông tin điện tử",
+      "2.3. Tuyên truyền tại các hội nghị, chuyên đề",
+      "II. Những thuận lợi, khó khăn",
+      "III. Phương hướng, nhiệm vụ tuyên truyền cải cách hành chính 06 tháng cuối năm 2024",
+      "Nguồn lực cho tuyên truyền còn hạn chế",
+      "Biểu 06",
+      "Tiếp nhận 860 hồ sơ",
+      "Niêm yết công khai 112 thủ tục hành chính",
+      "Nơi nhận:",
+      "- Sở Nội vụ tỉnh Thái Nguyên;",
+      "- Lưu: VT.",
+      "TM. ỦY BAN NHÂN DÂN",
+      "Hoàng Văn Minh",
+    ])
+      expect(xml, s).toContain(s);
+    expect(xml).toMatch(/Minh Tiến, ngày \d{2} tháng \d{1,2} năm \d{4}/);
+    expect(xml).not.toContain("DỰ THẢO");
+    expect(xml).toContain('w:ascii="Times New Roman"');
+    expect(xml).toContain('w:cs="Times New Roman"');
+    expect(xml).toContain('w:eastAsia="Times New Roman"');
+    // A4 with the decree's margins (twentieths of a point): left 30 mm, right 15 mm, top/bottom 20 mm
+    expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    expect(xml).toMatch(/w:left="1701"/);
+    expect(xml).toMatch(/w:right="850"/);
+  });
+
+  it("the PDF renders (page 1 not blank) and its text keeps the Vietnamese headings", async () => {
+    const bytes = (await comms.get(`/api/v1/reports/${reportId}.pdf`)).rawPayload;
+    const f = path.join(dir, "issued.pdf");
+    writeFileSync(f, bytes);
+    execFileSync("pdftoppm", ["-png", "-r", "50", "-f", "1", "-l", "1", f, path.join(dir, "page")]);
+    const png = execFileSync("sh", ["-c", `ls ${dir}/page*.png`], { encoding: "utf8" }).trim().split("\n")[0]!;
+    const { data, info } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
+    let dark = 0;
+    for (const v of data) if (v < 200) dark++;
+    expect(info.width).toBeGreaterThan(390); // A4 at 50 dpi ≈ 413 × 585
+    expect(dark / (info.width * info.height)).toBeGreaterThan(0.01);
+    const text = execFileSync("pdftotext", ["-layout", f, "-"], { encoding: "utf8" }).normalize("NFC");
+    for (const s of ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Nơi nhận", "ỦY BAN NHÂN DÂN", "Tuyên truyền cổ động trực quan", "Lưu: VT."]) expect(text, s).toContain(s);
+    const fonts = execFileSync("pdffonts", [f], { encoding: "utf8" });
+    expect(fonts).toMatch(/Tinos/);
+    expect(fonts).not.toMatch(/\bno\s+no\b.*Tinos/);
+  });
+
+  it("an issued report cannot be altered: 409 through the API, refused by the database", async () => {
+    const patch = await comms.json("PATCH", `/api/v1/reports/${reportId}`, { subject: "Sửa sau khi ban hành" });
+    expect(patch.statusCode).toBe(409);
+    expect(patch.json().error.message).toContain("Báo cáo đã ban hành, không thể sửa");
+    expect((await leader.json("POST", `/api/v1/reports/${reportId}/approve`, {})).statusCode).toBe(409);
+    expect((await admin.json("POST", `/api/v1/reports/${reportId}/issue`, {})).statusCode).toBe(409);
+    const form = await comms.post(`/staff/reports/${reportId}`, { subject: "Sửa qua biểu mẫu" });
+    expect(form.statusCode).toBe(409);
+    const communeId = (await t.tdb.db.system((tx) => tx.one<{ id: number }>("select agency_id as id from reports where id = $1", [reportId]))).id;
+    await expect(t.tdb.db.scoped({ agencyIds: [communeId] }, (tx) => tx.exec("update reports set subject = 'x' where id = $1", [reportId]))).rejects.toThrow(/issued and cannot be changed/);
+    await expect(t.tdb.db.system((tx) => tx.exec("update reports set pdf = '\\x00' where id = $1", [reportId]))).rejects.toThrow(/issued and cannot be changed/);
+    await expect(t.tdb.db.system((tx) => tx.exec("delete from reports where id = $1", [reportId]))).rejects.toThrow(/issued and cannot be changed/);
+    const audit = await t.tdb.db.system((tx) => tx.query<{ action: string }>("select action from audit_log where entity = 'report' and entity_id = $1 order by seq", [String(reportId)]));
+    expect(audit.map((a) => a.action)).toEqual(["report.draft", "report.edit", "report.approve", "report.edit", "report.approve", "report.issue"]);
+  });
+
+  it("a vice-chair approves as KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", async () => {
+    const id = (await comms.json("POST", "/api/v1/reports", { ...H1, from: "2024-07-01", to: "2024-12-31" })).json().id;
+    const vice = await signIn(t.app, "demo-vicechair");
+    const r = (await vice.json("POST", `/api/v1/reports/${id}/approve`, {})).json();
+    expect(r.signer).toMatchObject({ mode: "KT", name: "Ngô Thị Hạnh" });
+    const xml = docxXml((await comms.get(`/api/v1/reports/${id}.docx`)).rawPayload);
+    expect(xml).toContain("KT. CHỦ TỊCH");
+    expect(xml).toContain("PHÓ CHỦ TỊCH");
+    expect(xml).toContain("DỰ THẢO");
+    expect(xml).toContain("Số:       /BC-UBND");
+  });
+
+  it("tenant scoping: another commune's staff neither see nor draft for Minh Tiến; the province sees it", async () => {
+    await t.tdb.db.system(async (tx) => {
+      const other = await tx.one<{ id: number }>("select id from agencies where kind = 'commune' and code <> '000.00.25.H12' order by id limit 1");
+      await createUser(tx, { agencyId: other.id, username: "other-comms", fullName: "Cán bộ xã khác", role: "communication_officer", password: "other-password-123", isDemo: true, mustChangePassword: false }, { userId: null, label: "test" });
+    });
+    const other = await signIn(t.app, "other-comms", "other-password-123");
+    expect((await other.get(`/api/v1/reports/${reportId}`)).statusCode).toBe(404);
+    expect((await other.get(`/api/v1/reports/${reportId}.pdf`)).statusCode).toBe(404);
+    expect((await other.get(`/staff/reports/${reportId}`)).statusCode).toBe(404);
+    expect((await other.json("PATCH", `/api/v1/reports/${reportId}`, { subject: "Chen" })).statusCode).toBe(404);
+    const cross = await other.json("POST", "/api/v1/reports", H1);
+    expect(cross.statusCode).toBe(403);
+    expect((await other.get("/api/v1/reports")).json().items).toHaveLength(0);
+    const province = await signIn(t.app, "demo-province");
+    expect((await province.get(`/api/v1/reports/${reportId}`)).statusCode).toBe(200);
+  });
+
+  it("staff pages: list, preview and templates", async () => {
+    const list = await comms.get("/staff/reports");
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain("Công tác tuyên truyền cải cách hành chính 06 tháng đầu năm 2024");
+    const preview = await leader.get(`/staff/reports/${reportId}/preview`);
+    expect(preview.body).toContain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    const bad = await comms.post("/staff/reports", { from: "2024-06-30", to: "2024-01-01" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain("Ngày kết thúc kỳ báo cáo đứng trước ngày bắt đầu");
+    const tpl = await comms.post("/staff/reports/templates", { advantages: "- {coQuan} luôn được cấp trên quan tâm ({ky})." });
+    expect(tpl.statusCode).toBe(303);
+    const r = (await comms.json("POST", "/api/v1/reports", H1)).json();
+    expect(r.narratives.advantages).toBe("- UBND xã Minh Tiến luôn được cấp trên quan tâm (06 tháng đầu năm 2024).");
+  });
+});
