@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import jsQR from "jsqr";
-import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../src/modules/accounts/users";
 import { DEMO_COMMUNE_CODE, DEMO_PASSWORD } from "../../src/modules/demo/seed";
@@ -37,15 +36,16 @@ async function insertDossier(): Promise<void> {
         [agency.id, d.id, at, action, from, to, actor, note, JSON.stringify(data)],
       );
     await ev("2026-12-03T03:05:00Z", "receive", null, "received", u["demo-desk"]!, {});
-    await ev("2026-12-03T03:20:00Z", "request_supplement", "received", "supplement_requested", u["demo-desk"]!, { reasons: ["Bản sao Giấy chứng nhận kết hôn có chứng thực"] });
+    await ev("2026-12-03T03:20:00Z", "request_supplement", "received", "supplement_requested", u["demo-desk"]!, { supplementCount: 1 }, "Bản sao Giấy chứng nhận kết hôn có chứng thực");
     await ev("2026-12-03T04:00:00Z", "supply_supplement", "supplement_requested", "received", u["demo-desk"]!, {});
-    await ev("2026-12-03T04:10:00Z", "assign", "received", "in_progress", u["demo-desk"]!, { assigneeUserId: u["demo-specialist"] });
-    await ev("2026-12-04T02:00:00Z", "refuse", "in_progress", "refused", u["demo-leader"]!, { reasons: ["Không thuộc thẩm quyền giải quyết của Ủy ban nhân dân xã"] });
+    await ev("2026-12-03T04:10:00Z", "assign", "received", "in_progress", u["demo-desk"]!, { assignee: { id: u["demo-specialist"], name: "Trần Văn Hùng" } });
+    await ev("2026-12-04T02:00:00Z", "refuse", "in_progress", "refused", u["demo-leader"]!, {}, "Không thuộc thẩm quyền giải quyết của Ủy ban nhân dân xã");
     await ev("2026-12-05T02:00:00Z", "redate", "in_progress", "in_progress", u["demo-leader"]!, {
       previousDueAt: "2026-12-04T09:30:00Z",
-      newDueAt: "2026-12-08T09:00:00Z",
-      reason: "Chờ kết quả xác minh",
-    });
+      dueAt: "2026-12-08T09:00:00Z",
+      amount: 2,
+      unit: "working_days",
+    }, "Chờ kết quả xác minh");
     // An officer of another commune, to check tenant scoping.
     const other = await tx.one<{ id: number }>("select id from agencies where kind = 'commune' and code <> $1 order by id limit 1", [DEMO_COMMUNE_CODE]);
     await createUser(tx, { agencyId: other.id, username: "other-desk", fullName: "Cán bộ xã khác", role: "desk_officer", password: DEMO_PASSWORD, isDemo: true, mustChangePassword: false }, { userId: null, label: "test" });
@@ -99,14 +99,12 @@ describe("slip routes", () => {
     const res = await desk.get(`/staff/dossiers/${CODE}/slips/01.pdf`);
     const file = path.join(dir, "qr.pdf");
     writeFileSync(file, res.rawPayload);
-    execFileSync("/usr/bin/pdfimages", ["-png", file, path.join(dir, "img")]);
-    const png = PNG.sync.read(readFileSync(path.join(dir, readdirSync(dir).find((f) => f.startsWith("img") && f.endsWith(".png"))!)));
-    // pdfimages gives grey or RGB; jsQR wants RGBA.
-    const rgba = new Uint8ClampedArray(png.width * png.height * 4);
-    for (let i = 0; i < png.width * png.height; i++) {
-      rgba.set([png.data[i * 4]!, png.data[i * 4 + 1]!, png.data[i * 4 + 2]!, 255], i * 4);
-    }
-    const padded = pad(rgba, png.width, png.height, 24);
+    // Plain PNM output (no PNG decoder needed): P4 bitmap, P5 grey or P6 colour.
+    execFileSync("/usr/bin/pdfimages", [file, path.join(dir, "img")]);
+    const img = readPnm(readFileSync(path.join(dir, readdirSync(dir).find((f) => f.startsWith("img"))!)));
+    const rgba = new Uint8ClampedArray(img.width * img.height * 4);
+    for (let i = 0; i < img.width * img.height; i++) rgba.set([img.grey[i]!, img.grey[i]!, img.grey[i]!, 255], i * 4);
+    const padded = pad(rgba, img.width, img.height, 24);
     const qr = jsQR(padded.data, padded.width, padded.height);
     expect(qr).not.toBeNull();
     expect(JSON.parse(qr!.data)).toEqual({
@@ -158,13 +156,19 @@ describe("slip routes", () => {
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.getCell(3, 1).value).toBe("SỔ THEO DÕI HỒ SƠ");
-    const row = ws.getRow(7);
-    expect(row.getCell(1).value).toBe(1);
-    expect(row.getCell(2).value).toBe(CODE);
+    let found = 0;
+    ws.eachRow((row, n) => {
+      if (n > 6 && row.getCell(2).value === CODE) found = n;
+    });
+    expect(found).toBeGreaterThan(6);
+    const row = ws.getRow(found);
+    expect(row.getCell(1).value).toBe(found - 6);
     expect(row.getCell(3).value).toBe("Đăng ký khai sinh");
+    expect(row.getCell(4).value).toBe(1);
+    expect(row.getCell(5).value).toBe("Vũ Thị Hương");
     expect(row.getCell(8).value).toBe("10:05 03/12/2026");
-    expect(ws.getRow(8).getCell(2).value).toBeNull();
-    const empty = await desk.get("/staff/dossiers/register.xlsx?from=2026-11-01&to=2026-11-30");
+    expect(row.getCell(9).value).toBe("16:30 04/12/2026");
+    const empty = await desk.get("/staff/dossiers/register.xlsx?from=2020-01-01&to=2020-01-31");
     const wb2 = new ExcelJS.Workbook();
     await wb2.xlsx.load(empty.rawPayload as unknown as ArrayBuffer);
     expect(wb2.worksheets[0]!.getRow(7).getCell(2).value).toBeNull();
@@ -178,6 +182,37 @@ describe("slip routes", () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+function readPnm(buf: Buffer): { width: number; height: number; grey: Uint8Array } {
+  const header: string[] = [];
+  let pos = 0;
+  const magic = buf.subarray(0, 2).toString();
+  const need = magic === "P4" ? 3 : 4;
+  while (header.length < need) {
+    while (/\s/.test(String.fromCharCode(buf[pos]!))) pos++;
+    if (buf[pos] === 0x23) {
+      while (buf[pos] !== 0x0a) pos++;
+      continue;
+    }
+    let tok = "";
+    while (!/\s/.test(String.fromCharCode(buf[pos]!))) tok += String.fromCharCode(buf[pos++]!);
+    header.push(tok);
+  }
+  pos++;
+  const width = Number(header[1]);
+  const height = Number(header[2]);
+  const grey = new Uint8Array(width * height);
+  const data = buf.subarray(pos);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (magic === "P4") grey[i] = (data[y * Math.ceil(width / 8) + (x >> 3)]! >> (7 - (x & 7))) & 1 ? 0 : 255;
+      else if (magic === "P5") grey[i] = data[i]!;
+      else grey[i] = data[i * 3]!;
+    }
+  }
+  return { width, height, grey };
+}
 
 function pad(data: Uint8ClampedArray, w: number, h: number, m: number): { data: Uint8ClampedArray; width: number; height: number } {
   // A quiet zone around the code (rendered with margin 0 on the slip, the page is white around it).

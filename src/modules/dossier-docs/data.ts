@@ -201,12 +201,17 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
     let holder = "Bộ phận Tiếp nhận và Trả kết quả";
     for (const e of events) {
       if (e.action === "receive" || e.action === "submit_online" || e.action === "note") continue;
+      const named = (k: string) => {
+        const v = e.data?.[k] as { name?: unknown } | undefined;
+        return v && typeof v === "object" && typeof v.name === "string" ? v.name : undefined;
+      };
       const target =
-        typeof e.data?.assigneeUserId === "number"
-          ? nameOf(e.data.assigneeUserId as number, "")
-          : typeof e.data?.leaderUserId === "number"
-            ? nameOf(e.data.leaderUserId as number, "")
-            : STATUS_HOLDERS[e.to_status] ?? e.to_status;
+        named("assignee") ??
+        named("leader") ??
+        named("toAgency") ??
+        (typeof e.data?.assigneeUserId === "number" ? nameOf(e.data.assigneeUserId as number, "") : undefined) ??
+        STATUS_HOLDERS[e.to_status] ??
+        e.to_status;
       const from = nameOf(e.actor_user_id, e.actor_label) || holder;
       const onTime = d.due_at ? (e.at.getTime() <= d.due_at.getTime() ? "Đúng hạn" : "Quá hạn") : undefined;
       handovers.push({ at: e.at, from, to: target || holder, action: ACTION_LABELS[e.action] ?? e.action, result: onTime, note: e.note ?? undefined });
