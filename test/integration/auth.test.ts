@@ -143,3 +143,26 @@ describe("errors never leak a stack trace", () => {
     expect(res.json().paths["/api/v1/agencies"].get.summary).toBeTruthy();
   });
 });
+
+describe("account administration", () => {
+  it("lets the commune admin create an account that must change its password, and disable it", async () => {
+    const admin = await signIn(t.app, "demo-admin");
+    const bad = await admin.post("/staff/users", { fullName: "A", username: "Bad Name!", role: "specialist", password: "short" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain("Tên đăng nhập gồm");
+    const escalate = await admin.post("/staff/users", { fullName: "Kẻ Leo Quyền", username: "escalate", role: "system_admin", password: "long-enough-password" });
+    expect(escalate.statusCode).toBe(400);
+    const ok = await admin.post("/staff/users", { fullName: "Đặng Văn Tư", username: "dang.van.tu", role: "specialist", title: "Công chức Tư pháp", password: "temporary-password-1" });
+    expect(ok.statusCode).toBe(303);
+    const c = await newClient(t.app);
+    const first = await c.post("/login", { username: "dang.van.tu", password: "temporary-password-1" });
+    expect(first.headers.location).toBe("/account/password?first=1");
+    const row = await t.tdb.db.system((tx) => tx.one<{ id: number; agency_id: number }>("select id, agency_id from users where username = 'dang.van.tu'"));
+    const off = await admin.post(`/staff/users/${row.id}/deactivate`, {});
+    expect(off.statusCode).toBe(303);
+    expect((await c.get("/staff")).statusCode).toBe(303);
+    const leader = await signIn(t.app, "demo-leader");
+    expect((await leader.get("/staff/users")).statusCode).toBe(200);
+    expect((await leader.post("/staff/users", { fullName: "X Y", username: "xyxyxy", role: "specialist", password: "long-enough-password" })).statusCode).toBe(403);
+  });
+});

@@ -8,7 +8,7 @@ export type TestApp = { app: FastifyInstance; tdb: TestDb; close: () => Promise<
 
 export async function createTestApp(): Promise<TestApp> {
   const tdb = await createTestDb();
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: "/tmp/motcua-test-unused", DATABASE_URL: tdb.url });
+  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATA_DIR: "/tmp/motcua-test-unused", DATABASE_URL: tdb.url });
   const app = await buildApp({ db: tdb.db, config, version: "test", secret: "test-secret-0123456789abcdef" });
   await app.ready();
   return {

@@ -8,7 +8,7 @@ export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
 
 export type LoginResult =
-  | { ok: true; userId: number; agencyId: number; role: Role }
+  | { ok: true; userId: number; agencyId: number; role: Role; mustChangePassword: boolean }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "locked"; minutes: number };
 
@@ -19,8 +19,8 @@ export type LoginResult =
 export async function attemptLogin(db: Db, username: string, password: string): Promise<LoginResult> {
   const name = username.trim().toLowerCase();
   const user = await db.system((tx) =>
-    tx.maybeOne<{ id: number; agency_id: number; role: Role; password_hash: string; failed_attempts: number; locked_until: Date | null; active: boolean }>(
-      "select id, agency_id, role, password_hash, failed_attempts, locked_until, active from users where username = $1",
+    tx.maybeOne<{ id: number; agency_id: number; role: Role; password_hash: string; failed_attempts: number; locked_until: Date | null; active: boolean; must_change_password: boolean }>(
+      "select id, agency_id, role, password_hash, failed_attempts, locked_until, active, must_change_password from users where username = $1",
       [name],
     ),
   );
@@ -36,7 +36,7 @@ export async function attemptLogin(db: Db, username: string, password: string): 
     if (good) {
       await tx.exec("update users set failed_attempts = 0, locked_until = null, last_login_at = now() where id = $1", [user.id]);
       await appendAudit(tx, { agencyId: user.agency_id, actorUserId: user.id, actor: name, action: "auth.login", entity: "user", entityId: user.id });
-      return { ok: true, userId: user.id, agencyId: user.agency_id, role: user.role };
+      return { ok: true, userId: user.id, agencyId: user.agency_id, role: user.role, mustChangePassword: user.must_change_password };
     }
     const r = await tx.one<{ failed_attempts: number; locked_until: Date | null }>(
       `update users set failed_attempts = failed_attempts + 1,

@@ -98,6 +98,7 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
       }
       const token = await createSession(db, { userId: result.userId, agencyId: result.agencyId, ip: req.ip, userAgent: req.headers["user-agent"] ?? "" });
       reply.setCookie(SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "lax", secure: cookieSecure(app, req), maxAge: SESSION_MAX_MS / 1000 });
+      if (result.mustChangePassword) return redirect(reply, "/account/password?first=1");
       return redirect(reply, safeNext(form.data.next, homeFor(result.role)));
     },
   );
