@@ -8,6 +8,7 @@ import { PUBLIC_SCOPE } from "../../src/db/scope";
 import { runCatalogImport } from "../../src/modules/catalog/cli";
 import { CATALOG_SEED, parseCatalogJson, readCatalogFile } from "../../src/modules/catalog/file";
 import { abolishProcedure, importProcedures } from "../../src/modules/catalog/importer";
+import { invalidateCatalogSearch } from "../../src/modules/catalog/search-cache";
 import { findOfferedProcedure, listAnnouncements } from "../../src/modules/catalog/service";
 import { DEMO_COMMUNE_CODE, DEMO_PROVINCE_GSO } from "../../src/modules/demo/seed";
 import { createTestApp, type TestApp } from "../support/app";
@@ -131,7 +132,7 @@ describe("catalog import", () => {
   it("an invalid record aborts the import with a clear error and writes nothing", async () => {
     const before = await counts();
     const raw = JSON.parse(readFileSync(RAW_XA, "utf8")) as Record<string, unknown>[];
-    const broken = raw.slice(0, 5).map((r) => ({ ...r, ma_thu_tuc: `${r.ma_thu_tuc as string}.TEST` }));
+    const broken: Record<string, unknown>[] = raw.slice(0, 5).map((r) => ({ ...r, ma_thu_tuc: `${r.ma_thu_tuc as string}.TEST` }));
     broken[3] = { ...broken[3], ten_thu_tuc: "" };
     const file = path.join(dir, "broken.json.gz");
     writeFileSync(file, gzipSync(JSON.stringify(broken)));
@@ -148,6 +149,7 @@ describe("catalog import", () => {
   it("abolishing announces to offering agencies, hides the procedure, and a re-import reinstates it", async () => {
     const code = "1.000656";
     await t.tdb.db.system((tx) => abolishProcedure(tx, { code, agencyId: provinceId, actor: "test" }));
+    invalidateCatalogSearch(t.tdb.db);
     const ann = await t.tdb.db.system((tx) => listAnnouncements(tx, { agencyId: communeId, limit: 1 }));
     expect(ann[0]).toMatchObject({ kind: "abolished", procedureCode: code });
     expect(await t.tdb.db.system((tx) => findOfferedProcedure(tx, { agencyId: communeId, code }))).toBeUndefined();

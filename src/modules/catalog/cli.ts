@@ -5,6 +5,7 @@ import { progressBar } from "../../cli/progress";
 import { findAgencyByCode } from "../agencies/agencies";
 import { type CatalogFile, readCatalogFile } from "./file";
 import { abolishProcedure, importProcedures, type ImportResult } from "./importer";
+import { invalidateCatalogSearch } from "./search-cache";
 
 type Log = (line: string) => void;
 
@@ -60,6 +61,7 @@ export async function runCatalogImport(
   } finally {
     bar.stop();
   }
+  invalidateCatalogSearch(db);
   log(
     `Đã nhập vào ${agency.name}: ${result.created} mới, ${result.amended.length} sửa đổi, ${result.reinstated.length} áp dụng lại, ` +
       `${result.abolished.length} bãi bỏ, ${result.unchanged} không đổi; ${result.announcements} thông báo.`,
@@ -70,5 +72,6 @@ export async function runCatalogImport(
 export async function runCatalogAbolish(db: Db, code: string, opts: { agency?: string; effective?: string; log: Log }): Promise<void> {
   const agency = await importingAgency(db, opts.agency);
   const r = await db.system((tx) => abolishProcedure(tx, { code, agencyId: agency.id, actor: "cli", ...(opts.effective ? { effectiveOn: opts.effective } : {}) }));
+  invalidateCatalogSearch(db);
   opts.log(`Đã bãi bỏ thủ tục ${code}; ${r.announcements} thông báo.`);
 }

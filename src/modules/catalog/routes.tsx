@@ -10,7 +10,7 @@ import { registerDashboard, registerNav } from "../../web/registry";
 import { findAgencyByCode } from "../agencies/agencies";
 import "./demo";
 import "./messages";
-import { searchProcedures } from "./search-cache";
+import { invalidateCatalogSearch, searchProcedures } from "./search-cache";
 import {
   AssignmentError,
   changeAssignment,
@@ -287,7 +287,9 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
   async function applyChange(req: FastifyRequest, code: string, change: { enabled?: boolean; onlineLevel?: OnlineLevel; published?: boolean }) {
     const user = requireUser(req);
     try {
-      return await req.tx((tx) => changeAssignment(tx, { agencyId: user.agencyId, code, actor: user.username, actorUserId: user.id, ...change }));
+      const r = await req.tx((tx) => changeAssignment(tx, { agencyId: user.agencyId, code, actor: user.username, actorUserId: user.id, ...change }));
+      invalidateCatalogSearch(db);
+      return r;
     } catch (e) {
       if (e instanceof AssignmentError) throw new HttpError(e.messageKey === "catalog.error.unknownProcedure" ? 404 : 409, e.messageKey);
       throw e;

@@ -8,14 +8,27 @@ import { type OnlineLevel, procedureUrl, TODAY_SQL } from "./service";
 
 type CatalogEntry = { key: string; index: SearchIndex; byCode: Map<string, { name: string; field: string }> };
 type AgencyEntry = { key: string; levels: Map<string, OnlineLevel>; allowed: Set<string> };
-type Cache = { catalog?: CatalogEntry; building?: { key: string; promise: Promise<CatalogEntry> }; agencies: Map<number, AgencyEntry> };
+type Marks = { c: string | null; a: string | null; d: string; at: number };
+type Cache = {
+  catalog?: CatalogEntry;
+  building?: { key: string; promise: Promise<CatalogEntry> };
+  agencies: Map<number, AgencyEntry>;
+  marks: Map<number, Marks>;
+};
+
+/**
+ * How long the change marks read from the database are trusted. Changes made through this
+ * process invalidate at once (invalidateCatalogSearch); another instance's change is seen
+ * within this delay. It keeps a database round trip off nearly every search.
+ */
+export const MARKS_TTL_MS = 1000;
 
 const caches = new WeakMap<Db, Cache>();
 
 function cacheOf(db: Db): Cache {
   let c = caches.get(db);
   if (!c) {
-    c = { agencies: new Map() };
+    c = { agencies: new Map(), marks: new Map() };
     caches.set(db, c);
   }
   return c;
@@ -42,15 +55,19 @@ async function buildCatalog(db: Db, key: string): Promise<CatalogEntry> {
  */
 export async function searchProcedures(db: Db, q: { agencyId: number | null; q: string; field?: string; limit?: number }): Promise<{ total: number; items: SearchItem[] }> {
   const cache = cacheOf(db);
-  // One round trip, outside a transaction: the marks are not tenant data.
-  const marks = (
-    await db.pool.query<{ c: string | null; a: string | null; d: string }>(
+  const now = Date.now();
+  let marks = cache.marks.get(q.agencyId ?? 0);
+  if (!marks || now - marks.at > MARKS_TTL_MS) {
+    // One round trip, outside a transaction: the marks are not tenant data.
+    const r = await db.pool.query<{ c: string | null; a: string | null; d: string }>(
       `select (select max(updated_at) from procedures)::text as c,
               (select max(updated_at) from agency_procedures where agency_id = $1)::text as a,
               ${TODAY_SQL}::text as d`,
       [q.agencyId ?? 0],
-    )
-  ).rows[0]!;
+    );
+    marks = { ...r.rows[0]!, at: now };
+    cache.marks.set(q.agencyId ?? 0, marks);
+  }
   const catalogKey = `${marks.c}|${marks.d}`;
   let catalog = cache.catalog;
   if (!catalog || catalog.key !== catalogKey) {
@@ -94,4 +111,9 @@ export async function searchProcedures(db: Db, q: { agencyId: number | null; q: 
       return { code: h.code, name: p.name, field: p.field, onlineLevel: agency ? (agency.levels.get(h.code) ?? null) : null, url: procedureUrl(h.code) };
     }),
   };
+}
+
+/** Called after this process changed the catalog or an assignment: re-read the marks next time. */
+export function invalidateCatalogSearch(db: Db): void {
+  cacheOf(db).marks.clear();
 }
