@@ -191,6 +191,30 @@ describe("schedules entered by an administrator", () => {
     clearCalendarCache();
   });
 
+  it("a province-level schedule (system administrator) applies to its communes unless they enter their own", async () => {
+    const sys = await signIn(t.app, "demo-sysadmin");
+    const schedule2030 = {
+      ...SCHEDULE_2027,
+      daysOff: [{ date: "2030-03-08", reason: "other", label: { vi: "Ngày lễ của tỉnh", en: "Province holiday" } }],
+      workingDays: [],
+    };
+    expect((await sys.json("PUT", "/api/v1/calendar/schedules/2030", schedule2030)).statusCode).toBe(200);
+    const day = await getJson(`/api/v1/calendar/${COMMUNE}/days?from=2030-03-08&to=2030-03-08`);
+    expect(day.body.days[0]).toMatchObject({ working: false, reason: "Ngày lễ của tỉnh" });
+    // A commune of another province is not affected.
+    const far = await t.tdb.db.system((tx) =>
+      tx.one<{ code: string }>("select a.code from agencies a join agencies p on p.id = a.parent_id where a.kind = 'commune' and a.parent_id <> (select parent_id from agencies where id = $1) limit 1", [communeId]),
+    );
+    expect((await getJson(`/api/v1/calendar/${far.code}/days?from=2030-03-08&to=2030-03-08`)).body.days[0].working).toBe(true);
+    // The commune's own schedule wins over the province's.
+    const admin = await signIn(t.app, "demo-admin");
+    expect((await admin.json("GET", "/api/v1/calendar/schedules/2030")).json()).toMatchObject({ source: "inherited" });
+    expect((await admin.json("PUT", "/api/v1/calendar/schedules/2030", { ...schedule2030, daysOff: [] })).statusCode).toBe(200);
+    expect((await getJson(`/api/v1/calendar/${COMMUNE}/days?from=2030-03-08&to=2030-03-08`)).body.days[0].working).toBe(true);
+    const audit = await t.tdb.db.system((tx) => tx.query<{ agency_id: number }>("select agency_id from audit_log where entity = 'calendar_schedule' and entity_id like '%:2030'"));
+    expect(audit).toHaveLength(2);
+  });
+
   it("rejects a bad schedule with clear messages and saves nothing", async () => {
     const admin = await signIn(t.app, "demo-admin");
     const bad = await admin.json("PUT", "/api/v1/calendar/schedules/2027", {
@@ -301,7 +325,7 @@ describe("staff calendar page", () => {
       docTitle: "Quyết định nghỉ lễ 2029",
       docDate: "2028-12-01",
       docIssuer: "UBND tỉnh Thái Nguyên",
-      daysOff: `${daysOff}\n2029-05-18 other Ngày hội xã`,
+      daysOff: `${daysOff}\n2029-05-18 other Ngày hội xã | Commune festival`,
       workingDays: "2029-05-26 Làm bù cho thứ Sáu 18/5",
     });
     expect(ok.statusCode).toBe(303);
@@ -309,6 +333,9 @@ describe("staff calendar page", () => {
     expect(after.body).toMatch(/class="cal-off">18<small>Ngày hội xã<\/small>/);
     expect(after.body).toMatch(/class="cal-makeup">26<small>Làm bù<\/small>/);
     expect(after.body).toContain("15/QĐ-UBND");
+    expect(after.body).toContain("2029-05-18 other Ngày hội xã | Commune festival");
+    const en = await getJson(`/api/v1/calendar/${COMMUNE}/days?from=2029-05-18&to=2029-05-18&lang=en`);
+    expect(en.body.days[0].reason).toBe("Commune festival");
 
     const office = await admin.post("/staff/calendar/office?year=2029", { weekday: "1", hours: "07:30-11:30, 13:30-17:00", saturdayMorning: "1", receiptCutoff: "16:00", dossierCodePattern: "" });
     expect(office.statusCode).toBe(303);

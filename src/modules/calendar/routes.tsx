@@ -102,7 +102,7 @@ function scheduleFormValues(calendar: WorkingCalendar, year: number, effective: 
       docTitle: s.document.title,
       docDate: s.document.date,
       docIssuer: s.document.issuer,
-      daysOff: s.daysOff.map((d) => `${d.date} ${d.reason}${d.label ? ` ${d.label.vi}` : ""}`).join("\n"),
+      daysOff: s.daysOff.map((d) => `${d.date} ${d.reason}${d.label ? ` ${d.label.vi}${d.label.en !== d.label.vi ? ` | ${d.label.en}` : ""}` : ""}`).join("\n"),
       workingDays: s.workingDays.map((w) => `${w.date} ${w.reason}`).join("\n"),
     };
   }
@@ -330,8 +330,9 @@ function scheduleFromForm(req: FastifyRequest, year: number, form: Form): { ok: 
       errors.daysOff ??= t("calendar.schedule.reasonInvalid", { line: i + 1 });
       return;
     }
-    const label = m[3]?.trim();
-    daysOff.push({ date: m[1]!, reason: m[2]!, ...(label ? { label: { vi: label.normalize("NFC"), en: label.normalize("NFC") } } : {}) });
+    // "Tên tiếng Việt | English name"; without "|" the Vietnamese name serves both languages.
+    const [vi, en] = (m[3] ?? "").split("|").map((x) => x.trim().normalize("NFC"));
+    daysOff.push({ date: m[1]!, reason: m[2]!, ...(vi ? { label: { vi, en: en || vi } } : {}) });
   });
   const workingDays: { date: string; reason: string }[] = [];
   lines(str(form, "workingDays")).forEach((line, i) => {
