@@ -89,7 +89,8 @@ export const TRANSITIONS = {
     effects: ["open_pause"],
   },
   supply_supplement: { from: ["supplement_requested"], to: "resume", roles: ["desk_officer", "citizen"], input: "note", effects: ["close_pause"] },
-  assign: { from: ["received", "in_progress"], to: "in_progress", roles: ["desk_officer", "leader"], input: "assignee", effects: ["set_assignee"] },
+  // "system": assignment by the agency's rule (field → specialist) right after receipt.
+  assign: { from: ["received", "in_progress"], to: "in_progress", roles: ["desk_officer", "leader", "system"], input: "assignee", effects: ["set_assignee"] },
   note: { from: OPEN, to: "same", roles: ["desk_officer", "specialist", "leader"], input: "note", effects: [] },
   send_to_leader: { from: ["in_progress"], to: "awaiting_approval", roles: ["specialist"], input: "leader", effects: ["set_leader"] },
   approve: { from: ["awaiting_approval"], to: "approved", roles: ["leader"], input: "note", effects: [] },
