@@ -166,13 +166,42 @@ withCommon(audit.command("verify").description("Kiểm tra chuỗi băm của nh
   });
 });
 
+const demo = program.command("demo").description("Dữ liệu mẫu / demo data");
+withCommon(demo.command("generate").description("Sinh hồ sơ mẫu cho đo hiệu năng / generate dossiers for benchmarks"))
+  .option("--dossiers <n>", "số hồ sơ mỗi xã / dossiers per commune", "1000")
+  .option("--communes <m>", "số xã (xã Minh Tiến trước, rồi các xã cùng tỉnh) / communes", "1")
+  .option("--days <d>", "rải trong số ngày gần đây / spread over the last days", "180")
+  .action(async (flags: CommonFlags & { dossiers: string; communes: string; days: string }) => {
+    const count = Number(flags.dossiers);
+    const communes = Number(flags.communes);
+    const days = Number(flags.days);
+    if (!Number.isInteger(count) || count < 1 || count > 2_000_000) throw new InvalidArgumentError("--dossiers: 1–2.000.000");
+    if (!Number.isInteger(communes) || communes < 1 || communes > 3400) throw new InvalidArgumentError("--communes: 1–3.400");
+    if (!Number.isInteger(days) || days < 1 || days > 3650) throw new InvalidArgumentError("--days: 1–3.650");
+    await withRuntime(flags, async (rt) => {
+      if (rt.config.nodeEnv === "production") throw new InvalidArgumentError("Không sinh dữ liệu mẫu khi NODE_ENV=production / never in production");
+      const { generateDossiers } = await import("../modules/dossiers/demo");
+      const started = Date.now();
+      const n = await rt.db.system(async (tx) => {
+        const ids = await tx.query<{ id: number }>(
+          `select a.id from agencies a where a.kind = 'commune'
+           order by (a.code = '000.00.25.H12') desc, (a.parent_id = (select parent_id from agencies where code = '000.00.25.H12')) desc, a.id limit $1`,
+          [communes],
+        );
+        return generateDossiers(tx, { agencyIds: ids.map((r) => r.id), perAgency: count, days });
+      });
+      log(`Đã sinh ${n} hồ sơ trong ${((Date.now() - started) / 1000).toFixed(1)} giây / generated ${n} dossiers`);
+    });
+  });
+
 program.exitOverride();
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   const err = e as { code?: string; message?: string; exitCode?: number };
   if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") process.exit(0);
-  if (err.code?.startsWith("commander.")) process.exit(err.exitCode ?? 1);
+  // Commander has already printed its own parse errors; errors thrown by our actions have not.
+  if (err.code?.startsWith("commander.") && err.code !== "commander.invalidArgument") process.exit(err.exitCode ?? 1);
   log(`Lỗi / error: ${err.message ?? String(e)}`);
   process.exit(1);
 }

@@ -90,6 +90,15 @@ describe("the CLI on its embedded database", () => {
     expect(api.status).toBe(200);
     expect(JSON.stringify(await api.json())).toContain("Minh Tiến");
 
+    // Operations commands next to the running server.
+    const backupFile = path.join(dataDir, "backup.gz");
+    await run(process.execPath, [BIN, "backup", backupFile], { env: env() });
+    const verify = await run(process.execPath, [BIN, "audit", "verify"], { env: env() });
+    expect(verify.stderr).toContain("Nhật ký toàn vẹn");
+    const bad = await run(process.execPath, [BIN, "user", "create", "--username", "x", "--full-name", "X", "--role", "boss", "--agency", "000.00.25.H12"], { env: env() }).catch((e) => e);
+    expect(bad.code).toBe(1);
+    expect(String(bad.stderr)).toContain("role");
+
     // A clean stop on SIGTERM stops postgres too.
     server.kill("SIGTERM");
     await new Promise((r) => server?.once("exit", r));
