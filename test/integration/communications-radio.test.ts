@@ -92,6 +92,9 @@ describe("communications: radio programme and spoken bulletins", () => {
     const page = await visitor.get(`/c/${DEMO_COMMUNE_CODE}/radio?week=2030-03-04`);
     expect(page.body).toContain(`<audio controls preload="none" src="${url}"`);
     expect((await visitor.get(url)).statusCode).toBe(200);
+    const vtt = await visitor.get(`${url}/captions`);
+    expect(vtt.headers["content-type"]).toContain("text/vtt");
+    expect(vtt.body).toMatch(/^WEBVTT\n\n00:00:00\.000 --> 00:00:\d\d\.\d{3}\nỦy ban nhân dân xã Minh Tiến/);
     const printable = await visitor.get(`/c/${DEMO_COMMUNE_CODE}/radio/print?week=2030-03-04`);
     expect(printable.body).toContain("17:00–17:20");
   });

@@ -81,11 +81,15 @@ describe("communications: editorial workflow through the web", () => {
     const links: string[] = [];
     let inLink = false;
     const p = new SaxesParser();
-    p.on("opentag", (tag) => void (inLink = tag.name === "link"));
+    p.on("opentag", (tag) => {
+      inLink = tag.name === "link";
+    });
     p.on("text", (s) => {
       if (inLink) links.push(s);
     });
-    p.on("closetag", () => void (inLink = false));
+    p.on("closetag", () => {
+      inLink = false;
+    });
     p.write(feed.body).close();
     expect(links.length).toBeGreaterThan(1);
     for (const l of links) expect(l).toMatch(/^https?:\/\/[^/]+\/c\//);

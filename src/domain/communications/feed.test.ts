@@ -18,7 +18,9 @@ function parseXml(xml: string): Node {
     stack.push(n);
   });
   parser.on("closetag", () => void stack.pop());
-  parser.on("text", (s) => void (stack.at(-1)!.text += s));
+  parser.on("text", (s) => {
+    stack.at(-1)!.text += s;
+  });
   parser.write(xml).close();
   return root.children[0]!;
 }

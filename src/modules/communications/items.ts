@@ -48,12 +48,11 @@ export const DEFAULT_COLUMNS = [
 ] as const;
 
 export async function ensureDefaultColumns(tx: Tx, agencyId: number): Promise<void> {
-  let order = 0;
-  for (const c of DEFAULT_COLUMNS) {
+  for (const [i, c] of DEFAULT_COLUMNS.entries()) {
     await tx.exec(
       `insert into comm_columns (agency_id, slug, name, description, shows_announcements, sort_order) values ($1, $2, $3, $4, $5, $6)
        on conflict (agency_id, slug) do nothing`,
-      [agencyId, c.slug, c.name, c.description, c.shows, (order += 10)],
+      [agencyId, c.slug, c.name, c.description, c.shows, (i + 1) * 10],
     );
   }
 }

@@ -28,7 +28,9 @@ export async function readForm(req: FastifyRequest): Promise<FormData> {
         throw e;
       }
       if (!part.filename || data.length === 0) continue;
-      (files[part.fieldname] ??= []).push({ filename: part.filename, mimetype: part.mimetype, data });
+      const list = files[part.fieldname] ?? [];
+      list.push({ filename: part.filename, mimetype: part.mimetype, data });
+      files[part.fieldname] = list;
     } else if (typeof part.value === "string") {
       fields[part.fieldname] = fields[part.fieldname] !== undefined && part.fieldname === "tags" ? `${fields[part.fieldname]},${part.value}` : part.value;
     }

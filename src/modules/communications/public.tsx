@@ -129,6 +129,19 @@ function ColumnNav({ ctx, code, columns, current }: { ctx: PageCtx; code: string
   );
 }
 
+export function toWebVtt(text: string, seconds: number): string {
+  const ts = (x: number) => {
+    const ms = Math.max(0, Math.round(x * 1000));
+    const h = Math.floor(ms / 3_600_000);
+    const m = Math.floor((ms % 3_600_000) / 60_000);
+    const s = (ms % 60_000) / 1000;
+    return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:${s.toFixed(3).padStart(6, "0")}`;
+  };
+  // "-->" inside a cue would end it; blank lines would split it.
+  const body = text.replace(/-->/g, "→").replace(/\n\s*\n/g, "\n").trim();
+  return `WEBVTT\n\n00:00:00.000 --> ${ts(seconds)}\n${body}\n`;
+}
+
 export async function publicRoutes(app: FastifyInstance): Promise<void> {
   const toSite = (suffix: string) => async (_req: FastifyRequest, reply: FastifyReply) => {
     const a = await siteAgency(app);
@@ -326,7 +339,18 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
   const media = async (req: FastifyRequest, reply: FastifyReply) => {
     const { id, variant } = req.params as { id: string; variant?: string };
     const n = Number(id);
-    if (!Number.isSafeInteger(n) || n <= 0 || (variant !== undefined && variant !== "large" && variant !== "thumb")) throw new HttpError(404, "error.404.body");
+    if (!Number.isSafeInteger(n) || n <= 0 || (variant !== undefined && !["large", "thumb", "captions"].includes(variant))) throw new HttpError(404, "error.404.body");
+    if (variant === "captions") {
+      // WebVTT captions of a spoken bulletin: its text as one cue over the whole recording.
+      const b = await req.tx((tx) =>
+        tx.maybeOne<{ text: string; seconds: number }>(
+          "select b.text, f.duration_seconds::float8 as seconds from radio_bulletins b join comm_files f on f.id = b.audio_file_id where b.audio_file_id = $1",
+          [n],
+        ),
+      );
+      if (!b) throw new HttpError(404, "error.404.body");
+      return reply.type("text/vtt; charset=utf-8").send(toWebVtt(b.text, b.seconds));
+    }
     // Scoped: visitors see only files of published items and the programme; staff their agency's.
     const f = await req.tx((tx) => findFile(tx, n, variant === "thumb" ? "thumb" : "large"));
     if (!f) throw new HttpError(404, "error.404.body");

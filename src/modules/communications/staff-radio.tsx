@@ -44,7 +44,11 @@ export function ProgrammeTable({ ctx, slots, audioBase }: { ctx: PageCtx; slots:
               </td>
               <td class="no-print">
                 {s.bulletin_title ? <div>{s.bulletin_title}</div> : null}
-                {s.audio_file_id ? <audio controls preload="none" src={`${audioBase}${s.audio_file_id}`} /> : null}
+                {s.audio_file_id ? (
+                  <audio controls preload="none" src={`${audioBase}${s.audio_file_id}`}>
+                    <track kind="captions" srcLang="vi" label="Tiếng Việt" src={`${audioBase}${s.audio_file_id}/captions`} />
+                  </audio>
+                ) : null}
               </td>
             </tr>
           ))}
@@ -142,7 +146,9 @@ function BulletinPage({ ctx, bulletin, notice, error }: { ctx: PageCtx; bulletin
       {error ? <p class="error">{error}</p> : null}
       {bulletin.audio_file_id ? (
         <p>
-          <audio controls preload="none" src={`/media/communications/${bulletin.audio_file_id}`} />
+          <audio controls preload="none" src={`/media/communications/${bulletin.audio_file_id}`}>
+            <track kind="captions" srcLang="vi" label="Tiếng Việt" src={`/media/communications/${bulletin.audio_file_id}/captions`} />
+          </audio>
           <br />
           {t("communications.radio.spoken", { seconds: Math.round(bulletin.audio_seconds ?? 0), kb: Math.round((bulletin.audio_size ?? 0) / 1024) })}
         </p>
