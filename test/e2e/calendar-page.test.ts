@@ -31,14 +31,16 @@ describe("staff calendar page", () => {
 
     const daysOff = page.getByLabel("Ngày nghỉ (mỗi dòng: ngày lý-do [tên ngày lễ])");
     await daysOff.fill(`${await daysOff.inputValue()}\n2026-05-19 other Ngày hội văn hóa xã`);
-    await page.getByLabel("Số, ký hiệu văn bản").fill("20/QĐ-UBND");
+    // Same deciding document as the shipped 2026 schedule: its note is kept.
     await page.getByRole("button", { name: "Lưu" }).first().click();
     await page.waitForURL(/saved=schedule/);
     expect(await page.getByRole("status").textContent()).toContain("Đã lưu lịch nghỉ");
     const cell = page.locator("table", { has: page.locator("caption", { hasText: "Tháng 5 năm 2026" }) }).locator("td", { hasText: "Ngày hội văn hóa xã" });
     expect(await cell.textContent()).toBe("19Ngày hội văn hóa xã");
     expect(await cell.getAttribute("class")).toBe("cal-off");
-    expect(await page.textContent("body")).toContain("20/QĐ-UBND");
+    expect(await page.textContent("body")).toContain("12729/VPCP-KGVX");
+    expect(await page.textContent("body")).toContain("Giỗ Tổ 26/4 là Chủ nhật");
+    expect(await page.textContent("body")).toContain("Lịch do cơ quan nhập");
     await context.close();
   });
 });

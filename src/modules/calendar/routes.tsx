@@ -434,7 +434,20 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       };
       return reply.page(await renderPage(req, { year, schedule: { values, errors: parsed.errors } }), 400);
     }
-    await req.tx((tx) => saveSchedule(tx, { agencyId: user.agencyId, schedule: parsed.schedule, actor }));
+    await req.tx(async (tx) => {
+      // The form edits days and the main document; a schedule under the same document keeps its
+      // related documents and note (e.g. a shipped schedule the administrator adjusts).
+      const previous = (await getEffectiveSchedule(tx, user.agencyId, year)).schedule;
+      const keep = previous && previous.document.number === parsed.schedule.document.number;
+      const schedule: YearSchedule = keep
+        ? {
+            ...parsed.schedule,
+            ...(previous.relatedDocuments ? { relatedDocuments: previous.relatedDocuments } : {}),
+            ...(previous.note ? { note: previous.note } : {}),
+          }
+        : parsed.schedule;
+      await saveSchedule(tx, { agencyId: user.agencyId, schedule, actor });
+    });
     return reply.code(303).redirect(`/staff/calendar?year=${year}&saved=schedule#schedule`);
   });
 
