@@ -175,5 +175,18 @@ describe("communications: editorial workflow through the web", () => {
     expect((await visitor.get(`/c/${DEMO_COMMUNE_CODE}/news/khong-co`)).statusCode).toBe(404);
     expect((await visitor.get(`/c/${DEMO_COMMUNE_CODE}/news?page=99`)).statusCode).toBe(200);
     expect((await visitor.get("/news")).statusCode).toBe(302);
+    // Light pages: the page's own HTML (CSS and JS are shared, small static files) stays under 30 KB.
+    for (const url of ["/", `/c/${DEMO_COMMUNE_CODE}/news`, `/c/${DEMO_COMMUNE_CODE}/news/thu-tuc-hanh-chinh-moi`, `/c/${DEMO_COMMUNE_CODE}/radio`]) {
+      const r = await visitor.get(url);
+      expect(r.statusCode, url).toBe(200);
+      expect(Buffer.byteLength(r.body), url).toBeLessThan(30 * 1024);
+    }
+    for (const url of ["/staff/communications/items/new", "/staff/communications/radio", "/staff/communications/signage", "/staff/communications/conferences"]) {
+      const r = await comms.get(url);
+      expect(r.statusCode, url).toBe(200);
+      expect(Buffer.byteLength(r.body), url).toBeLessThan(30 * 1024);
+    }
+    const leaderHome = await leader.get("/staff");
+    expect(leaderHome.body).toContain('href="/staff/communications"');
   });
 });

@@ -14,6 +14,8 @@ import { editorScriptRoute } from "./editor";
 registerNav(
   { href: "/news", labelKey: "nav.news", area: "public", order: 30 },
   { href: "/staff/communications", labelKey: "communications.nav", area: "staff", permission: "content.write", order: 40 },
+  // Leaders approve; no role holds both permissions, so one link shows.
+  { href: "/staff/communications", labelKey: "communications.nav", area: "staff", permission: "content.approve", order: 40 },
 );
 
 registerDashboard(async (req, tx) => {
