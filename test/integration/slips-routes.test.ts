@@ -95,13 +95,13 @@ describe("slip routes", () => {
     expect(text).toContain(`/track?code=${CODE}`);
   });
 
-  it("the QR code at the top left decodes to the dossier, procedure, applicant and document name", async () => {
+  it("the QR code printed at the top left decodes to the dossier, procedure, applicant and document name", async () => {
     const res = await desk.get(`/staff/dossiers/${CODE}/slips/01.pdf`);
     const file = path.join(dir, "qr.pdf");
     writeFileSync(file, res.rawPayload);
-    // Plain PNM output (no PNG decoder needed): P4 bitmap, P5 grey or P6 colour.
-    execFileSync("/usr/bin/pdfimages", [file, path.join(dir, "img")]);
-    const img = readPnm(readFileSync(path.join(dir, readdirSync(dir).find((f) => f.startsWith("img"))!)));
+    // The QR is drawn as vector squares: rasterise the top-left corner at 300 dpi (grey PGM).
+    execFileSync("/usr/bin/pdftoppm", ["-r", "300", "-gray", "-f", "1", "-l", "1", "-x", "100", "-y", "40", "-W", "265", "-H", "270", file, path.join(dir, "corner")]);
+    const img = readPnm(readFileSync(path.join(dir, readdirSync(dir).find((f) => f.startsWith("corner"))!)));
     const rgba = new Uint8ClampedArray(img.width * img.height * 4);
     for (let i = 0; i < img.width * img.height; i++) rgba.set([img.grey[i]!, img.grey[i]!, img.grey[i]!, 255], i * 4);
     const padded = pad(rgba, img.width, img.height, 24);

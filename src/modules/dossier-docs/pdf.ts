@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import PDFDocument from "pdfkit";
@@ -14,6 +15,18 @@ const FONTS = {
   boldItalic: path.join(FONT_DIR, "Tinos-BoldItalic.ttf"),
 } as const;
 
+// Read once per process. (Sharing pdfkit's parsed font objects between documents would be much
+// faster, but fontkit glyph state leaks between subsets and letters go missing: measured, rejected.)
+const fontBuffers = new Map<string, Buffer>();
+function fontBuffer(file: string): Buffer {
+  let b = fontBuffers.get(file);
+  if (!b) {
+    b = readFileSync(file);
+    fontBuffers.set(file, b);
+  }
+  return b;
+}
+
 const MM = 72 / 25.4;
 const MARGIN = { top: 10 * MM, bottom: 12 * MM, left: 15 * MM, right: 10 * MM };
 const BODY = 11;
@@ -28,12 +41,27 @@ function fontOf(run: { bold?: boolean | undefined; italic?: boolean | undefined 
   return "regular";
 }
 
-function header(doc: Doc, l: SlipLayout, qrPng: Buffer): void {
+/** The QR code as vector squares: sharp at any print resolution and cheaper than a PNG. */
+function drawQr(doc: Doc, text: string, x: number, y: number, size: number): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: "M" });
+  const n = qr.modules.size;
+  const cell = size / n;
+  doc.save();
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      if (qr.modules.get(r, c)) doc.rect(x + c * cell, y + r * cell, cell + 0.01, cell + 0.01);
+    }
+  }
+  doc.fill("black");
+  doc.restore();
+}
+
+function header(doc: Doc, l: SlipLayout): void {
   const left = MARGIN.left;
   const width = doc.page.width - MARGIN.left - MARGIN.right;
   const top = MARGIN.top;
   // Thông tư 01/2023/TT-VPCP: the QR code sits at the top left of the document.
-  doc.image(qrPng, left - 4 * MM, top - 4 * MM, { width: QR_SIZE, height: QR_SIZE });
+  drawQr(doc, l.qrText, left - 4 * MM, top - 4 * MM, QR_SIZE);
   const agencyX = left + QR_SIZE - 3 * MM;
   const agencyW = 38 * MM;
   const nationX = agencyX + agencyW + 1 * MM;
@@ -154,7 +182,6 @@ function footer(doc: Doc, l: SlipLayout): void {
 
 /** Renders one slip to PDF bytes (A5 portrait, fonts embedded, QR top left). */
 export async function renderSlipPdf(l: SlipLayout): Promise<Buffer> {
-  const qrPng = await QRCode.toBuffer(l.qrText, { errorCorrectionLevel: "M", margin: 0, scale: 6, type: "png" });
   const doc = new PDFDocument({
     size: "A5",
     layout: "portrait",
@@ -163,14 +190,14 @@ export async function renderSlipPdf(l: SlipLayout): Promise<Buffer> {
     bufferPages: true,
     info: { Title: `${l.documentName} — ${l.header.number}`, Subject: `Mẫu ${l.form} Thông tư 01/2018/TT-VPCP`, Creator: "Một Cửa", Producer: "Một Cửa" },
   });
-  for (const [name, file] of Object.entries(FONTS)) doc.registerFont(name, file);
+  for (const [name, file] of Object.entries(FONTS)) doc.registerFont(name, fontBuffer(file));
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
-  header(doc, l, qrPng);
+  header(doc, l);
   for (const b of l.blocks) drawBlock(doc, b);
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
