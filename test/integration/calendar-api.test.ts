@@ -337,10 +337,16 @@ describe("staff calendar page", () => {
     const en = await getJson(`/api/v1/calendar/${COMMUNE}/days?from=2029-05-18&to=2029-05-18&lang=en`);
     expect(en.body.days[0].reason).toBe("Commune festival");
 
+    // Per-weekday hours set through the API survive a save from the page.
+    await admin.json("PUT", `/api/v1/calendar/${COMMUNE}/office`, {
+      workingWeekdays: [1, 2, 3, 4, 5],
+      hours: [{ start: "07:30", end: "11:30" }, { start: "13:30", end: "17:00" }],
+      hoursByWeekday: { "5": [{ start: "07:30", end: "11:30" }] },
+    });
     const office = await admin.post("/staff/calendar/office?year=2029", { weekday: "1", hours: "07:30-11:30, 13:30-17:00", saturdayMorning: "1", receiptCutoff: "16:00", dossierCodePattern: "" });
     expect(office.statusCode).toBe(303);
     const stored = await t.tdb.db.system((tx) => tx.one<{ office: Record<string, unknown> }>("select office from agencies where id = $1", [communeId]));
-    expect(stored.office).toMatchObject({ workingWeekdays: [1], saturdayMorningOnly: true, receiptCutoff: "16:00" });
+    expect(stored.office).toMatchObject({ workingWeekdays: [1], saturdayMorningOnly: true, receiptCutoff: "16:00", hoursByWeekday: { "5": [{ start: "07:30", end: "11:30" }] } });
     const badOffice = await admin.post("/staff/calendar/office?year=2029", { hours: "sáng", receiptCutoff: "" });
     expect(badOffice.statusCode).toBe(400);
     expect(badOffice.body).toContain("Giờ làm việc phải có dạng");

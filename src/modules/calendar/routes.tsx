@@ -467,7 +467,12 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       };
       return reply.page(await renderPage(req, { year, office: { values, errors: parsed.errors } }), 400);
     }
-    await req.tx((tx) => saveAgencyOffice(tx, { agencyId: user.agencyId, office: parsed.office, actor: { userId: user.id, label: user.username } }));
+    await req.tx(async (tx) => {
+      // The page does not edit per-weekday hours (API only): keep them.
+      const current = await getAgencyOffice(tx, user.agencyId);
+      const office = current.hoursByWeekday ? { ...parsed.office, hoursByWeekday: current.hoursByWeekday } : parsed.office;
+      await saveAgencyOffice(tx, { agencyId: user.agencyId, office, actor: { userId: user.id, label: user.username } });
+    });
     return reply.code(303).redirect(`/staff/calendar?year=${year}&saved=office#office`);
   });
 }
