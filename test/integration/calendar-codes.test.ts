@@ -23,15 +23,15 @@ afterAll(async () => {
 describe("dossier codes", () => {
   it("numbers from the default pattern, per receipt day in Vietnamese time", async () => {
     const scope = { agencyIds: [communeId], userId: null };
-    const a = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2026-11-28T02:00:00Z") }));
-    const b = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2026-11-28T09:00:00Z") }));
-    // 17:30 UTC is already 29/11 in Vietnam: a new day, a new sequence.
-    const c = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2026-11-28T17:30:00Z") }));
-    expect([a, b, c]).toEqual([`${COMMUNE}-261128-0001`, `${COMMUNE}-261128-0002`, `${COMMUNE}-261129-0001`]);
+    const a = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2031-11-28T02:00:00Z") }));
+    const b = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2031-11-28T09:00:00Z") }));
+    // Dates far from today: demo seeders may already have drawn codes for today. 17:30 UTC is already 29/11 in Vietnam: a new day, a new sequence.
+    const c = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2031-11-28T17:30:00Z") }));
+    expect([a, b, c]).toEqual([`${COMMUNE}-311128-0001`, `${COMMUNE}-311128-0002`, `${COMMUNE}-311129-0001`]);
   });
 
   it("gives 500 simultaneous receipts from two instances 500 distinct consecutive codes", async () => {
-    const at = new Date("2026-12-01T03:00:00Z");
+    const at = new Date("2031-12-01T03:00:00Z");
     const scope = { agencyIds: [communeId], userId: null };
     const codes = await Promise.all(
       Array.from({ length: 500 }, (_, i) => (i % 2 === 0 ? t.tdb.db : second).scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at }))),
@@ -43,7 +43,7 @@ describe("dossier codes", () => {
   });
 
   it("leaves no gap when the receipt's transaction rolls back", async () => {
-    const at = new Date("2026-12-02T03:00:00Z");
+    const at = new Date("2031-12-02T03:00:00Z");
     const scope = { agencyIds: [communeId], userId: null };
     const first = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at }));
     await expect(
@@ -53,21 +53,21 @@ describe("dossier codes", () => {
       }),
     ).rejects.toThrow("receipt failed");
     const next = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at }));
-    expect([first, next]).toEqual([`${COMMUNE}-261202-0001`, `${COMMUNE}-261202-0002`]);
+    expect([first, next]).toEqual([`${COMMUNE}-311202-0001`, `${COMMUNE}-311202-0002`]);
   });
 
   it("uses the agency's own pattern and its counter scope", async () => {
     await t.tdb.db.system((tx) => tx.exec(`update agencies set office = office || '{"dossierCodePattern":"HS/{yyyy}/{seq:6}"}'::jsonb where id = $1`, [communeId]));
     const scope = { agencyIds: [communeId], userId: null };
-    const a = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2027-01-05T03:00:00Z") }));
-    const b = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2027-06-05T03:00:00Z") }));
-    expect([a, b]).toEqual(["HS/2027/000001", "HS/2027/000002"]);
+    const a = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2032-01-05T03:00:00Z") }));
+    const b = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2032-06-05T03:00:00Z") }));
+    expect([a, b]).toEqual(["HS/2032/000001", "HS/2032/000002"]);
   });
 
   it("cannot draw codes of an agency outside the caller's scope", async () => {
     const other = await t.tdb.db.system((tx) => tx.one<{ id: number }>("select id from agencies where kind = 'commune' and id <> $1 order by id limit 1", [communeId]));
     await expect(
-      t.tdb.db.scoped({ agencyIds: [communeId], userId: null }, (tx) => nextDossierCode(tx, { agencyId: other.id, at: new Date("2026-12-01T03:00:00Z") })),
+      t.tdb.db.scoped({ agencyIds: [communeId], userId: null }, (tx) => nextDossierCode(tx, { agencyId: other.id, at: new Date("2031-12-01T03:00:00Z") })),
     ).rejects.toThrow(/row-level security/);
   });
 });
