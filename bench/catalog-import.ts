@@ -93,6 +93,7 @@ async function main(): Promise<void> {
       ["whole catalog", null],
     ] as const) {
       const times: number[] = [];
+      const cpu0 = process.cpuUsage();
       for (let round = 0; round < 5; round++) {
         for (const q of queries) {
           t = performance.now();
@@ -100,7 +101,10 @@ async function main(): Promise<void> {
           times.push(performance.now() - t);
         }
       }
-      console.log(`server search, ${label}, ${times.length} queries (incl. the change-mark query): p50 ${pct(times, 50).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms`);
+      const cpu = process.cpuUsage(cpu0);
+      console.log(
+        `server search (searchProcedures), ${label}, ${times.length} queries: p50 ${pct(times, 50).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms; CPU ${((cpu.user + cpu.system) / 1000 / times.length).toFixed(2)} ms/query`,
+      );
     }
     // The in-memory part alone, for comparison.
     const rows = await b.db.system((tx) => tx.query<{ code: string; name: string; field: string }>("select code, name, field from procedures"));

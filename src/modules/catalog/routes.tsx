@@ -10,7 +10,7 @@ import { registerDashboard, registerNav } from "../../web/registry";
 import { findAgencyByCode } from "../agencies/agencies";
 import "./demo";
 import "./messages";
-import { invalidateCatalogSearch, searchProcedures } from "./search-cache";
+import { invalidateCatalogSearch, MARKS_TTL_MS, searchProcedures } from "./search-cache";
 import {
   AssignmentError,
   changeAssignment,
@@ -90,15 +90,36 @@ const DetailResponse = z.object({
 
 type AgencyRef = { id: number; code: string; name: string } | null;
 
+// Agency look-ups are cached as briefly as the search marks: a search then needs no database
+// round trip at all, and a renamed or re-coded agency shows within a second.
+const agencyCaches = new WeakMap<FastifyInstance, Map<string, { at: number; value: AgencyRef }>>();
+
 /** ?agency=CODE, else the site's commune, else none (the whole catalog). Unknown code → 404. */
-async function resolveAgency(app: FastifyInstance, req: FastifyRequest, code: string | undefined): Promise<AgencyRef> {
-  if (code) {
-    const a = await req.tx((tx) => findAgencyByCode(tx, code));
-    if (!a) throw new HttpError(404, "catalog.error.unknownAgency");
-    return { id: a.id, code: a.code, name: a.name };
+async function resolveAgency(app: FastifyInstance, code: string | undefined): Promise<AgencyRef> {
+  const key = code ?? "";
+  let agencyCache = agencyCaches.get(app);
+  if (!agencyCache) {
+    agencyCache = new Map();
+    agencyCaches.set(app, agencyCache);
   }
-  const site = await siteAgency(app);
-  return site ? { id: site.id, code: site.code, name: site.name } : null;
+  const hit = agencyCache.get(key);
+  if (hit && Date.now() - hit.at <= MARKS_TTL_MS) {
+    if (code && !hit.value) throw new HttpError(404, "catalog.error.unknownAgency");
+    return hit.value;
+  }
+  let value: AgencyRef;
+  if (code) {
+    // Agency names and codes are public: read outside any tenant scope.
+    const a = await app.deps.db.system((tx) => findAgencyByCode(tx, code));
+    value = a ? { id: a.id, code: a.code, name: a.name } : null;
+  } else {
+    const site = await siteAgency(app);
+    value = site ? { id: site.id, code: site.code, name: site.name } : null;
+  }
+  if (agencyCache.size > 5000) agencyCache.clear();
+  agencyCache.set(key, { at: Date.now(), value });
+  if (code && !value) throw new HttpError(404, "catalog.error.unknownAgency");
+  return value;
 }
 
 export async function catalogRoutes(app: FastifyInstance): Promise<void> {
@@ -116,7 +137,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
 
   app.get("/procedures", async (req, reply) => {
     const query = parseWith(ProcedureListQuery, req.query, req);
-    const agency = await resolveAgency(app, req, query.agency);
+    const agency = await resolveAgency(app, query.agency);
     const { total, items } = await runList(req, { q: query.q, field: query.field, agency, offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
     const fields = await req.tx((tx) => fieldCounts(tx, { agencyId: agency?.id ?? null }));
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -146,7 +167,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
   });
 
   async function loadDetail(req: FastifyRequest, code: string, version: number | undefined, agencyCode: string | undefined) {
-    const agency = await resolveAgency(app, req, agencyCode);
+    const agency = await resolveAgency(app, agencyCode);
     return req.tx(async (tx) => {
       const current = await findProcedureInForce(tx, code);
       if (!current) throw notFound();
@@ -197,7 +218,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     response: SearchResponse,
     errors: { 404: "Unknown agency code" },
     handler: async ({ req, query }) => {
-      const agency = await resolveAgency(app, req, query.agency);
+      const agency = await resolveAgency(app, query.agency);
       return runList(req, { q: query.q, field: query.field, agency, offset: query.offset, limit: query.limit });
     },
   });
