@@ -7,6 +7,8 @@ import type { ProviderName, ReportData } from "../../domain/reports/report-data"
 import { vnToday } from "../../domain/documents/numbering";
 import { findAgency } from "../agencies/agencies";
 import { listPlans } from "../plans/plans";
+import type { catalogSummary } from "../catalog/summary";
+import type { communicationsSummary } from "../communications/summary";
 
 export type ReportProviders = {
   communications?: (tx: Tx, p: ReportPeriod) => Promise<CommunicationsSummary>;
@@ -20,6 +22,10 @@ const PROVIDER_MODULES = {
   catalog: { path: "../catalog/summary", fn: "catalogSummary" },
   dossiers: { path: "../dossiers/statistics", fn: "dossierStatistics" },
 } as const satisfies Record<ProviderName, { path: string; fn: string }>;
+
+// Compile-time check that the installed providers match the contract (type-only imports: no load).
+const _typeCheck: Required<Pick<ReportProviders, "communications" | "catalog">> = {} as { communications: typeof communicationsSummary; catalog: typeof catalogSummary };
+void _typeCheck;
 
 let loaded: Promise<ReportProviders> | undefined;
 let override: ReportProviders | undefined;
@@ -81,7 +87,7 @@ export async function gatherReportData(tx: Tx, opts: { agencyId: number; from: s
     yearTo: Number(opts.to.slice(0, 4)),
     kinds: ["cchc", "communication"],
     // Overdue as at the end of the period (or today if that is earlier).
-    today: opts.to < today ? opts.to : today,
+    today: [opts.to, today].sort()[0]!,
   });
   const byOwner = new Map<string, { tasks: number; done: number }>();
   for (const p of plans)

@@ -250,7 +250,9 @@ function ReportPage({ ctx, report, errors, saved }: { ctx: PageCtx; report: Repo
             ) : null}
             {s.narrative !== null ? (
               <div class="field">
-                <label for={`f-n-${s.key}`}>{t("reports.narrative")}</label>
+                <label for={`f-n-${s.key}`}>
+                  {s.title} – {t("reports.narrative")}
+                </label>
                 <textarea id={`f-n-${s.key}`} name={`narratives.${s.key}`} maxLength={20000} readOnly={!editable}>
                   {s.narrative}
                 </textarea>
