@@ -1,3 +1,6 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { Mp3Encoder } from "@breezystack/lamejs";
 import ESpeakNG from "espeak-ng";
 
@@ -14,6 +17,17 @@ type EspeakModule = { FS: EmscriptenFs };
 type EspeakFactory = (opts: Record<string, unknown>) => Promise<EspeakModule>;
 
 export const MAX_SPOKEN_CHARS = 20_000;
+
+// The 18 MB WebAssembly module is compiled once per process; each bulletin gets a fresh instance
+// (eSpeak keeps global state, so instances are not reused).
+let compiled: Promise<WebAssembly.Module> | undefined;
+function espeakWasm(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    const main = createRequire(import.meta.url).resolve("espeak-ng");
+    return WebAssembly.compile(await readFile(path.join(path.dirname(main), "espeak-ng.wasm")));
+  })();
+  return compiled;
+}
 
 /** Readings that eSpeak would otherwise spell out letter by letter. */
 function prepare(text: string): string {
@@ -70,7 +84,12 @@ export async function speak(text: string, opts: { voice?: Voice; wordsPerMinute?
   const input = prepare(text).slice(0, MAX_SPOKEN_CHARS);
   if (!input.trim()) throw new Error("nothing to speak");
   const factory = ESpeakNG as unknown as EspeakFactory;
+  const wasm = await espeakWasm();
   const mod = await factory({
+    instantiateWasm: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+      void WebAssembly.instantiate(wasm, imports).then((instance) => done(instance, wasm));
+      return {};
+    },
     arguments: ["-v", opts.voice ?? "vi", "-s", String(opts.wordsPerMinute ?? 145), "-w", "/out.wav", "-f", "/in.txt"],
     preRun: [(m: EspeakModule) => m.FS.writeFile("/in.txt", input)],
     print: () => {},
