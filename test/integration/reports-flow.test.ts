@@ -38,10 +38,10 @@ afterAll(async () => {
 
 const H1 = { agency: "000.00.25.H12", kind: "cchc-communication", from: "2024-01-01", to: "2024-06-30" };
 
-function docxXml(bytes: Buffer): string {
+function docxXml(bytes: Buffer, part = "word/document.xml"): string {
   const f = path.join(dir, `r-${Date.now()}-${Math.random()}.docx`);
   writeFileSync(f, bytes);
-  return execFileSync("unzip", ["-p", f, "word/document.xml"], { encoding: "utf8", maxBuffer: 20 * 1024 * 1024 });
+  return execFileSync("unzip", ["-p", f, part], { encoding: "utf8", maxBuffer: 20 * 1024 * 1024 });
 }
 
 describe("six-monthly report: draft, edit, approve, issue", () => {
@@ -189,6 +189,11 @@ describe("six-monthly report: draft, edit, approve, issue", () => {
     expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
     expect(xml).toMatch(/w:left="1701"/);
     expect(xml).toMatch(/w:right="850"/);
+    // page numbers from page 2: a distinct (empty) first-page header, the PAGE field in the default one
+    expect(xml).toContain("<w:titlePg/>");
+    const bytes = (await comms.get(`/api/v1/reports/${reportId}.docx`)).rawPayload;
+    const headers = [docxXml(bytes, "word/header1.xml"), docxXml(bytes, "word/header2.xml")];
+    expect(headers.filter((h) => h.includes("PAGE"))).toHaveLength(1);
   });
 
   it("the PDF renders (page 1 not blank) and its text keeps the Vietnamese headings", async () => {

@@ -44,11 +44,22 @@ function centred(text: string, o: RunOpts = {}, after = 0): Paragraph {
   return new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 0, after }, children: [run(text, o)] });
 }
 
+/** A short centred rule (the line under the agency name and under the subject), as a paragraph border. */
+function rule(containerWidth: number, fraction: number, after = 0): Paragraph {
+  const side = Math.round((containerWidth * (1 - fraction)) / 2);
+  return new Paragraph({
+    indent: { left: side, right: side },
+    spacing: { before: 0, after },
+    border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: "000000", space: 1 } },
+    children: [run("", { size: 4 })],
+  });
+}
+
 function headerTable(doc: OfficialDocument): Table {
   const left = [
     ...doc.header.parentLines.map((l) => centred(l, { size: 13 })),
     ...doc.header.agencyLines.map((l) => centred(l, { bold: true, size: 13 })),
-    centred("──────", { size: 8 }, 60),
+    rule(Math.round(CONTENT_W * 0.4), 0.35, 120),
     centred(doc.header.numberLine, { size: 13 }),
   ];
   const right = [centred(NATIONAL_TITLE, { bold: true, size: 12 }), centred(MOTTO, { bold: true, size: 13, underline: true }, 200), centred(doc.header.placeDate, { italics: true, size: 14 })];
@@ -179,7 +190,7 @@ export async function renderDocx(doc: OfficialDocument): Promise<Buffer> {
     centred(doc.kindTitle, { bold: true, size: 14 }, 0),
     new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 240, after: 0 }, children: [] }),
     centred(doc.subject, { bold: true, size: 14 }),
-    centred("──────", { size: 8 }, 240),
+    rule(CONTENT_W, 0.2, 240),
     ...blocks(doc.body),
     new Paragraph({ children: [] }),
     signatureTable(doc),
