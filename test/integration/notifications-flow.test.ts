@@ -196,19 +196,23 @@ describe("notifications of dossier steps", () => {
     expect(page.body).toContain("Hồ sơ MT-0002 được giao cho bạn");
     const dash = await specialist.get("/staff");
     expect(dash.body).toContain("Thông báo chưa đọc");
-    const api = await specialist.get("/api/v1/notifications");
-    const list = JSON.parse(api.body) as { unread: number; items: { id: number; kind: string }[] };
-    expect(list.unread).toBe(1);
-    expect(list.items[0]!.kind).toBe("assigned");
-    await specialist.post(`/staff/notifications/${list.items[0]!.id}/read`, {});
-    expect((JSON.parse((await specialist.get("/api/v1/notifications")).body) as { unread: number }).unread).toBe(0);
+    // The demo data may already hold notices: look at this dossier's.
+    type Listing = { unread: number; items: { id: number; kind: string; title: string; read: boolean }[] };
+    const list = JSON.parse((await specialist.get("/api/v1/notifications")).body) as Listing;
+    const mine = list.items.filter((i) => i.title.includes("MT-0002"));
+    expect(mine.map((i) => [i.kind, i.read])).toEqual([["assigned", false]]);
+    await specialist.post(`/staff/notifications/${mine[0]!.id}/read`, {});
+    const after = JSON.parse((await specialist.get("/api/v1/notifications")).body) as Listing;
+    expect(after.unread).toBe(list.unread - 1);
 
     const leader = await signIn(t.app, "demo-leader");
-    const leaderList = JSON.parse((await leader.get("/api/v1/notifications")).body) as { items: { kind: string; title: string }[] };
-    expect(leaderList.items.map((i) => i.kind)).toEqual(["awaiting_approval"]);
-    // One officer cannot mark another's notice.
-    const other = await leader.post(`/staff/notifications/${list.items[0]!.id}/read`, {});
-    expect(other.statusCode).toBe(303);
+    const leaderList = JSON.parse((await leader.get("/api/v1/notifications")).body) as Listing;
+    expect(leaderList.items.filter((i) => i.title.includes("MT-0002")).map((i) => i.kind)).toEqual(["awaiting_approval"]);
+    // An officer cannot mark someone else's notice: row-level security hides it.
+    const notMine = leaderList.items.find((i) => !i.read && i.title.includes("MT-0002"))!;
+    await specialist.post(`/staff/notifications/${notMine.id}/read`, {});
+    const leaderAfter = JSON.parse((await leader.get("/api/v1/notifications")).body) as Listing;
+    expect(leaderAfter.items.find((i) => i.id === notMine.id)!.read).toBe(false);
   });
 
   it("retries when the SMTP server is down, and fails permanently on gateway refusals", async () => {
@@ -247,8 +251,10 @@ describe("overdue sweep", () => {
       ),
     );
     const now = new Date("2026-11-04T10:00:00Z"); // Wednesday 17:00 in Vietnam
+    // (Counts cover every agency, demo dossiers included: check this test's dossiers by their notices.)
     const first = await runOverdueSweep(db, now);
-    expect(first).toMatchObject({ overdue: 1, dueSoon: 1 });
+    expect(first.overdue).toBeGreaterThanOrEqual(1);
+    expect(first.dueSoon).toBeGreaterThanOrEqual(1);
     const notices = await db.system((tx) =>
       tx.query<{ user_id: number; kind: string; href: string; is_task: boolean; code: string }>(
         "select n.user_id, n.kind, n.href, n.is_task, d.code from staff_notifications n join dossiers d on d.id = n.dossier_id where d.code like 'MT-%' and n.kind in ('overdue','due_soon','prepare_apology') order by n.id",
@@ -265,8 +271,11 @@ describe("overdue sweep", () => {
     for (const r of again) expect(r).toEqual({ dueSoon: 0, overdue: 0, notices: 0 });
 
     // MT-SOON becomes overdue later: announced once more, as overdue.
-    const later = await runOverdueSweep(db, new Date("2026-11-05T09:00:00Z"));
-    expect(later).toMatchObject({ overdue: 1, dueSoon: 0 });
+    await runOverdueSweep(db, new Date("2026-11-05T09:00:00Z"));
+    const marks = await db.system((tx) =>
+      tx.query<{ kind: string }>("select m.kind from dossier_deadline_marks m join dossiers d on d.id = m.dossier_id where d.code = 'MT-SOON' order by m.notified_at"),
+    );
+    expect(marks.map((m) => m.kind)).toEqual(["due_soon", "overdue"]);
 
     // The apology task's link gives the Mẫu 04 draft to the assignee.
     const specialist = await signIn(t.app, "demo-specialist");

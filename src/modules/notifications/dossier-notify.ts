@@ -122,7 +122,14 @@ export async function handleDossierEvent(e: { tx: Tx; dossier: Dossier; event: D
   const { tx, dossier, event } = e;
   const applicantKind = applicantKindOf(event.action);
   let staff: { userId: number; kind: StaffKind } | undefined;
-  if (event.action === "assign" && dossier.assigneeUserId && dossier.assigneeUserId !== event.actorUserId) staff = { userId: dossier.assigneeUserId, kind: "assigned" };
+  if (event.action === "assign" && dossier.assigneeUserId && dossier.assigneeUserId !== event.actorUserId) {
+    // Assigned again to the same officer (rule on receipt, then by hand): one notice is enough.
+    const previous = await tx.maybeOne<{ id: string | null }>(
+      "select data->'assignee'->>'id' as id from dossier_events where dossier_id = $1 and action = 'assign' and id < $2 order by id desc limit 1",
+      [dossier.id, event.id],
+    );
+    if (previous?.id !== String(dossier.assigneeUserId)) staff = { userId: dossier.assigneeUserId, kind: "assigned" };
+  }
   if (event.action === "send_to_leader" && dossier.leaderUserId) staff = { userId: dossier.leaderUserId, kind: "awaiting_approval" };
   if (!applicantKind && !staff) return;
   const vars = varsOf(dossier, await agencyName(tx, dossier.agencyId), reasonsOf(event));

@@ -130,6 +130,8 @@ export function renderSms(kind: ApplicantKind, vars: TemplateVars): string {
   const ascii: Partial<TemplateVars> = {};
   for (const [k, v] of Object.entries(vars)) (ascii as Record<string, string>)[k] = stripDiacritics(v);
   ascii.agency = smsAgencyName(vars.agency);
+  // The code is already in the text: the bare tracking page keeps the SMS in one 160-character segment.
+  ascii.url = vars.url.split("?")[0]!;
   return fill(SMS_TEMPLATES[kind], ascii);
 }
 
