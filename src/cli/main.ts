@@ -200,7 +200,8 @@ try {
 } catch (e) {
   const err = e as { code?: string; message?: string; exitCode?: number };
   if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") process.exit(0);
-  if (err.code?.startsWith("commander.")) process.exit(err.exitCode ?? 1);
+  // Commander has already printed its own parse errors; errors thrown by our actions have not.
+  if (err.code?.startsWith("commander.") && err.code !== "commander.invalidArgument") process.exit(err.exitCode ?? 1);
   log(`Lỗi / error: ${err.message ?? String(e)}`);
   process.exit(1);
 }
