@@ -8,7 +8,7 @@ import path from "node:path";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "motcua-bench-start-"));
 const port = 3900 + Math.floor(Math.random() * 90);
-const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" };
+const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" };
 delete env.DATABASE_URL;
 
 async function start(): Promise<{ child: ChildProcess; ms: number }> {

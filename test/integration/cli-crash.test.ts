@@ -25,7 +25,7 @@ function freePort(): Promise<number> {
 }
 
 function env(): NodeJS.ProcessEnv {
-  const e = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
   delete e.DATABASE_URL;
   return e;
 }
