@@ -257,6 +257,11 @@ describe("six-monthly report: draft, edit, approve, issue", () => {
     expect((await other.get("/api/v1/reports")).json().items).toHaveLength(0);
     const province = await signIn(t.app, "demo-province");
     expect((await province.get(`/api/v1/reports/${reportId}`)).statusCode).toBe(200);
+    // the province lists the communes' issued reports, not their drafts
+    const listed = (await province.get("/api/v1/reports")).json().items;
+    expect(listed.map((x: { id: number }) => x.id)).toContain(reportId);
+    expect(listed.every((x: { status: string }) => x.status === "issued")).toBe(true);
+    expect((await province.get("/staff/reports")).body).toContain("Xã Minh Tiến");
   });
 
   it("staff pages: list, preview and templates", async () => {

@@ -196,8 +196,15 @@ export async function findReport(tx: Tx, id: number): Promise<Report | undefined
   return r ? toReport(r) : undefined;
 }
 
-export async function listReports(tx: Tx, agencyId: number): Promise<Report[]> {
-  const rows = await tx.query<ReportRow>(`select ${COLS} from reports where agency_id = $1 order by created_at desc, id desc limit 200`, [agencyId]);
+/**
+ * Reports of one agency, or — for supervisors above communes (`agencyId` undefined) — the issued
+ * reports of every agency their scope covers (row-level security decides which).
+ */
+export async function listReports(tx: Tx, opts: { agencyId?: number }): Promise<Report[]> {
+  const rows =
+    opts.agencyId === undefined
+      ? await tx.query<ReportRow>(`select ${COLS} from reports where status = 'issued' order by issued_at desc, id desc limit 200`)
+      : await tx.query<ReportRow>(`select ${COLS} from reports where agency_id = $1 order by created_at desc, id desc limit 200`, [opts.agencyId]);
   return rows.map(toReport);
 }
 

@@ -82,6 +82,11 @@ async function draft(req: FastifyRequest, input: ReportCreate): Promise<Report> 
   );
 }
 
+/** Drafters and leaders list their agency's reports; supervisors above list what their scope covers. */
+function listScope(user: { role: Parameters<typeof can>[0]; agencyId: number }): { agencyId?: number } {
+  return can(user.role, "report.draft") || can(user.role, "report.approve") ? { agencyId: user.agencyId } : {};
+}
+
 function canIssue(role: Parameters<typeof can>[0]): boolean {
   return can(role, "report.approve") || can(role, "report.draft");
 }
@@ -130,6 +135,7 @@ function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Rep
             <thead>
               <tr>
                 <th scope="col">{t("reports.subject")}</th>
+                <th scope="col">{t("reports.agency")}</th>
                 <th scope="col">{t("reports.period")}</th>
                 <th scope="col">{t("reports.number")}</th>
                 <th scope="col">{t("reports.status")}</th>
@@ -141,6 +147,7 @@ function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Rep
                   <td>
                     <a href={`/staff/reports/${r.id}`}>{r.subject}</a>
                   </td>
+                  <td>{r.data.agency.unitName}</td>
                   <td>
                     {formatDate(r.period.from)} – {formatDate(r.period.to)}
                   </td>
@@ -444,7 +451,7 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get("/staff/reports", async (req, reply) => {
     const user = requirePermission(req, "report.view");
-    const reports = await req.tx((tx) => listReports(tx, user.agencyId));
+    const reports = await req.tx((tx) => listReports(tx, listScope(user)));
     return reply.page(<ListPage ctx={req.pageCtx()} reports={reports} />);
   });
 
@@ -453,7 +460,7 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
     const values = req.body as Record<string, string>;
     const parsed = ReportCreate.safeParse({ kind: REPORT_KIND, from: values.from, to: values.to });
     const again = async (message: string) => {
-      const reports = await req.tx((tx) => listReports(tx, user.agencyId));
+      const reports = await req.tx((tx) => listReports(tx, listScope(user)));
       return reply.page(<ListPage ctx={req.pageCtx()} reports={reports} errors={{ from: message }} values={values} />, 400);
     };
     if (!parsed.success) return again(req.t("reports.badDate"));
@@ -538,7 +545,7 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
     tags: ["reports"],
     auth: "report.view",
     response: z.object({ items: z.array(ReportJson) }),
-    handler: async ({ req }) => ({ items: await req.tx((tx) => listReports(tx, req.user!.agencyId)) }),
+    handler: async ({ req }) => ({ items: await req.tx((tx) => listReports(tx, listScope(req.user!))) }),
   });
 
   defineApi(app, {
