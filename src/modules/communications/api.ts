@@ -172,8 +172,9 @@ export async function communicationsApi(app: FastifyInstance): Promise<void> {
     auth: "radio.manage",
     params: Id,
     response: z.object({ fileId: z.number(), durationSeconds: z.number(), url: z.string() }),
+    errors: { 422: "The text could not be spoken" },
     handler: async ({ req, params }) => {
-      const r = await req.tx((tx) => makeSpokenVersion(tx, { acting: actingOf(req), id: params.id }));
+      const r = await makeSpokenVersion((fn) => req.tx(fn), { acting: actingOf(req), id: params.id });
       return { ...r, url: `/media/communications/${r.fileId}` };
     },
   });

@@ -7,7 +7,7 @@ import { formatDate } from "../../web/i18n";
 import { appendAudit } from "../audit/audit";
 import type { Acting } from "./items";
 import { saveAudio } from "./media";
-import { speak } from "./tts";
+import { type SpokenAudio, speak } from "./tts";
 
 export type Slot = {
   id: number;
@@ -111,15 +111,37 @@ export async function createBulletin(tx: Tx, o: { acting: Acting; input: Bulleti
   return r.id;
 }
 
-/** Renders the bulletin's spoken version (MP3) and stores it with its duration, replacing any earlier one. */
-export async function makeSpokenVersion(tx: Tx, o: { acting: Acting; id: number }): Promise<{ fileId: number; durationSeconds: number }> {
-  const b = await tx.maybeOne<{ id: number; agency_id: number; title: string; text: string }>("select id, agency_id, title, text from radio_bulletins where id = $1 and agency_id = $2 for update", [o.id, o.acting.agencyId]);
+/** The text to speak, checked to be the caller's agency's bulletin. */
+export async function getBulletinText(tx: Tx, o: { acting: Acting; id: number }): Promise<string> {
+  const b = await tx.maybeOne<{ text: string }>("select text from radio_bulletins where id = $1 and agency_id = $2", [o.id, o.acting.agencyId]);
   if (!b) throw new HttpError(404, "error.404.body");
-  const audio = await speak(b.text);
+  return b.text;
+}
+
+/** Stores a rendered spoken version (MP3 + duration), replacing any earlier one. */
+export async function saveSpokenVersion(tx: Tx, o: { acting: Acting; id: number; audio: SpokenAudio }): Promise<{ fileId: number; durationSeconds: number }> {
+  const b = await tx.maybeOne<{ id: number; agency_id: number }>("select id, agency_id from radio_bulletins where id = $1 and agency_id = $2 for update", [o.id, o.acting.agencyId]);
+  if (!b) throw new HttpError(404, "error.404.body");
+  const { audio } = o;
   const fileId = await saveAudio(tx, { agencyId: b.agency_id, userId: o.acting.userId, name: `ban-tin-${b.id}.mp3`, mp3: audio.mp3, durationSeconds: audio.durationSeconds });
   await tx.exec("update radio_bulletins set audio_file_id = $2, updated_at = now() where id = $1", [b.id, fileId]);
   await appendAudit(tx, { agencyId: b.agency_id, actorUserId: o.acting.userId, actor: o.acting.username, action: "communications.radio.bulletin.speak", entity: "radio_bulletin", entityId: b.id, data: { fileId, durationSeconds: audio.durationSeconds, bytes: audio.mp3.length } });
   return { fileId, durationSeconds: audio.durationSeconds };
+}
+
+/**
+ * Renders and stores a bulletin's spoken version. Synthesis takes seconds, so it runs between two
+ * short transactions rather than holding one open.
+ */
+export async function makeSpokenVersion(runTx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, o: { acting: Acting; id: number }): Promise<{ fileId: number; durationSeconds: number }> {
+  const text = await runTx((tx) => getBulletinText(tx, o));
+  let audio: SpokenAudio;
+  try {
+    audio = await speak(text);
+  } catch {
+    throw new HttpError(422, "communications.err.speak");
+  }
+  return runTx((tx) => saveSpokenVersion(tx, { ...o, audio }));
 }
 
 export async function broadcastTotals(tx: Tx, o: { agencyId: number; from: string; to: string }): Promise<{ count: number; minutes: number }> {

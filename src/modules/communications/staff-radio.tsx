@@ -256,13 +256,7 @@ export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
   app.post("/staff/communications/radio/bulletins/:id/speak", async (req, reply) => {
     requirePermission(req, "radio.manage");
     const id = bulletinId(req);
-    try {
-      await req.tx((tx) => makeSpokenVersion(tx, { acting: actingOf(req), id }));
-    } catch (e) {
-      if (e instanceof HttpError) throw e;
-      req.log.error({ err: e }, "text-to-speech failed");
-      throw new HttpError(422, "communications.err.speak");
-    }
+    await makeSpokenVersion((fn) => req.tx(fn), { acting: actingOf(req), id });
     return reply.code(303).redirect(`/staff/communications/radio/bulletins/${id}?saved=1`);
   });
 }
