@@ -95,3 +95,10 @@ describe("working calendar", () => {
     expect(cal.nextWorkingDay("2026-02-13")).toBe("2026-02-23");
   });
 });
+
+describe("review fixes", () => {
+  it("clips Saturday-morning hours at noon when no range ends by then", () => {
+    const cal = createWorkingCalendar({ settings: { workingWeekdays: [1, 2, 3, 4, 5], hours: [{ start: "07:00", end: "17:00" }], saturdayMorningOnly: true, timeZone: "Asia/Ho_Chi_Minh" } });
+    expect(cal.hoursOf("2026-11-28")).toEqual([{ start: "07:00", end: "12:00" }]);
+  });
+});

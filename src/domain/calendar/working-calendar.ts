@@ -133,7 +133,12 @@ export class WorkingCalendar {
     const settings = OfficeSettings.parse(options.settings ?? DEFAULT_OFFICE_SETTINGS);
     this.settings = settings;
     const standard = toMinutes(settings.hours);
-    const morning = toMinutes(settings.hours.filter((r) => parseClock(r.end)! <= 720));
+    // Saturday morning: the office ranges clipped at noon (a single 07:00–17:00 range gives 07:00–12:00).
+    const morning = toMinutes(
+      settings.hours
+        .filter((r) => parseClock(r.start)! < 720)
+        .map((r) => ({ start: r.start, end: parseClock(r.end)! <= 720 ? r.end : "12:00" })),
+    );
     this.workingWeekday = [false];
     const profiles: Int16Array[] = [new Int16Array(0)];
     for (let wd = 1; wd <= 7; wd++) {
