@@ -172,6 +172,17 @@ describe("communications: editorial workflow through the web", () => {
     expect(news.body).toContain("Thủ tục hành chính mới");
     const col = await visitor.get(`/c/${DEMO_COMMUNE_CODE}/news/thu-tuc-hanh-chinh-moi`);
     expect(col.statusCode).toBe(200);
+    // The catalog's announcements (new / amended / abolished procedures) link their procedure, there and on the home page.
+    const ann = await t.tdb.db.system((tx) =>
+      tx.one<{ n: number }>("select count(*)::int as n from catalog_announcements x join agencies a on a.id = x.agency_id where a.code = $1", [DEMO_COMMUNE_CODE]),
+    );
+    if (ann.n > 0) {
+      expect(col.body).toMatch(/href="\/procedures\/[^"]+"/);
+      const home = await visitor.get("/");
+      expect(home.body).toContain('id="home-proc-h"');
+      const feed = await visitor.get(`/c/${DEMO_COMMUNE_CODE}/news/thu-tuc-hanh-chinh-moi/feed.xml`);
+      expect(feed.body).toMatch(/<link>https?:\/\/[^<]+\/procedures\//);
+    }
     expect((await visitor.get(`/c/${DEMO_COMMUNE_CODE}/news/khong-co`)).statusCode).toBe(404);
     expect((await visitor.get(`/c/${DEMO_COMMUNE_CODE}/news?page=99`)).statusCode).toBe(200);
     expect((await visitor.get("/news")).statusCode).toBe(302);
