@@ -192,7 +192,7 @@ function PlanPage({ ctx, plan, staff, canManage, errors, saved }: { ctx: PageCtx
       <p>
         <a href={`/staff/plans?year=${plan.year}`}>← {t("plans.title")}</a>
       </p>
-      <h1>{plan.code ? `${t("plans.kind")}: ${plan.code} – ${plan.title}` : plan.title}</h1>
+      <h1>{plan.code ? `${plan.code} – ${plan.title}` : plan.title}</h1>
       <p class="muted">
         {t(`plans.kind.${plan.kind}`)} · {t("plans.year")} {plan.year}
         {plan.issuedOn ? ` · ${t("plans.issuedOn")}: ${formatDate(plan.issuedOn)}` : ""}
