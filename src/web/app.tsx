@@ -117,8 +117,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest("tx", function <T>(this: FastifyRequest, fn: (tx: import("../db/scope").Tx) => Promise<T>): Promise<T> {
     return deps.db.scoped(this.scope, fn);
   });
+  // The installation's public commune, shown in every page header; re-read every 30 s so an
+  // administrator's change reaches all instances without a restart.
+  let site: PageCtx["site"];
+  let siteReadAt = 0;
+  const refreshSite = async () => {
+    if (Date.now() - siteReadAt < 30_000) return;
+    siteReadAt = Date.now();
+    site = await deps.db
+      .system((tx) =>
+        tx.maybeOne<{ code: string; name: string; unit_name: string }>(
+          "select a.code, a.name, a.unit_name from app_settings s join agencies a on a.code = s.value #>> '{}' where s.key = 'site_agency_code'",
+        ),
+      )
+      .then((r) => (r ? { code: r.code, name: r.name, unitName: r.unit_name } : undefined))
+      .catch(() => site);
+  };
   app.decorateRequest("pageCtx", function (this: FastifyRequest): PageCtx {
-    return { lang: this.lang, t: this.t, user: this.user, csrfToken: this.csrfToken, path: this.url.split("?")[0] ?? "/" };
+    return { lang: this.lang, t: this.t, user: this.user, csrfToken: this.csrfToken, path: this.url.split("?")[0] ?? "/", site };
   });
   app.decorateReply("page", function (this: FastifyReply, vnode: VNode, status = 200) {
     return this.code(status).type("text/html; charset=utf-8").send(renderDocument(vnode));
@@ -131,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     req.lang = pickLang(req);
     req.t = translator(req.lang);
     if (req.url.startsWith("/assets/") || req.url === "/healthz") return;
+    await refreshSite();
     // Every browser gets a CSRF cookie; forms carry the HMAC of it.
     let csrf = req.cookies[CSRF_COOKIE];
     if (!csrf || csrf.length !== 32) {

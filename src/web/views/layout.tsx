@@ -16,7 +16,7 @@ function langSwitchHref(ctx: PageCtx): string {
 export function Layout({ ctx, title, children, area = "public" }: LayoutProps): VNode {
   const { t, user } = ctx;
   const items = getNav().filter((n) => n.area === area && (!n.permission || can(user?.role, n.permission)));
-  const siteName = ctx.site?.name ?? t("app.name");
+  const siteName = (area === "staff" ? user?.agencyName : undefined) ?? ctx.site?.name ?? t("app.name");
   return (
     <html lang={ctx.lang}>
       <head>
