@@ -1,14 +1,16 @@
 // Gathers the figures of a report from the modules that own them. The three providers are
 // called by the names fixed in src/domain/reports/contracts.ts; each runs under a savepoint, so
-// a provider that fails leaves the rest of the transaction usable and its part says "no data".
+// a provider that fails leaves the rest of the transaction usable and its part says "no data"
+// (listed in ReportData.unavailable) instead of failing the draft.
 import type { Tx } from "../../db/scope";
 import type { CatalogSummary, CommunicationsSummary, DossierStatistics, ReportPeriod } from "../../domain/reports/contracts";
 import type { ProviderName, ReportData } from "../../domain/reports/report-data";
 import { vnToday } from "../../domain/documents/numbering";
 import { findAgency } from "../agencies/agencies";
 import { listPlans } from "../plans/plans";
-import type { catalogSummary } from "../catalog/summary";
-import type { communicationsSummary } from "../communications/summary";
+import { catalogSummary } from "../catalog/summary";
+import { communicationsSummary } from "../communications/summary";
+import { dossierStatistics } from "../dossiers/statistics";
 
 export type ReportProviders = {
   communications?: (tx: Tx, p: ReportPeriod) => Promise<CommunicationsSummary>;
@@ -16,18 +18,6 @@ export type ReportProviders = {
   dossiers?: (tx: Tx, p: ReportPeriod) => Promise<DossierStatistics>;
 };
 
-// Module paths and export names agreed with the providers' owners.
-const PROVIDER_MODULES = {
-  communications: { path: "../communications/summary", fn: "communicationsSummary" },
-  catalog: { path: "../catalog/summary", fn: "catalogSummary" },
-  dossiers: { path: "../dossiers/statistics", fn: "dossierStatistics" },
-} as const satisfies Record<ProviderName, { path: string; fn: string }>;
-
-// Compile-time check that the installed providers match the contract (type-only imports: no load).
-const _typeCheck: Required<Pick<ReportProviders, "communications" | "catalog">> = {} as { communications: typeof communicationsSummary; catalog: typeof catalogSummary };
-void _typeCheck;
-
-let loaded: Promise<ReportProviders> | undefined;
 let override: ReportProviders | undefined;
 
 /** Tests replace the providers with fixtures; `undefined` restores the installed ones. */
@@ -35,31 +25,15 @@ export function overrideReportProviders(p: ReportProviders | undefined): void {
   override = p;
 }
 
-/**
- * The installed providers. Loaded by a computed specifier so this module works (and type-checks)
- * while a provider module is still absent; a missing one is simply left out.
- */
-export function defaultProviders(): Promise<ReportProviders> {
-  if (override) return Promise.resolve(override);
-  loaded ??= (async () => {
-    const out: Record<string, unknown> = {};
-    for (const [name, m] of Object.entries(PROVIDER_MODULES)) {
-      try {
-        const spec: string = m.path;
-        const mod = (await import(/* @vite-ignore */ spec)) as Record<string, unknown>;
-        if (typeof mod[m.fn] === "function") out[name] = mod[m.fn];
-      } catch {
-        // not installed yet
-      }
-    }
-    return out as ReportProviders;
-  })();
-  return loaded;
-}
+/** The providers named in src/domain/reports/contracts.ts, checked against the contract by the compiler. */
+export const INSTALLED_PROVIDERS: Required<ReportProviders> = {
+  communications: communicationsSummary,
+  catalog: catalogSummary,
+  dossiers: (tx, p) => dossierStatistics(tx, p),
+};
 
-export async function missingProviders(): Promise<ProviderName[]> {
-  const p = await defaultProviders();
-  return (Object.keys(PROVIDER_MODULES) as ProviderName[]).filter((k) => !p[k]);
+export function defaultProviders(): Promise<ReportProviders> {
+  return Promise.resolve(override ?? INSTALLED_PROVIDERS);
 }
 
 async function guarded<T>(tx: Tx, name: string, fn: (() => Promise<T>) | undefined): Promise<T | null> {
