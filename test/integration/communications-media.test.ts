@@ -75,6 +75,30 @@ describe("communications: uploads", () => {
     expect((await (await newClient(t.app)).get(`/media/communications/${f.id}`)).statusCode).toBe(404);
   });
 
+  it("appends uploaded images to the text; visitors load them once the item is published", async () => {
+    const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: "#3a6" } }).png().toBuffer();
+    await comms.get("/staff/communications/items/new");
+    const res = await postMultipart(comms, "/staff/communications/items", [...itemFields("Tin có ảnh trong bài"), { name: "images", filename: "hien-truong.png", type: "image/png", data: png }]);
+    expect(res.statusCode).toBe(303);
+    const id = Number(/items\/(\d+)/.exec(res.headers.location as string)![1]);
+    const row = await t.tdb.db.system((tx) => tx.one<{ body: string }>("select body from comm_items where id = $1", [id]));
+    const src = /<img src="(\/media\/communications\/\d+)"/.exec(row.body)![1]!;
+    const visitor = await newClient(t.app);
+    expect((await visitor.get(src)).statusCode).toBe(404);
+    const leader = await signIn(t.app, "demo-leader");
+    await comms.json("POST", `/api/v1/communications/items/${id}/actions`, { action: "submit" });
+    expect((await leader.json("POST", `/api/v1/communications/items/${id}/actions`, { action: "publish" })).statusCode).toBe(200);
+    const img = await visitor.get(src);
+    expect(img.statusCode).toBe(200);
+    expect(img.headers["content-type"]).toBe("image/webp");
+    // Images in the text are not listed again as attachments.
+    const page = await visitor.get(`/c/${DEMO_COMMUNE_CODE}/news/tin-hoat-dong/${id}-tin-co-anh-trong-bai`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`<img src="${src}"`);
+    expect(page.body).not.toContain("Tệp đính kèm");
+    expect((await visitor.get("/api/v1/openapi.json")).json().paths["/api/v1/communications/summary"]).toBeDefined();
+  });
+
   it("refuses a file that is not an image, with a clear message, and saves nothing", async () => {
     const before = await t.tdb.db.system((tx) => tx.one<{ n: number }>("select count(*)::int as n from comm_items"));
     await comms.get("/staff/communications/items/new");

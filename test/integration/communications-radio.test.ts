@@ -57,6 +57,10 @@ describe("communications: radio programme and spoken bulletins", () => {
     expect(form.body).toContain("trùng giờ");
     const bad = await comms.post("/staff/communications/radio/slots", { date: "2030-02-30", time: "25:00", durationMinutes: "0", topic: "" });
     expect(bad.statusCode).toBe(400);
+    // Deleting the slot in the way frees its time.
+    await comms.get("/staff/communications/radio?week=2030-03-04");
+    expect((await comms.post(`/staff/communications/radio/slots/${ok.json().id}/delete`, {})).statusCode).toBe(303);
+    expect((await comms.json("POST", "/api/v1/communications/radio/slots", { date: "2030-03-04", time: "17:00", durationMinutes: 20, topic: "Chuyên mục CCHC" })).statusCode).toBe(201);
   });
 
   it("writes a bulletin from a news item and makes a real MP3 of plausible duration", async () => {

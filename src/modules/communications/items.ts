@@ -1,6 +1,6 @@
 import type { Tx } from "../../db/scope";
 import type { Role } from "../../domain/auth/roles";
-import { htmlToText, sanitizeArticleHtml } from "../../domain/communications/sanitize";
+import { htmlToText, MEDIA_PREFIX, sanitizeArticleHtml } from "../../domain/communications/sanitize";
 import type { ItemActionInput, ItemInput } from "../../domain/communications/schemas";
 import { slugify } from "../../domain/communications/slug";
 import { type Actor, actorsOf, canEdit, type ItemStatus, nextStatus } from "../../domain/communications/workflow";
@@ -79,7 +79,7 @@ export async function getItem(tx: Tx, id: number): Promise<Item> {
 
 export async function listAttachments(tx: Tx, itemId: number): Promise<Attachment[]> {
   return tx.query<Attachment>(
-    "select f.id, f.name, f.mime, f.size from comm_item_files x join comm_files f on f.id = x.file_id where x.item_id = $1 order by f.id",
+    "select f.id, f.name, f.mime, f.size from comm_item_files x join comm_files f on f.id = x.file_id where x.item_id = $1 and f.kind = 'attachment' order by f.id",
     [itemId],
   );
 }
@@ -124,13 +124,22 @@ async function checkColumn(tx: Tx, agencyId: number, columnId: number): Promise<
   if (!c) throw new HttpError(400, "communications.err.column");
 }
 
-export type ItemFiles = { cover?: Upload | undefined; attachments?: Upload[] | undefined };
+/** cover: the item's picture; images: pictures appended to the text (the writer moves the tags); attachments: documents. */
+export type ItemFiles = { cover?: Upload | undefined; images?: Upload[] | undefined; attachments?: Upload[] | undefined };
 
 async function attachFiles(tx: Tx, acting: Acting, itemId: number, files: ItemFiles): Promise<void> {
   if (files.cover) {
     const id = await saveImage(tx, { agencyId: acting.agencyId, userId: acting.userId, upload: files.cover });
     await tx.exec("update comm_items set cover_file_id = $2 where id = $1", [itemId, id]);
   }
+  const tags: string[] = [];
+  for (const img of files.images ?? []) {
+    const id = await saveImage(tx, { agencyId: acting.agencyId, userId: acting.userId, upload: img });
+    // Linked like an attachment so that the public policy lets visitors load it once published.
+    await tx.exec("insert into comm_item_files (item_id, file_id, agency_id) values ($1, $2, $3)", [itemId, id, acting.agencyId]);
+    tags.push(`<p><img src="${MEDIA_PREFIX}${id}" alt="" /></p>`);
+  }
+  if (tags.length) await tx.exec("update comm_items set body = body || $2 where id = $1", [itemId, tags.join("")]);
   for (const a of files.attachments ?? []) {
     const id = await saveAttachment(tx, { agencyId: acting.agencyId, userId: acting.userId, upload: a });
     await tx.exec("insert into comm_item_files (item_id, file_id, agency_id) values ($1, $2, $3)", [itemId, id, acting.agencyId]);

@@ -34,6 +34,7 @@ function ItemForm({ ctx, columns, values, errors, action }: { ctx: PageCtx; colu
       <TextArea name="body" label={t("communications.f.body")} hint={t("communications.f.bodyHint")} value={values.body} rows={16} error={errors?.body} />
       <Field name="tags" label={t("communications.f.tags")} value={values.tags} error={errors?.tags} />
       <FileInput name="cover" label={t("communications.f.cover")} hint={t("communications.f.coverHint")} accept="image/jpeg,image/png,image/webp" />
+      <FileInput name="images" label={t("communications.f.image")} hint={t("communications.f.imageHint")} multiple accept="image/jpeg,image/png,image/webp" />
       <FileInput name="attachments" label={t("communications.f.attachments")} multiple accept=".pdf,.doc,.docx,.xls,.xlsx,.pptx,.zip" />
       <button type="submit">{t("common.save")}</button>
       <script src="/communications/editor.js" defer />
@@ -229,7 +230,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
     const parsed = parseForm(ItemInput, form.fields, req);
     if (!parsed.ok) return reply.page(<NewItemPage ctx={req.pageCtx()} columns={columns} values={form.fields} errors={parsed.errors} />, 400);
     try {
-      const r = await req.tx((tx) => createItem(tx, { acting: actingOf(req), input: parsed.data, files: { cover: form.files.cover?.[0], attachments: form.files.attachments } }));
+      const r = await req.tx((tx) => createItem(tx, { acting: actingOf(req), input: parsed.data, files: { cover: form.files.cover?.[0], images: form.files.images, attachments: form.files.attachments } }));
       return reply.code(303).redirect(`/staff/communications/items/${r.id}?saved=1${r.cleaned ? "&cleaned=1" : ""}`);
     } catch (e) {
       const errors = errorsOf(e, req);
@@ -270,7 +271,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
       return reply.page(<ItemPage ctx={req.pageCtx()} {...data} values={form.fields} errors={parsed.errors} />, 400);
     }
     try {
-      const r = await req.tx((tx) => updateItem(tx, { acting: actingOf(req), id, input: parsed.data, files: { cover: form.files.cover?.[0], attachments: form.files.attachments } }));
+      const r = await req.tx((tx) => updateItem(tx, { acting: actingOf(req), id, input: parsed.data, files: { cover: form.files.cover?.[0], images: form.files.images, attachments: form.files.attachments } }));
       return reply.code(303).redirect(`/staff/communications/items/${id}?saved=1${r.cleaned ? "&cleaned=1" : ""}`);
     } catch (e) {
       const errors = errorsOf(e, req);

@@ -15,7 +15,7 @@ export function weekOf(q: unknown): string {
 }
 
 /** The week's slots as a table; staff and public pages share it. */
-export function ProgrammeTable({ ctx, slots, audioBase }: { ctx: PageCtx; slots: Slot[]; audioBase: string }) {
+export function ProgrammeTable({ ctx, slots, audioBase, editable }: { ctx: PageCtx; slots: Slot[]; audioBase: string; editable?: boolean }) {
   const t = ctx.t;
   if (!slots.length) return <p>{t("communications.radio.none")}</p>;
   return (
@@ -49,6 +49,14 @@ export function ProgrammeTable({ ctx, slots, audioBase }: { ctx: PageCtx; slots:
                     <track kind="captions" srcLang="vi" label="Tiếng Việt" src={`${audioBase}${s.audio_file_id}/captions`} />
                   </audio>
                 ) : null}
+                {editable ? (
+                  <form method="post" action={`/staff/communications/radio/slots/${s.id}/delete`}>
+                    <CsrfField ctx={ctx} />
+                    <button type="submit" class="secondary">
+                      {t("communications.radio.deleteSlot")}
+                    </button>
+                  </form>
+                ) : null}
               </td>
             </tr>
           ))}
@@ -73,7 +81,7 @@ function RadioPage(p: { ctx: PageCtx; week: string; slots: Slot[]; bulletins: Bu
         <a href={`/c/${encodeURIComponent(ctx.user?.agencyCode ?? "")}/radio/print?week=${p.week}`}>{t("communications.radio.print")}</a>
       </p>
       {p.notice ? <Notice>{p.notice}</Notice> : null}
-      <ProgrammeTable ctx={ctx} slots={p.slots} audioBase="/media/communications/" />
+      <ProgrammeTable ctx={ctx} slots={p.slots} audioBase="/media/communications/" editable />
       <p>{t("communications.radio.totals", { count: formatNumber(p.totals.count), minutes: formatNumber(p.totals.minutes) })}</p>
       <section aria-labelledby="add-slot-h" class="panel">
         <h2 id="add-slot-h">{t("communications.radio.addSlot")}</h2>
@@ -215,8 +223,10 @@ export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
 
   app.post("/staff/communications/radio/slots/:id/delete", async (req, reply) => {
     requirePermission(req, "radio.manage");
-    await req.tx((tx) => deleteSlot(tx, { acting: actingOf(req), id: Number((req.params as { id: string }).id) }));
-    return reply.code(303).redirect("/staff/communications/radio");
+    const id = Number((req.params as { id: string }).id);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError(404, "error.404.body");
+    await req.tx((tx) => deleteSlot(tx, { acting: actingOf(req), id }));
+    return reply.code(303).redirect("/staff/communications/radio?saved=1");
   });
 
   app.get("/staff/communications/radio/bulletins/new", async (req, reply) => {
