@@ -129,6 +129,8 @@ describe("slip routes", () => {
     expect(m04).toContain("Chờ kết quả xác minh");
     expect(m04).toContain("16 giờ 00 phút, ngày 08 tháng 12 năm 2026");
     expect(m04).toContain("Ngày hẹn trả kết quả: 04/12/2026");
+    expect(m04).toContain("Kính gửi: Ông/Bà Vũ Thị Hương");
+    expect(m04).toContain("Hoàng Văn Minh"); // the leader who re-dated signs
     const m05 = pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/05.pdf`)).rawPayload, "m05.pdf");
     expect(m05).toContain("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
     expect(m05).toContain("Chuyển xử lý");

@@ -192,9 +192,12 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
       const reason = typeof e.data?.reason === "string" ? e.data.reason : texts(e.data?.reasons).join("; ") || (e.note ?? "");
       data.apology = { reason, newDueAt: next };
       data.issuedAt = e.at;
+      // Signed by the head of the agency, who decided the new date — not the receiving officer.
+      data.officer = { fullName: nameOf(e.actor_user_id, e.actor_label).replace(/ \(.*\)$/, "") };
     } else {
       // Draft for the overdue task: reason and new date are filled in by hand or after "redate".
       data.apology = { reason: "", newDueAt: null };
+      data.officer = undefined;
     }
   } else if (input.form === "05") {
     const handovers: SlipHandover[] = [];

@@ -107,6 +107,26 @@ function drawBlock(doc: Doc, b: Block): void {
       const size = b.size ?? BODY;
       const indent = b.indent ? 6 * MM : 0;
       doc.fontSize(size);
+      if (b.align === "center" && b.runs.length > 1) {
+        // pdfkit misplaces centred text written in several `continued` runs: lay the line out here.
+        const widths = b.runs.map((run) => doc.font(fontOf(run)).widthOfString(run.text));
+        const total = widths.reduce((a, w) => a + w, 0);
+        if (total <= width - indent) {
+          const y = doc.y;
+          let x = left + indent + (width - indent - total) / 2;
+          b.runs.forEach((run, i) => {
+            doc.font(fontOf(run)).text(run.text, x, y, { lineBreak: false });
+            x += widths[i]!;
+          });
+          doc.x = left;
+          doc.y = y + doc.currentLineHeight(true) + 1.5;
+        } else {
+          doc.font("regular").text(b.runs.map((r) => r.text).join(""), left + indent, doc.y, { width: width - indent, align: "center", lineGap: 1.5 });
+          doc.x = left;
+        }
+        doc.moveDown(0.15);
+        return;
+      }
       b.runs.forEach((run, i) => {
         const last = i === b.runs.length - 1;
         doc.font(fontOf(run));
