@@ -55,8 +55,7 @@ try {
   });
   console.log(`procedure ${proc.code}, ${proc.docs.length} attachment(s) of 20 KB, request body ${(Buffer.byteLength(body) / 1024).toFixed(0)} KB`);
 
-  // autocannon does not recompute the length when setupRequest replaces the headers.
-  const headers = { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) };
+  const headers = { "content-type": "application/json" };
   const run = async (label: string, url: string) => {
     let peakRss = 0;
     let peakHeap = 0;
@@ -77,7 +76,10 @@ try {
         `peak RSS ${(peakRss / 1048576).toFixed(0)} MB, peak heap ${(peakHeap / 1048576).toFixed(0)} MB (server and load generator in one process)`,
     );
   };
-  await fetch(`${base}/api/v1/dossiers`, { method: "POST", headers: { ...headers, "idempotency-key": randomUUID() }, body });
+  for (const url of ["/bench/floor", "/api/v1/dossiers"]) {
+    const res = await fetch(`${base}${url}`, { method: "POST", headers: { ...headers, "idempotency-key": randomUUID() }, body });
+    console.log(`check ${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+  }
   await run("floor (insert JSON, 201)", "/bench/floor");
   await run("POST /api/v1/dossiers (online submission)", "/api/v1/dossiers");
   const made = await b.db.system((tx) => tx.one<{ n: number }>("select count(*) as n from dossiers where channel = 'online' and fields ? 'note'"));

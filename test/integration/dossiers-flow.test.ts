@@ -410,3 +410,96 @@ describe("dossiers over HTTP", () => {
     expect(done.body).toContain("/track?code=");
   });
 });
+
+describe("applicants with an account, drafts and the OpenAPI document", () => {
+  it("lets a citizen account submit, supply a supplement and withdraw its own dossier; the desk accepts", async () => {
+    const citizen = await signIn(t.app, "demo-citizen").catch(async () => {
+      const c = await newClient(t.app);
+      const { DEMO_PASSWORD } = await import("../../src/modules/demo/seed");
+      await c.post("/login", { username: "demo-citizen", password: DEMO_PASSWORD });
+      return c;
+    });
+    const body = {
+      procedureCode: onlineProc.code,
+      agencyCode: "000.00.25.H12",
+      applicant,
+      attachments: onlineProc.mandatory.map((name) => ({ documentName: name, fileName: "a.pdf", dataBase64: PDF.toString("base64") })),
+    };
+    const r = await citizen.json("POST", "/api/v1/dossiers", body);
+    expect(r.statusCode).toBe(201);
+    const code = r.json().code as string;
+    const own = await sys((tx) => tx.one<{ applicant_user_id: number | null }>("select applicant_user_id from dossiers where code = $1", [code]));
+    expect(own.applicant_user_id).toBe(users["demo-citizen"]);
+    const mine = await citizen.get("/my/dossiers");
+    expect(mine.body).toContain(code);
+    const accepted = await scoped((tx) => applyAction(tx, { dossierCode: code, agencyId: communeId, action: "accept", actor: actor(...DESK) }));
+    expect(accepted.receivedAt).not.toBeNull();
+    expect(accepted.dueAt).not.toBeNull();
+    await act(code, "request_supplement", DESK, { note: "Thiếu bản chụp rõ nét" });
+    const url = (a: string) => `/api/v1/dossiers/${encodeURIComponent(code)}/actions/${a}`;
+    // A citizen may not act on someone else's dossier: another code is invisible.
+    const other = await counterDossier();
+    expect((await citizen.json("POST", `/api/v1/dossiers/${encodeURIComponent(other)}/actions/withdraw`, { note: "Không phải của tôi" })).statusCode).toBe(404);
+    expect((await citizen.json("POST", url("supply_supplement"), { note: "Đã nộp lại ảnh" })).statusCode).toBe(200);
+    expect((await citizen.json("POST", url("approve"), {})).statusCode).toBe(409);
+    expect((await citizen.json("POST", url("note"), { note: "x" })).statusCode).toBe(403);
+    const w = await citizen.json("POST", url("withdraw"), { note: "Tôi không cần nữa" });
+    expect(w.statusCode).toBe(200);
+    expect(w.json().dossier.status).toBe("withdrawn");
+  });
+
+  it("transfers over the API and back by the receiving agency's officer", async () => {
+    const code = await counterDossier();
+    const other = await sys((tx) => tx.one<{ id: number; code: string }>("select id, code from agencies where kind = 'commune' and id <> $1 order by id desc limit 1", [communeId]));
+    const { hashPassword } = await import("../../src/modules/accounts/passwords");
+    await sys(async (tx) =>
+      tx.exec("insert into users (agency_id, username, full_name, role, password_hash) values ($1, 'receiver-leader', 'Lãnh đạo xã nhận', 'leader', $2)", [other.id, await hashPassword("receiver-pass-2026")]),
+    );
+    const desk = await signIn(t.app, "demo-desk");
+    const receiver = await signIn(t.app, "receiver-leader", "receiver-pass-2026");
+    const url = (a: string) => `/api/v1/dossiers/${encodeURIComponent(code)}/actions/${a}`;
+    expect((await receiver.json("GET", `/api/v1/dossiers/${encodeURIComponent(code)}`)).statusCode).toBe(404);
+    expect((await desk.json("POST", url("transfer"), { toAgencyCode: other.code, note: "Xin ý kiến" })).statusCode).toBe(200);
+    const seen = await receiver.json("GET", `/api/v1/dossiers?queue=transferred_in`);
+    expect(seen.json().items.map((i: { code: string }) => i.code)).toContain(code);
+    const view = await receiver.json("GET", `/api/v1/dossiers/${encodeURIComponent(code)}`);
+    expect(view.statusCode).toBe(200);
+    expect(view.json().dossier.status).toBe("transferred");
+    expect((await receiver.json("POST", url("note"), { note: "Đang xác minh" })).statusCode).toBe(200);
+    expect((await desk.json("POST", url("transfer_back"), {})).statusCode).toBe(409);
+    const back = await receiver.json("POST", url("transfer_back"), { note: "Đã có ý kiến" });
+    expect(back.statusCode).toBe(200);
+    expect(back.json().dossier.status).toBe("received");
+  });
+
+  it("saves a draft and shows it again from the link", async () => {
+    const c = await newClient(t.app);
+    const formUrl = `/submit/000.00.25.H12/${encodeURIComponent(onlineProc.code)}`;
+    await c.get(formUrl);
+    const boundary = "----draft";
+    const payload = ["fullName=Trần Thị Draft", "phone=0911222333", "intent=draft"]
+      .map((kv) => {
+        const [k, v] = kv.split("=");
+        return `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+      })
+      .join("");
+    const saved = await t.app.inject({
+      method: "POST",
+      url: `${formUrl}?_csrf=${encodeURIComponent(c.csrf)}`,
+      payload: `${payload}--${boundary}--\r\n`,
+      headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(saved.statusCode).toBe(200);
+    const token = /\?draft=([A-Za-z0-9_-]+)/.exec(saved.body)?.[1];
+    expect(token).toBeDefined();
+    const fresh = await newClient(t.app);
+    const again = await fresh.get(`${formUrl}?draft=${token}`);
+    expect(again.body).toContain("Trần Thị Draft");
+    expect(again.body).toContain("0911222333");
+  });
+
+  it("documents every dossier operation in OpenAPI", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/api/v1/openapi.json" })).json();
+    for (const p of ["/api/v1/dossiers", "/api/v1/dossiers/{code}", "/api/v1/dossiers/{code}/actions/{action}", "/api/v1/dossiers/{code}/status"]) expect(doc.paths[p]).toBeDefined();
+  });
+});

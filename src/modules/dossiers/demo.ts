@@ -95,12 +95,6 @@ export async function generateDossiers(tx: Tx, o: GenerateOptions): Promise<numb
     const pattern = codePatternOf(officeFromStored(agency.office));
     const calendar = await getAgencyCalendar(tx, agencyId);
     const procedures = await proceduresOf(tx, agencyId);
-    const counters = new Map(
-      (await tx.query<{ scope_key: string; last_seq: number }>("select scope_key, last_seq from dossier_code_counters where agency_id = $1", [agencyId])).map((r) => [
-        r.scope_key,
-        Number(r.last_seq),
-      ]),
-    );
     // Receipt instants, oldest first, so sequences grow with time.
     const instants: number[] = [];
     for (let i = 0; i < o.perAgency; i++) {
@@ -108,16 +102,31 @@ export async function generateDossiers(tx: Tx, o: GenerateOptions): Promise<numb
       const d = new Date(now.getTime() - dayBack * 86_400_000);
       const local = localDateOf(d);
       const minutes = 7 * 60 + 30 + Math.floor(random() * 9 * 60);
-      instants.push(Date.UTC(local.year, local.month - 1, local.day, 0, 0) - 7 * 3_600_000 + minutes * 60_000);
+      instants.push(Math.min(Date.UTC(local.year, local.month - 1, local.day, 0, 0) - 7 * 3_600_000 + minutes * 60_000, now.getTime() - 60_000));
     }
     instants.sort((a, b) => a - b);
+    // Reserve each scope's numbers atomically in the counters, so receipts made meanwhile never collide.
+    const needed = new Map<string, number>();
+    for (const ms of instants) {
+      const key = sequenceScopeKey(pattern, localDateOf(new Date(ms)));
+      needed.set(key, (needed.get(key) ?? 0) + 1);
+    }
+    const next = new Map<string, number>();
+    for (const [key, n] of needed) {
+      const r = await tx.one<{ last_seq: number }>(
+        `insert into dossier_code_counters as c (agency_id, scope_key, last_seq) values ($1,$2,$3)
+         on conflict (agency_id, scope_key) do update set last_seq = c.last_seq + excluded.last_seq, updated_at = now() returning last_seq`,
+        [agencyId, key, n],
+      );
+      next.set(key, Number(r.last_seq) - n);
+    }
     const batch: Gen[] = [];
     for (const ms of instants) {
-      const at = new Date(Math.min(ms, now.getTime() - 60_000));
+      const at = new Date(ms);
       const date = localDateOf(at);
       const key = sequenceScopeKey(pattern, date);
-      const seq = (counters.get(key) ?? 0) + 1;
-      counters.set(key, seq);
+      const seq = next.get(key)! + 1;
+      next.set(key, seq);
       const code = formatDossierCode(pattern, { agencyCode: agency.code, date, seq });
       const procedure = pick(procedures);
       const online = procedure.onlineLevel !== "none" && random() < 0.45;
@@ -162,13 +171,6 @@ export async function generateDossiers(tx: Tx, o: GenerateOptions): Promise<numb
       });
     }
     for (let i = 0; i < batch.length; i += 5000) await insertBatch(tx, agencyId, batch.slice(i, i + 5000), o.users);
-    for (const [key, seq] of counters) {
-      await tx.exec(
-        `insert into dossier_code_counters as c (agency_id, scope_key, last_seq) values ($1,$2,$3)
-         on conflict (agency_id, scope_key) do update set last_seq = greatest(c.last_seq, excluded.last_seq)`,
-        [agencyId, key, seq],
-      );
-    }
     total += batch.length;
   }
   return total;

@@ -23,6 +23,7 @@ import { formatDateTime } from "../../web/i18n";
 import { registerDashboard, registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import type { CurrentUser } from "../../web/context";
+import type { Tx } from "../../db/scope";
 import { findAgencyByCode, listAgencies } from "../agencies/agencies";
 import { getAgencyCalendar } from "../calendar/service";
 import { findOfferedProcedure, listOfferedProcedures } from "../catalog/service";
@@ -34,6 +35,7 @@ import {
   type Dossier,
   type DossierActor,
   findDossier,
+  findOwnDossier,
   listAttachments,
   listEvents,
   listOwnDossiers,
@@ -774,11 +776,20 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
     req: FastifyRequest,
     a: { code: string; action: DossierAction; user: CurrentUser; input: Record<string, unknown>; uploads: UploadInput[] },
   ): Promise<Dossier> {
-    const staged = a.uploads.length ? await stageFiles({ root: filesDir(app), agencyId: a.user.agencyId, uploads: a.uploads }) : [];
+    // A citizen acts on their own dossier within the agency that holds it (their scope has no agency).
+    let agencyId = a.user.agencyId;
+    let run = <T,>(fn: (tx: Tx) => Promise<T>) => req.tx(fn);
+    if (a.user.role === "citizen") {
+      const own = await req.tx((tx) => findOwnDossier(tx, { userId: a.user.id, code: a.code }));
+      if (!own) throw notFound("dossier.err.notFound");
+      agencyId = own.agencyId;
+      run = (fn) => app.deps.db.scoped({ agencyIds: [own.agencyId], userId: a.user.id }, fn);
+    }
+    const staged = a.uploads.length ? await stageFiles({ root: filesDir(app), agencyId, uploads: a.uploads }) : [];
     return localised(req, () =>
       withStagedFiles(staged, () =>
-        req.tx(async (tx) => {
-          const d = await applyAction(tx, { dossierCode: a.code, agencyId: a.user.agencyId, action: a.action, actor: actorOf(a.user), input: a.input, files: staged });
+        run(async (tx) => {
+          const d = await applyAction(tx, { dossierCode: a.code, agencyId, action: a.action, actor: { ...actorOf(a.user), agencyId }, input: a.input, files: staged });
           await finaliseFiles(staged);
           return d;
         }),

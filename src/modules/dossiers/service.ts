@@ -399,6 +399,7 @@ export async function receiveAtCounter(tx: Tx, input: CounterIntake): Promise<Do
   const docs = requiredDocuments(procedure);
   checkDocuments(docs.mandatory, input.documentsReceived);
   const ticked = new Set(input.documentsReceived);
+  const dueAt = await dueFor(tx, input.agencyId, now, dossierTimeLimit(procedure.timeLimit));
   const code = await nextDossierCode(tx, { agencyId: input.agencyId, at: now });
   const row = await insertDossier(tx, {
     agencyId: input.agencyId,
@@ -412,7 +413,7 @@ export async function receiveAtCounter(tx: Tx, input: CounterIntake): Promise<Do
     submittedAt: now,
     acceptDueAt: null,
     receivedAt: now,
-    dueAt: await dueFor(tx, input.agencyId, now, dossierTimeLimit(procedure.timeLimit)),
+    dueAt,
     createdBy: input.actor.userId,
     applicantUserId: null,
     idempotencyKey: null,
@@ -469,6 +470,8 @@ export async function submitOnline(tx: Tx, input: OnlineSubmission): Promise<{ d
   if (docs.mandatory.length === 0 && docs.items.some((i) => !i.optional) && input.files.length === 0) {
     throw new HttpError(422, "dossier.err.noFiles", undefined, [{ path: "attachments", message: "" }]);
   }
+  // Everything slow happens before the code number: the counter row is locked until commit.
+  const acceptDueAt = (await computeAgencyDeadline(tx, { agencyId: input.agencyId, start: now, amount: ACCEPT_WITHIN_WORKING_HOURS, unit: "working_hours" })).dueAt;
   const code = await nextDossierCode(tx, { agencyId: input.agencyId, at: now });
   const attached = new Set(input.files.map((f) => f.documentName));
   const row = await insertDossier(tx, {
@@ -481,7 +484,7 @@ export async function submitOnline(tx: Tx, input: OnlineSubmission): Promise<{ d
     fields: input.fields ?? {},
     documents: [...new Set(docs.items.map((i) => i.name))].map((name) => ({ name, received: attached.has(name) })),
     submittedAt: now,
-    acceptDueAt: (await computeAgencyDeadline(tx, { agencyId: input.agencyId, start: now, amount: ACCEPT_WITHIN_WORKING_HOURS, unit: "working_hours" })).dueAt,
+    acceptDueAt,
     receivedAt: null,
     dueAt: null,
     createdBy: null,
