@@ -130,7 +130,7 @@ describe("notifications of dossier steps", () => {
       { channel: "email", status: "pending" },
       { channel: "sms", status: "pending" },
     ]);
-    const r = await deliverPending(db, transports());
+    const r = await deliverPending(db, transports(), { includeDemo: true });
     expect(r).toEqual({ sent: 2, retried: 0, failed: 0, skipped: 0 });
 
     expect(mails).toHaveLength(1);
@@ -157,7 +157,7 @@ describe("notifications of dossier steps", () => {
     expect(row.delivered_at).not.toBeNull();
 
     // Nothing is sent twice.
-    expect(await deliverPending(db, transports())).toEqual({ sent: 0, retried: 0, failed: 0, skipped: 0 });
+    expect(await deliverPending(db, transports(), { includeDemo: true })).toEqual({ sent: 0, retried: 0, failed: 0, skipped: 0 });
   });
 
   it("ignores forged delivery reports", async () => {
@@ -182,7 +182,7 @@ describe("notifications of dossier steps", () => {
     );
     mails.length = 0;
     gateway.inbox.length = 0;
-    const r = await deliverPending(db, transports());
+    const r = await deliverPending(db, transports(), { includeDemo: true });
     expect(r.failed).toBe(0);
     const subjects = mails.map((m) => parseMail(m.raw).subject);
     expect(subjects).toEqual(["Dossier MT-0002 received", "Dossier MT-0002: documents needed", "Apology: new date for dossier MT-0002"]);
@@ -219,7 +219,7 @@ describe("notifications of dossier steps", () => {
     await insertSubmitted("MT-0003", { phone: "0987000111" }); // opted out at the gateway (99)
     await scoped("demo-desk", (tx) => applyAction(tx, { dossierCode: "MT-0003", agencyId, action: "accept", actor: actor("demo-desk", "desk_officer") }));
     const down = { ...transports(), email: smtpTransport({ url: "smtp://127.0.0.1:1?connectionTimeout=2000", from: "x@example.vn" }) };
-    const r = await deliverPending(db, down);
+    const r = await deliverPending(db, down, { includeDemo: true });
     expect(r).toEqual({ sent: 0, retried: 1, failed: 1, skipped: 0 });
     const rows = await db.system((tx) =>
       tx.query<{ channel: string; status: string; attempts: number; last_error: string }>("select channel, status, attempts, last_error from notification_outbox where dossier_id = (select id from dossiers where code = 'MT-0003') order by id"),
@@ -228,8 +228,18 @@ describe("notifications of dossier steps", () => {
     expect(rows[1]).toMatchObject({ channel: "sms", status: "failed" });
     expect(rows[1]!.last_error).toContain("99");
     // Not due yet: nothing happens; a minute later it goes through.
-    expect((await deliverPending(db, transports())).sent).toBe(0);
-    expect((await deliverPending(db, transports(), { now: new Date(Date.now() + 2 * 60_000) })).sent).toBe(1);
+    expect((await deliverPending(db, transports(), { includeDemo: true })).sent).toBe(0);
+    expect((await deliverPending(db, transports(), { now: new Date(Date.now() + 2 * 60_000), includeDemo: true })).sent).toBe(1);
+  });
+});
+
+describe("demo agencies", () => {
+  it("never message seeded applicants unless asked to", async () => {
+    await insertSubmitted("MT-0004");
+    await scoped("demo-desk", (tx) => applyAction(tx, { dossierCode: "MT-0004", agencyId, action: "accept", actor: actor("demo-desk", "desk_officer") }));
+    const before = { mails: mails.length, sms: gateway.inbox.length };
+    expect(await deliverPending(db, transports())).toEqual({ sent: 0, retried: 0, failed: 0, skipped: 2 });
+    expect({ mails: mails.length, sms: gateway.inbox.length }).toEqual(before);
   });
 });
 

@@ -52,11 +52,15 @@ export async function notifyStaff(tx: Tx, n: StaffNotice): Promise<boolean> {
 /** Minutes to wait after the n-th failed attempt; after the last one the message is marked failed. */
 export const RETRY_MINUTES = [1, 5, 30, 120, 720] as const;
 
-type Claimed = { id: number; channel: "email" | "sms"; recipient: string; subject: string; body: string; attempts: number; request_id: string };
+type Claimed = { id: number; channel: "email" | "sms"; recipient: string; subject: string; body: string; attempts: number; request_id: string; is_demo: boolean };
 
 export type DeliveryResult = { sent: number; retried: number; failed: number; skipped: number };
 
-export async function deliverPending(db: Db, transports: Transports, opts: { now?: Date; limit?: number } = {}): Promise<DeliveryResult> {
+/**
+ * Sends due messages. Messages of demo agencies (seeded applicants' phone numbers may belong to
+ * real people) are skipped unless `includeDemo` (tests, or NOTIFY_DEMO_AGENCIES=1 for the job).
+ */
+export async function deliverPending(db: Db, transports: Transports, opts: { now?: Date; limit?: number; includeDemo?: boolean } = {}): Promise<DeliveryResult> {
   const now = opts.now ?? new Date();
   const result: DeliveryResult = { sent: 0, retried: 0, failed: 0, skipped: 0 };
   const claimed = await db.system((tx) =>
@@ -64,11 +68,17 @@ export async function deliverPending(db: Db, transports: Transports, opts: { now
       `update notification_outbox set attempts = attempts + 1, next_attempt_at = $1::timestamptz + interval '10 minutes'
        where id in (select id from notification_outbox where status = 'pending' and next_attempt_at <= $1
                     order by id for update skip locked limit $2)
-       returning id, channel, recipient, subject, body, attempts, request_id`,
+       returning id, channel, recipient, subject, body, attempts, request_id,
+         (select is_demo from agencies a where a.id = notification_outbox.agency_id) as is_demo`,
       [now, opts.limit ?? 100],
     ),
   );
   for (const m of claimed.sort((a, b) => a.id - b.id)) {
+    if (m.is_demo && !opts.includeDemo) {
+      await db.system((tx) => tx.exec("update notification_outbox set status = 'skipped', last_error = 'demo agency' where id = $1", [m.id]));
+      result.skipped++;
+      continue;
+    }
     const transport = m.channel === "email" ? transports.email : transports.sms;
     if (!transport) {
       await db.system((tx) => tx.exec("update notification_outbox set status = 'skipped', last_error = $2 where id = $1", [m.id, `no ${m.channel} transport configured`]));

@@ -61,7 +61,7 @@ registerJob({
   name: "notifications.deliver",
   cron: "* * * * *",
   run: async ({ db }) => {
-    await deliverPending(db, transportsFromEnv(process.env, notificationBaseUrl()));
+    await deliverPending(db, transportsFromEnv(process.env, notificationBaseUrl()), { includeDemo: process.env.NOTIFY_DEMO_AGENCIES === "1" });
   },
 });
 

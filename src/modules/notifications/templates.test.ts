@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { APPLICANT_KINDS, EMAIL_TEMPLATES, renderEmail, renderStaff, SMS_TEMPLATES, STAFF_KINDS, stripDiacritics, templatePattern } from "./templates";
+
+const vars = { agency: "Ủy ban nhân dân xã Minh Tiến", code: "MT-1", procedure: "Đăng ký khai sinh", applicant: "Vũ Thị Hương", due: "16:30 04/12/2026", url: "https://x/track?code=MT-1", reasons: "Thiếu giấy tờ" };
+
+describe("notification templates", () => {
+  it("every kind has vi and en texts with no placeholder left", () => {
+    for (const kind of APPLICANT_KINDS) {
+      expect(EMAIL_TEMPLATES[kind]).toBeDefined();
+      expect(SMS_TEMPLATES[kind]).toBeDefined();
+      for (const lang of ["vi", "en"] as const) {
+        const m = renderEmail(kind, lang, vars);
+        expect(`${m.subject}${m.text}`).not.toMatch(/\{\w+\}/);
+      }
+    }
+    for (const kind of STAFF_KINDS) for (const lang of ["vi", "en"] as const) expect(JSON.stringify(renderStaff(kind, lang, vars))).not.toMatch(/\{\w+\}/);
+  });
+
+  it("strips Vietnamese diacritics keeping case", () => {
+    expect(stripDiacritics("Đăng ký khai sinh — Ủy ban")).toBe("Dang ky khai sinh  Uy ban");
+    expect(stripDiacritics("ĐỒNG Hỷ")).toBe("DONG Hy");
+  });
+
+  it("template patterns match rendered messages and nothing else", () => {
+    const p = templatePattern(SMS_TEMPLATES.received);
+    expect(p.test("UBND xa A: da tiep nhan ho so X, hen tra ket qua 1. Tra cuu: u")).toBe(true);
+    expect(p.test("Khuyen mai")).toBe(false);
+  });
+});
