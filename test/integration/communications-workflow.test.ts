@@ -134,6 +134,8 @@ describe("communications: editorial workflow through the web", () => {
     if (citizen) expect((await citizen.get("/staff/communications/items/new")).statusCode).toBe(403);
     const desk = await signIn(t.app, "demo-desk");
     expect((await desk.get("/staff/communications/items/new")).statusCode).toBe(403);
+    expect((await desk.get("/api/v1/communications/staff/items")).statusCode).toBe(403);
+    expect((await leader.get("/api/v1/communications/staff/items?status=submitted")).statusCode).toBe(200);
     expect((await desk.json("POST", "/api/v1/communications/items", { columnId, title: "x", body: "<p>x</p>" })).statusCode).toBe(403);
     const draft = await createDraft("Bản nháp riêng", "<p>riêng</p>");
     const province = await signIn(t.app, "demo-province");

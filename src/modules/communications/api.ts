@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { BulletinInput, ConferenceInput, IsoDate, ItemActionInput, ItemInput, SignageInput, SlotInput, SummaryQuery } from "../../domain/communications/schemas";
-import { ITEM_STATUSES } from "../../domain/communications/workflow";
+import { actorsOf, ITEM_STATUSES } from "../../domain/communications/workflow";
 import { defineApi } from "../../web/api";
 import { HttpError } from "../../web/http";
 import { findAgencyByCode } from "../agencies/agencies";
@@ -80,12 +80,14 @@ export async function communicationsApi(app: FastifyInstance): Promise<void> {
   defineApi(app, {
     method: "GET",
     url: "/api/v1/communications/staff/items",
-    summary: "Items of the caller's agency in any status (staff)",
+    summary: "Items of the caller's agency in any status (writers and approvers)",
     tags: ["communications"],
     auth: "authenticated",
     query: z.object({ status: z.enum(ITEM_STATUSES).optional() }),
     handler: async ({ req, query }) => {
       const a = actingOf(req);
+      // Drafts are the writers' and approvers' business, not every colleague's.
+      if (actorsOf(a.role).length === 0) throw new HttpError(403, "error.403.body");
       return req.tx(async (tx) =>
         (await listStaffItems(tx, { agencyId: a.agencyId, ...(query.status ? { status: query.status } : {}) })).map((i) => ({ id: i.id, status: i.status, title: i.title, column: i.column_slug, updatedAt: i.updated_at })),
       );
