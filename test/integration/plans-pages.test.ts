@@ -48,6 +48,10 @@ describe("plans", () => {
     const planId = Number(res.headers.location!.split("/").pop());
     const plan = (await admin.get(`/api/v1/plans/${planId}`)).json();
     expect(plan.code).toBe("06/KH-UBND"); // after the demo's 03 and 05 of 2026
+    const register = await admin.get("/staff/documents?year=2026");
+    expect(register.body).toContain(`<a href="/staff/plans/${planId}">06/KH-UBND</a>`);
+    // the refused duplicate left no plan behind
+    expect((await admin.get("/api/v1/plans?year=2026")).json().items.map((p: { title: string }) => p.title)).not.toContain("Kế hoạch trùng số");
     const users = await t.tdb.db.system((tx) => tx.query<{ id: number; username: string }>("select id, username from users where username in ('demo-specialist','demo-desk')"));
     const specialistId = users.find((u) => u.username === "demo-specialist")!.id;
     const noOwner = await admin.post(`/staff/plans/${planId}/tasks`, { title: "Nhiệm vụ không người làm" });

@@ -43,7 +43,13 @@ function RegisterPage({ ctx, docs, year }: { ctx: PageCtx; docs: RegisteredDocum
               {docs.map((d) => (
                 <tr key={d.id}>
                   <td>
-                    {d.entity === "report" && d.entityId ? <a href={`/staff/reports/${d.entityId}`}>{d.code}</a> : d.code}
+                    {d.entity === "report" && d.entityId ? (
+                      <a href={`/staff/reports/${d.entityId}`}>{d.code}</a>
+                    ) : d.entity === "plan" && d.entityId ? (
+                      <a href={`/staff/plans/${d.entityId}`}>{d.code}</a>
+                    ) : (
+                      d.code
+                    )}
                   </td>
                   <td>{(DOC_KINDS as Record<string, string>)[d.kind] ?? d.kind}</td>
                   <td>{formatDate(d.issuedOn)}</td>

@@ -183,24 +183,33 @@ export async function findPlan(tx: Tx, id: number, today = vnToday()): Promise<P
 export type PlanError = "number_taken" | "not_found" | "owner_not_found";
 
 export async function createPlan(tx: Tx, agencyId: number, input: PlanInput, actor: Actor): Promise<PlanWithTasks | PlanError> {
-  let number: number | null = null;
-  let documentId: number | null = null;
-  const symbol = input.number || input.allocateNumber ? "KH-UBND" : null;
-  if (input.issuedOn && (input.number || input.allocateNumber)) {
-    const reg = input.number
-      ? await recordExistingDocument(tx, { agencyId, kind: "KH", issuedOn: input.issuedOn, subject: input.title, number: input.number, entity: "plan" }, actor)
-      : await issueDocumentNumber(tx, { agencyId, kind: "KH", issuedOn: input.issuedOn, subject: input.title, entity: "plan" }, actor);
-    if (reg === "taken") return "number_taken";
-    number = reg.number;
-    documentId = reg.id;
+  if (input.number && input.issuedOn) {
+    const taken = await tx.maybeOne("select 1 from documents where agency_id = $1 and year = $2 and kind = 'KH' and number = $3", [agencyId, Number(input.issuedOn.slice(0, 4)), input.number]);
+    if (taken) return "number_taken";
   }
   const { id } = await tx.one<{ id: number }>(
-    `insert into plans (agency_id, number, symbol, issued_on, year, kind, title, goals, document_id, created_by)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) returning id`,
-    [agencyId, number, symbol, input.issuedOn ?? null, input.year, input.kind, input.title, input.goals, documentId, actor.userId],
+    `insert into plans (agency_id, issued_on, year, kind, title, goals, created_by) values ($1,$2,$3,$4,$5,$6,$7) returning id`,
+    [agencyId, input.issuedOn ?? null, input.year, input.kind, input.title, input.goals, actor.userId],
   );
+  let number: number | null = null;
+  if (input.issuedOn && (input.number || input.allocateNumber)) {
+    // Registered after the plan row exists, so the register links back to the plan.
+    const base = { agencyId, kind: "KH", issuedOn: input.issuedOn, subject: input.title, entity: "plan", entityId: id };
+    const reg = input.number ? await recordExistingDocument(tx, { ...base, number: input.number }, actor) : await issueDocumentNumber(tx, base, actor);
+    if (reg === "taken") throw new PlanNumberTaken();
+    number = reg.number;
+    await tx.exec("update plans set number = $2, symbol = $3, document_id = $4 where id = $1", [id, reg.number, reg.symbol, reg.id]);
+  }
   await appendAudit(tx, { agencyId, actorUserId: actor.userId, actor: actor.label, action: "plan.create", entity: "plan", entityId: id, data: { number, title: input.title, year: input.year } });
   return (await findPlan(tx, id))!;
+}
+
+/** Thrown inside the transaction so the plan row inserted before the number check is rolled back. */
+export class PlanNumberTaken extends Error {
+  constructor() {
+    super("plan number taken");
+    this.name = "PlanNumberTaken";
+  }
 }
 
 export async function addTask(tx: Tx, planId: number, input: TaskInput, actor: Actor): Promise<PlanTask | PlanError> {

@@ -9,7 +9,7 @@ import { formatDate } from "../../web/i18n";
 import { registerDashboard, registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import "./demo";
-import { addTask, createPlan, findPlan, listAssignableStaff, listPlans, type PlanError, PlanInput, type PlanTask, type PlanWithTasks, TaskInput, TaskProgress, updateTaskProgress } from "./plans";
+import { addTask, createPlan, findPlan, listAssignableStaff, listPlans, type PlanError, PlanInput, PlanNumberTaken, type PlanTask, type PlanWithTasks, TaskInput, TaskProgress, updateTaskProgress } from "./plans";
 import { doneLate, PLAN_KINDS, TASK_STATUSES } from "./rules";
 
 registerNav({ href: "/staff/plans", labelKey: "plans.nav", area: "staff", permission: "staff.dashboard", order: 60 });
@@ -29,6 +29,14 @@ const YearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).o
 function actorOf(req: FastifyRequest) {
   const u = req.user!;
   return { userId: u.id, label: u.username };
+}
+
+/** A number taken by a concurrent request rolls the whole transaction back, then reads as any taken number. */
+function numberTaken<T>(p: Promise<T>): Promise<T | "number_taken"> {
+  return p.catch((e: unknown) => {
+    if (e instanceof PlanNumberTaken) return "number_taken" as const;
+    throw e;
+  });
 }
 
 function planError(e: PlanError): HttpError {
@@ -274,7 +282,7 @@ export async function plansRoutes(app: FastifyInstance): Promise<void> {
       return reply.page(<PlanListPage ctx={req.pageCtx()} plans={plans} year={year} canManage errors={errors} values={values} />, status);
     };
     if (!form.ok) return again(form.errors, 400);
-    const r = await req.tx((tx) => createPlan(tx, user.agencyId, form.data, actorOf(req)));
+    const r = await numberTaken(req.tx((tx) => createPlan(tx, user.agencyId, form.data, actorOf(req))));
     if (r === "number_taken") return again({ number: req.t("plans.numberTaken") }, 409);
     if (typeof r === "string") throw planError(r);
     return reply.code(303).redirect(`/staff/plans/${r.id}`);
@@ -358,7 +366,7 @@ export async function plansRoutes(app: FastifyInstance): Promise<void> {
     successStatus: 201,
     errors: { 409: "The number is already registered" },
     handler: async ({ req, body }) => {
-      const r = await req.tx((tx) => createPlan(tx, req.user!.agencyId, body, actorOf(req)));
+      const r = await numberTaken(req.tx((tx) => createPlan(tx, req.user!.agencyId, body, actorOf(req))));
       if (typeof r === "string") throw planError(r);
       return r;
     },
