@@ -277,5 +277,9 @@ describe("six-monthly report: draft, edit, approve, issue", () => {
     expect(tpl.statusCode).toBe(303);
     const r = (await comms.json("POST", "/api/v1/reports", H1)).json();
     expect(r.narratives.advantages).toBe("- UBND xã Minh Tiến luôn được cấp trên quan tâm (06 tháng đầu năm 2024).");
+    const paths = Object.keys((await comms.get("/api/v1/openapi.json")).json().paths);
+    expect(paths).toEqual(expect.arrayContaining(["/api/v1/reports", "/api/v1/reports/{ref}", "/api/v1/reports/{id}/issue", "/api/v1/plans", "/api/v1/plan-tasks/{id}", "/api/v1/documents"]));
+    const dash = await comms.get("/staff");
+    expect(dash.body).toContain("Báo cáo chờ duyệt, ban hành");
   });
 });
