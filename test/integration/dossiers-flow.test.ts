@@ -503,3 +503,30 @@ describe("applicants with an account, drafts and the OpenAPI document", () => {
     for (const p of ["/api/v1/dossiers", "/api/v1/dossiers/{code}", "/api/v1/dossiers/{code}/actions/{action}", "/api/v1/dossiers/{code}/status"]) expect(doc.paths[p]).toBeDefined();
   });
 });
+
+describe("the remaining actions over the API", () => {
+  it("re-dates, sends back and refuses with reasons; the events keep what the slips need", async () => {
+    const code = await counterDossier();
+    const desk = await signIn(t.app, "demo-desk");
+    const spec = await signIn(t.app, "demo-specialist");
+    const lead = await signIn(t.app, "demo-leader");
+    const url = (a: string) => `/api/v1/dossiers/${encodeURIComponent(code)}/actions/${a}`;
+    const r0 = await lead.json("POST", url("redate"), { amount: 0, note: "x" });
+    expect(r0.statusCode).toBe(422);
+    const r1 = await lead.json("POST", url("redate"), { amount: 3, note: "Cần xác minh thêm tại thôn" });
+    expect(r1.statusCode).toBe(200);
+    expect(r1.json().dossier.extensionAmount).toBe(3);
+    expect((await desk.json("POST", url("assign"), { assigneeUserId: users["demo-specialist"] })).statusCode).toBe(200);
+    expect((await spec.json("POST", url("send_to_leader"), {})).statusCode).toBe(200);
+    expect((await lead.json("POST", url("send_back"), { note: "Thiếu biên bản xác minh" })).statusCode).toBe(200);
+    const refused = await lead.json("POST", url("refuse"), { note: "Hồ sơ không đủ điều kiện theo quy định" });
+    expect(refused.statusCode).toBe(200);
+    expect(refused.json().dossier.status).toBe("refused");
+    const detail = (await desk.json("GET", `/api/v1/dossiers/${encodeURIComponent(code)}`)).json();
+    expect(detail.actions).toEqual([]);
+    const redate = detail.events.find((e: { action: string }) => e.action === "redate");
+    expect(redate.data.previousDueAt).toBeTruthy();
+    expect(redate.data.dueAt).toBeTruthy();
+    expect(detail.events.at(-1)).toMatchObject({ action: "refuse", note: "Hồ sơ không đủ điều kiện theo quy định", toStatus: "refused" });
+  });
+});
