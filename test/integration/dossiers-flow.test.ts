@@ -530,3 +530,15 @@ describe("the remaining actions over the API", () => {
     expect(detail.events.at(-1)).toMatchObject({ action: "refuse", note: "Hồ sơ không đủ điều kiện theo quy định", toStatus: "refused" });
   });
 });
+
+describe("tracking is rate-limited", () => {
+  it("answers 429 after 30 look-ups a minute from one address", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const r = await t.app.inject({ method: "GET", url: `/api/v1/dossiers/X-${i}/status?phone=1234`, remoteAddress: "10.9.8.7" });
+      statuses.push(r.statusCode);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});
