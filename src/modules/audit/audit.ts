@@ -59,8 +59,13 @@ export function auditHash(row: Omit<AuditRow, "hash">): string {
  * of one agency only.
  */
 export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.exec("insert into audit_heads (agency_id, seq, hash) values ($1, 0, $2) on conflict (agency_id) do nothing", [entry.agencyId, GENESIS_HASH]);
-  const head = await tx.one<{ seq: number; hash: string }>("select seq, hash from audit_heads where agency_id = $1 for update", [entry.agencyId]);
+  // One upsert both creates a missing head and locks the existing one (do update) — two round
+  // trips in all, since every state change of an agency waits on this row until commit.
+  const head = await tx.one<{ seq: number; hash: string }>(
+    `insert into audit_heads as h (agency_id, seq, hash) values ($1, 0, $2)
+     on conflict (agency_id) do update set seq = h.seq returning seq, hash`,
+    [entry.agencyId, GENESIS_HASH],
+  );
   // Round-trip through JSON so the hashed data is exactly what jsonb will give back.
   const data = JSON.parse(JSON.stringify(entry.data ?? {})) as Record<string, unknown>;
   const row = {
@@ -77,11 +82,13 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   };
   const hash = auditHash(row);
   await tx.exec(
-    `insert into audit_log (agency_id, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+    `with appended as (
+       insert into audit_log (agency_id, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+     )
+     update audit_heads set seq = $2, hash = $11 where agency_id = $1`,
     [row.agency_id, row.seq, row.at, row.actor_user_id, row.actor, row.action, row.entity, row.entity_id, JSON.stringify(row.data), row.prev_hash, hash],
   );
-  await tx.exec("update audit_heads set seq = $2, hash = $3 where agency_id = $1", [entry.agencyId, row.seq, hash]);
 }
 
 export type AuditProblem = { agencyId: number; seq?: number; problem: "edited" | "inserted_or_reordered" | "missing" | "head_mismatch" };
