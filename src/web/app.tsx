@@ -10,7 +10,7 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { VNode } from "preact";
 import type { Config } from "../config";
-import { Db, NotFoundError, PUBLIC_SCOPE } from "../db/scope";
+import { type Db, NotFoundError, PUBLIC_SCOPE } from "../db/scope";
 import { loadApiToken, loadSession, SESSION_COOKIE, scopeFor } from "../modules/accounts/sessions";
 import type { PageCtx } from "./context";
 import { HttpError, wantsJson } from "./http";

@@ -1,6 +1,5 @@
 // Progressive enhancement only: every page works without this file.
 (() => {
-  "use strict";
   // Ask before destructive actions marked with data-confirm.
   document.addEventListener("submit", (e) => {
     const form = e.target;
