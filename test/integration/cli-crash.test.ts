@@ -48,6 +48,12 @@ async function startServer(): Promise<ChildProcess> {
   throw new Error(`server did not become ready: ${output}`);
 }
 
+/** Resolves when the child has exited, also if it already has (no lost "exit" event). */
+function exited(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once("exit", () => r()));
+}
+
 function postgresPids(): Promise<number[]> {
   return run("pgrep", ["-f", `postgres -D ${path.join(dataDir, "pg")}`]).then(
     (r) => r.stdout.trim().split("\n").filter(Boolean).map(Number),
@@ -62,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (server && server.exitCode === null && server.signalCode === null) {
     server.kill("SIGTERM");
-    await new Promise((r) => server?.once("exit", r));
+    await exited(server);
   }
   for (const pid of await postgresPids()) process.kill(pid, "SIGINT");
   await new Promise((r) => setTimeout(r, 500));
@@ -81,7 +87,7 @@ describe("the CLI on its embedded database", () => {
     expect(String(token)).toMatch(/^mc_[A-Za-z0-9_-]{40,}\n$/);
 
     server.kill("SIGKILL");
-    await new Promise((r) => server?.once("exit", r));
+    await exited(server);
     const orphans = await postgresPids();
     if (orphans.length === 0) throw new Error(`no orphan: ${(await run("ps", ["-eo", "pid,ppid,args"])).stdout}`);
 
@@ -101,7 +107,7 @@ describe("the CLI on its embedded database", () => {
 
     // A clean stop on SIGTERM stops postgres too.
     server.kill("SIGTERM");
-    await new Promise((r) => server?.once("exit", r));
+    await exited(server);
     expect(await postgresPids()).toEqual([]);
   }, 180_000);
 });
