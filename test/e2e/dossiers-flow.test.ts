@@ -41,6 +41,9 @@ async function submitOnline(javaScriptEnabled: boolean): Promise<string> {
   const page = await context.newPage();
   await page.goto(`${server.url}/`);
   await page.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).first().click();
+  // The commune's online procedures come by field or by search; the citizen searches by code.
+  await page.getByLabel(/Tìm thủ tục nộp trực tuyến/).fill(proc.code);
+  await page.getByRole("button", { name: "Tìm", exact: true }).click();
   await page.locator(`a[href$="/${proc.code}"]`).click();
   await page.getByLabel("Họ và tên").fill("Đỗ Thị Lan");
   await page.getByLabel("Số định danh cá nhân").fill("019190001234");

@@ -26,6 +26,7 @@ import type { CurrentUser } from "../../web/context";
 import type { Tx } from "../../db/scope";
 import { findAgencyByCode, listAgencies } from "../agencies/agencies";
 import { getAgencyCalendar } from "../calendar/service";
+import { searchProcedures } from "../catalog/search-cache";
 import { findOfferedProcedure, listOfferedProcedures } from "../catalog/service";
 import "./demo";
 import { filesRoot, type StagedFile, stageFiles, type UploadInput, withStagedFiles, finaliseFiles, MAX_FILE_BYTES } from "./files";
@@ -345,6 +346,21 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
     const province = q.province || undefined;
     const lists = await formLists(req, province ?? "");
     const procedures = agency ? await req.tx((tx) => listOfferedProcedures(tx, { agencyId: agency.id, onlineOnly: true })) : [];
+    const fields = [...procedures.reduce((m, p) => m.set(p.field, (m.get(p.field) ?? 0) + 1), new Map<string, number>())].sort((a, b) =>
+      a[0].localeCompare(b[0], "vi"),
+    );
+    let shown: typeof procedures | undefined;
+    const query = (q.q ?? "").slice(0, 200).trim();
+    if (agency && query) {
+      const online = new Map(procedures.map((p) => [p.code, p]));
+      const found = await searchProcedures(app.deps.db, { agencyId: agency.id, q: query, limit: 50 });
+      shown = found.items.flatMap((i) => {
+        const p = online.get(i.code);
+        return p ? [p] : [];
+      });
+    } else if (agency && q.field) {
+      shown = procedures.filter((p) => p.field === q.field);
+    }
     return reply.page(
       <Layout ctx={ctx} title={t("dossier.submit.title")}>
         <h1>{t("dossier.submit.title")}</h1>
@@ -381,14 +397,44 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
             <h2>{agency.name}</h2>
             <p>{t("dossier.submit.intro", { name: agency.unit_name })}</p>
             {procedures.length === 0 ? <p>{t("dossier.submit.none")}</p> : null}
-            <ul class="proc-list">
-              {procedures.map((p) => (
-                <li key={p.code}>
-                  <a href={`/submit/${encodeURIComponent(agency.code)}/${encodeURIComponent(p.code)}`}>{p.name}</a>{" "}
-                  <span class="tag">{t(`dossier.submit.level.${p.onlineLevel}`)}</span> <small class="muted">{p.code} · {p.field}</small>
-                </li>
-              ))}
-            </ul>
+            {procedures.length > 0 ? (
+              <form method="get" action="/submit" role="search" class="search-row">
+                <input type="hidden" name="agency" value={agency.code} />
+                {province ? <input type="hidden" name="province" value={province} /> : null}
+                <div class="field">
+                  <label for="f-submit-q">{t("dossier.submit.search")}</label>
+                  <input id="f-submit-q" name="q" type="search" value={q.q ?? ""} maxLength={200} />
+                </div>
+                <button type="submit">{t("home.search.submit")}</button>
+              </form>
+            ) : null}
+            {shown ? (
+              <>
+                <h3>{q.q ? t("dossier.submit.results", { n: shown.length }) : q.field}</h3>
+                <ul class="proc-list">
+                  {shown.map((p) => (
+                    <li key={p.code}>
+                      <a href={`/submit/${encodeURIComponent(agency.code)}/${encodeURIComponent(p.code)}`}>{p.name}</a>{" "}
+                      <span class="tag">{t(`dossier.submit.level.${p.onlineLevel}`)}</span> <small class="muted">{p.code} · {p.field}</small>
+                    </li>
+                  ))}
+                </ul>
+                <p>
+                  <a href={`/submit?agency=${encodeURIComponent(agency.code)}`}>{t("dossier.submit.allFields")}</a>
+                </p>
+              </>
+            ) : (
+              // A phone on a slow network gets the fields first (a few hundred bytes each), not
+              // every procedure at once.
+              <ul class="proc-list">
+                {fields.map(([field, n]) => (
+                  <li key={field}>
+                    <a href={`/submit?agency=${encodeURIComponent(agency.code)}&field=${encodeURIComponent(field)}`}>{field}</a>{" "}
+                    <small class="muted">({n})</small>
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
         ) : null}
       </Layout>,
