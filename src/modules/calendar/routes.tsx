@@ -9,7 +9,7 @@ import type { PageCtx } from "../../web/context";
 import { formatDate } from "../../web/i18n";
 import { HttpError, requirePermission } from "../../web/http";
 import { registerDashboard, registerNav } from "../../web/registry";
-import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
+import { CsrfField, ErrorSummary, Field, Layout, TextAreaField } from "../../web/views/layout";
 import { registerCalendarApi } from "./api";
 import { safeParseCalendar } from "./input";
 import "./messages";
@@ -121,24 +121,8 @@ function scheduleFormValues(calendar: WorkingCalendar, year: number, effective: 
   };
 }
 
-function TextArea({ name, label, hint, value, error }: { name: string; label: string; hint: string; value: string; error?: string | undefined }): VNode {
-  const id = `f-${name}`;
-  return (
-    <div class={`field${error ? " has-error" : ""}`}>
-      <label for={id}>{label}</label>
-      <p class="hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      {error ? (
-        <p class="error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-      <textarea id={id} name={name} rows={8} aria-describedby={`${id}-hint${error ? ` ${id}-error` : ""}`} aria-invalid={error ? "true" : undefined}>
-        {value}
-      </textarea>
-    </div>
-  );
+function TextArea(p: { name: string; label: string; hint: string; value: string; error?: string | undefined }): VNode {
+  return <TextAreaField {...p} rows={8} />;
 }
 
 type OfficeFormValues = { weekdays: number[]; hours: string; saturdayMorning: boolean; cutoff: string; pattern: string };

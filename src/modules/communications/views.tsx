@@ -15,67 +15,8 @@ export function localDateTimeInput(d: Date): string {
   return `${p.year}-${p.month}-${p.day}T${p.hour === "24" ? "00" : p.hour}:${p.minute}`;
 }
 
-type Option = { value: string | number; label: string };
-
-export function Select(p: { name: string; label: string; options: Option[]; value?: string | number | null | undefined; error?: string | undefined; required?: boolean }): VNode {
-  const id = `f-${p.name}`;
-  return (
-    <div class={`field${p.error ? " has-error" : ""}`}>
-      <label for={id}>{p.label}</label>
-      {p.error ? (
-        <p class="error" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      <select id={id} name={p.name} required={p.required} aria-invalid={p.error ? "true" : undefined} aria-describedby={p.error ? `${id}-error` : undefined}>
-        {p.options.map((o) => (
-          <option key={String(o.value)} value={String(o.value)} selected={String(o.value) === String(p.value ?? "")}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-export function TextArea(p: { name: string; label: string; value?: string | null | undefined; error?: string | undefined; hint?: string; rows?: number; required?: boolean; maxLength?: number }): VNode {
-  const id = `f-${p.name}`;
-  const describedBy = [p.hint ? `${id}-hint` : "", p.error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
-  return (
-    <div class={`field${p.error ? " has-error" : ""}`}>
-      <label for={id}>{p.label}</label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {p.error ? (
-        <p class="error" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      <textarea id={id} name={p.name} rows={p.rows ?? 6} required={p.required} maxLength={p.maxLength} aria-invalid={p.error ? "true" : undefined} aria-describedby={describedBy}>
-        {p.value ?? ""}
-      </textarea>
-    </div>
-  );
-}
-
-export function FileInput(p: { name: string; label: string; hint?: string; multiple?: boolean; accept?: string; error?: string | undefined }): VNode {
-  const id = `f-${p.name}`;
-  return (
-    <div class={`field${p.error ? " has-error" : ""}`}>
-      <label for={id}>{p.label}</label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {p.error ? <p class="error">{p.error}</p> : null}
-      <input id={id} name={p.name} type="file" multiple={p.multiple} accept={p.accept} aria-describedby={p.hint ? `${id}-hint` : undefined} />
-    </div>
-  );
-}
+// The shared form controls, under the names this module's pages use.
+export { FileField as FileInput, SelectField as Select, TextAreaField as TextArea } from "../../web/views/layout";
 
 export function Notice({ children }: { children: ComponentChildren }): VNode {
   return (

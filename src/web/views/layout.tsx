@@ -128,8 +128,14 @@ type FieldProps = {
   maxLength?: number;
 };
 
-/** A labelled input with its hint and error tied to it by aria-describedby. */
-export function Field(p: FieldProps): VNode {
+type ShellProps = { name: string; label: string; hint?: string | undefined; error?: string | undefined };
+type ControlAria = { id: string; "aria-invalid": "true" | undefined; "aria-describedby": string | undefined };
+
+/**
+ * The one place a form control gets its label, hint and error, tied to it by aria-describedby;
+ * every control (input, select, textarea, file) renders inside it.
+ */
+export function FieldShell(p: ShellProps & { control: (aria: ControlAria) => VNode }): VNode {
   const id = `f-${p.name}`;
   const describedBy = [p.hint ? `${id}-hint` : "", p.error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
   return (
@@ -145,20 +151,66 @@ export function Field(p: FieldProps): VNode {
           {p.error}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={p.name}
-        type={p.type ?? "text"}
-        value={p.value ?? ""}
-        required={p.required}
-        autoComplete={p.autoComplete}
-        inputMode={p.inputMode}
-        maxLength={p.maxLength}
-        aria-invalid={p.error ? "true" : undefined}
-        aria-describedby={describedBy}
-      />
+      {p.control({ id, "aria-invalid": p.error ? "true" : undefined, "aria-describedby": describedBy })}
     </div>
   );
+}
+
+/** A labelled input with its hint and error tied to it by aria-describedby. */
+export function Field(p: FieldProps): VNode {
+  return (
+    <FieldShell
+      {...p}
+      control={(aria) => (
+        <input
+          {...aria}
+          name={p.name}
+          type={p.type ?? "text"}
+          value={p.value ?? ""}
+          required={p.required}
+          autoComplete={p.autoComplete}
+          inputMode={p.inputMode}
+          maxLength={p.maxLength}
+        />
+      )}
+    />
+  );
+}
+
+export type SelectOption = { value: string | number; label: string };
+
+export function SelectField(p: ShellProps & { options: SelectOption[]; value?: string | number | null | undefined; required?: boolean }): VNode {
+  return (
+    <FieldShell
+      {...p}
+      control={(aria) => (
+        <select {...aria} name={p.name} required={p.required}>
+          {p.options.map((o) => (
+            <option key={String(o.value)} value={String(o.value)} selected={String(o.value) === String(p.value ?? "")}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
+  );
+}
+
+export function TextAreaField(p: ShellProps & { value?: string | null | undefined; rows?: number; required?: boolean; maxLength?: number }): VNode {
+  return (
+    <FieldShell
+      {...p}
+      control={(aria) => (
+        <textarea {...aria} name={p.name} rows={p.rows ?? 6} required={p.required} maxLength={p.maxLength}>
+          {p.value ?? ""}
+        </textarea>
+      )}
+    />
+  );
+}
+
+export function FileField(p: ShellProps & { multiple?: boolean; accept?: string }): VNode {
+  return <FieldShell {...p} control={(aria) => <input {...aria} name={p.name} type="file" multiple={p.multiple} accept={p.accept} />} />;
 }
 
 export function CsrfField({ ctx }: { ctx: PageCtx }): VNode {
