@@ -76,16 +76,22 @@ try {
         `peak RSS ${(peakRss / 1048576).toFixed(0)} MB, peak heap ${(peakHeap / 1048576).toFixed(0)} MB (server and load generator in one process)`,
     );
   };
+  // BENCH_PARTS=submit (or floor, queue) runs only those parts; default all.
+  const parts = new Set((process.env.BENCH_PARTS ?? "floor,submit,queue").split(","));
   for (const url of ["/bench/floor", "/api/v1/dossiers"]) {
     const res = await fetch(`${base}${url}`, { method: "POST", headers: { ...headers, "idempotency-key": randomUUID() }, body });
     console.log(`check ${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
   }
-  await run("floor (insert JSON, 201)", "/bench/floor");
-  await run("POST /api/v1/dossiers (online submission)", "/api/v1/dossiers");
+  if (parts.has("floor")) await run("floor (insert JSON, 201)", "/bench/floor");
+  if (parts.has("submit")) await run("POST /api/v1/dossiers (online submission)", "/api/v1/dossiers");
   const made = await b.db.system((tx) => tx.one<{ n: number }>("select count(*) as n from dossiers where channel = 'online' and fields ? 'note'"));
   console.log(`dossiers created by the run: ${made.n}`);
 
   // Queue with 100,000 dossiers in the agency.
+  if (!parts.has("queue")) {
+    await app.close();
+    process.exit(0);
+  }
   let t = performance.now();
   const n = await b.db.system((tx) => generateDossiers(tx, { agencyIds: [b.communeId], perAgency: 100_000, days: 730 }));
   await b.db.pool.query("analyze dossiers");

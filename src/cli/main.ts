@@ -160,7 +160,7 @@ withCommon(audit.command("verify").description("Kiểm tra chuỗi băm của nh
       log(`Nhật ký toàn vẹn: ${r.rows} dòng, ${r.agencies} đơn vị / audit log intact`);
       return;
     }
-    for (const p of r.problems) log(`Đơn vị #${p.agencyId}${p.seq ? ` dòng ${p.seq}` : ""}: ${p.problem}`);
+    for (const p of r.problems) log(`Đơn vị #${p.agencyId}${p.lane !== undefined ? ` chuỗi ${p.lane}` : ""}${p.seq ? ` dòng ${p.seq}` : ""}: ${p.problem}`);
     log(`PHÁT HIỆN ${r.problems.length} bất thường / ${r.problems.length} problems found`);
     process.exitCode = 2;
   });

@@ -15,7 +15,7 @@ beforeAll(async () => {
   communeId = (await t.db.system((tx) => tx.one<{ id: number }>("select id from agencies where code = '000.00.25.H12'"))).id;
   for (let i = 0; i < 5; i++) {
     await t.db.scoped({ agencyIds: [communeId], userId: null }, (tx) =>
-      appendAudit(tx, { agencyId: communeId, actor: "test", action: "test.step", entity: "thing", entityId: i, data: { i, text: "Tiếng Việt có dấu" } }),
+      appendAudit(tx, { agencyId: communeId, actor: "test", action: "test.step", entity: "thing", entityId: "one-chain", data: { i, text: "Tiếng Việt có dấu" } }),
     );
   }
 });
@@ -43,7 +43,7 @@ describe("audit hash chain", () => {
   it("detects an edited row", async () => {
     await t.db.system((tx) => tx.exec("update audit_log set data = '{\"i\": 99}' where agency_id = $1 and seq = 3", [communeId]));
     const r = await t.db.system((tx) => verifyAudit(tx));
-    expect(r.problems).toContainEqual({ agencyId: communeId, seq: 3, problem: "edited" });
+    expect(r.problems).toContainEqual(expect.objectContaining({ agencyId: communeId, seq: 3, problem: "edited" }));
   });
 
   it("detects a deleted row and a deleted tail", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Tx } from "../../db/scope";
+import { prepared, type Tx } from "../../db/scope";
 
 export type AuditEntry = {
   agencyId: number;
@@ -26,6 +26,7 @@ export function canonicalJson(value: unknown): string {
 
 export type AuditRow = {
   agency_id: number;
+  lane: number;
   seq: number;
   at: Date;
   actor_user_id: number | null;
@@ -38,9 +39,11 @@ export type AuditRow = {
   hash: string;
 };
 
-export function auditHash(row: Omit<AuditRow, "hash">): string {
-  const body = canonicalJson({
+function bodyOf(row: Omit<AuditRow, "hash">): Record<string, unknown> {
+  return {
     agency_id: row.agency_id,
+    // Lane 0 hashes as before lanes existed, so chains written then still verify.
+    ...(row.lane === 0 ? {} : { lane: row.lane }),
     seq: row.seq,
     at: row.at.toISOString(),
     actor_user_id: row.actor_user_id,
@@ -49,28 +52,50 @@ export function auditHash(row: Omit<AuditRow, "hash">): string {
     entity: row.entity,
     entity_id: row.entity_id,
     data: row.data,
-  });
-  return createHash("sha256").update(row.prev_hash).update("\n").update(body).digest("hex");
+  };
+}
+
+/** sha256 of the previous link, a newline and the entry's canonical JSON. */
+export function auditHash(row: Omit<AuditRow, "hash">): string {
+  return createHash("sha256").update(row.prev_hash).update("\n").update(canonicalJson(bodyOf(row))).digest("hex");
 }
 
 /**
- * Appends one entry to the agency's hash chain inside the caller's transaction, so the entry
- * exists exactly when the change it records is committed. The head row lock serialises writers
- * of one agency only.
+ * Lanes per agency chain. A head row stays locked from an append until the transaction commits,
+ * so writers of one lane queue behind each other's WAL flush; 16 lanes let concurrent changes of
+ * one commune commit together while each chain stays verifiable on its own.
  */
-export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  // One upsert both creates a missing head and locks the existing one (do update) — two round
-  // trips in all, since every state change of an agency waits on this row until commit.
-  const head = await tx.one<{ seq: number; hash: string }>(
-    `insert into audit_heads as h (agency_id, seq, hash) values ($1, 0, $2)
-     on conflict (agency_id) do update set seq = h.seq returning seq, hash`,
-    [entry.agencyId, GENESIS_HASH],
-  );
+export const AUDIT_LANES = 16;
+
+/** The lane of an entity: fixed, so an entity's entries stay in order in one chain. */
+export function auditLaneOf(entity: string, entityId: string | number): number {
+  return createHash("sha256").update(`${entity}\u0000${entityId}`).digest().readUInt16BE(0) % AUDIT_LANES;
+}
+
+/**
+ * The entry's canonical JSON up to its sequence number, which the database completes: "seq" is
+ * the last key in sorted order, so the hashed body is `prefix + seq + "}"` (see `auditHash`).
+ */
+function auditPrefix(row: Omit<AuditRow, "hash" | "seq" | "prev_hash">): string {
+  const full = canonicalJson({ ...bodyOf({ ...row, seq: 0, prev_hash: "" }) });
+  const tail = `"seq":0}`;
+  if (!full.endsWith(tail)) throw new Error("audit body: seq must sort last");
+  return `${full.slice(0, -tail.length)}"seq":`;
+}
+
+/**
+ * SQL for appending one entry as two data-modifying CTEs (`audit_head`, `audit_entry`) to embed
+ * in a statement, with its parameters numbered from `param`. The head upsert advances the lane's
+ * head and locks it until commit; `when` names a CTE of the same statement that must yield a row
+ * for the entry to be written (the change it records).
+ */
+export function auditCtes(entry: AuditEntry, o: { param: number; when?: string }): { sql: string; values: unknown[] } {
+  const lane = auditLaneOf(entry.entity, entry.entityId);
   // Round-trip through JSON so the hashed data is exactly what jsonb will give back.
   const data = JSON.parse(JSON.stringify(entry.data ?? {})) as Record<string, unknown>;
   const row = {
     agency_id: entry.agencyId,
-    seq: head.seq + 1,
+    lane,
     at: new Date(),
     actor_user_id: entry.actorUserId ?? null,
     actor: entry.actor,
@@ -78,51 +103,74 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
     entity: entry.entity,
     entity_id: String(entry.entityId),
     data,
-    prev_hash: head.hash,
   };
-  const hash = auditHash(row);
-  await tx.exec(
-    `with appended as (
-       insert into audit_log (agency_id, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
-     )
-     update audit_heads set seq = $2, hash = $11 where agency_id = $1`,
-    [row.agency_id, row.seq, row.at, row.actor_user_id, row.actor, row.action, row.entity, row.entity_id, JSON.stringify(row.data), row.prev_hash, hash],
-  );
+  const p = (i: number) => `$${o.param + i}`;
+  const link = (prev: string, seq: string) => `encode(sha256(convert_to(${prev} || E'\\n' || ${p(2)}::text || ${seq} || '}', 'UTF8')), 'hex')`;
+  const sql = `audit_head as (
+       insert into audit_heads as h (agency_id, lane, seq, prev_hash, hash)
+       select ${p(0)}::integer, ${p(1)}::smallint, 1, ${p(3)}::text, ${link(`${p(3)}::text`, "'1'")}${o.when ? ` from ${o.when}` : ""}
+       on conflict (agency_id, lane) do update set seq = h.seq + 1, prev_hash = h.hash, hash = ${link("h.hash", "(h.seq + 1)::text")}
+       returning seq, prev_hash, hash
+     ),
+     audit_entry as (
+       insert into audit_log (agency_id, lane, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash)
+       select ${p(0)}::integer, ${p(1)}::smallint, seq, ${p(4)}::timestamptz, ${p(5)}::integer, ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, ${p(9)}::text, ${p(10)}::jsonb, prev_hash, hash
+       from audit_head
+     )`;
+  return {
+    sql,
+    values: [row.agency_id, lane, auditPrefix(row), GENESIS_HASH, row.at, row.actor_user_id, row.actor, row.action, row.entity, row.entity_id, JSON.stringify(data)],
+  };
 }
 
-export type AuditProblem = { agencyId: number; seq?: number; problem: "edited" | "inserted_or_reordered" | "missing" | "head_mismatch" };
+/**
+ * Appends one entry to its lane of the agency's hash chain inside the caller's transaction, so
+ * the entry exists exactly when the change it records is committed: one round trip, since
+ * changes in this lane wait on its head row until commit.
+ */
+export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+  const a = auditCtes(entry, { param: 1 });
+  await tx.exec(prepared(`with ${a.sql} select 1`), a.values);
+}
 
-/** Recomputes every chain; reports edited rows, rows inserted out of chain, and deleted rows. */
+export type AuditProblem = { agencyId: number; lane?: number; seq?: number; problem: "edited" | "inserted_or_reordered" | "missing" | "head_mismatch" };
+
+/** Recomputes every chain (each lane of each agency); reports edited rows, rows inserted out of chain, and deleted rows. */
 export async function verifyAudit(tx: Tx): Promise<{ rows: number; agencies: number; problems: AuditProblem[] }> {
   const problems: AuditProblem[] = [];
-  const heads = new Map((await tx.query<{ agency_id: number; seq: number; hash: string }>("select agency_id, seq, hash from audit_heads")).map((h) => [h.agency_id, h]));
-  const agencyIds = new Set<number>([...heads.keys(), ...(await tx.query<{ agency_id: number }>("select distinct agency_id from audit_log")).map((r) => r.agency_id)]);
+  const key = (agencyId: number, lane: number) => `${agencyId}/${lane}`;
+  const heads = new Map(
+    (await tx.query<{ agency_id: number; lane: number; seq: number; hash: string }>("select agency_id, lane, seq, hash from audit_heads")).map((h) => [key(h.agency_id, h.lane), h]),
+  );
+  const chains = new Map<string, { agencyId: number; lane: number }>();
+  for (const h of heads.values()) chains.set(key(h.agency_id, h.lane), { agencyId: h.agency_id, lane: h.lane });
+  for (const r of await tx.query<{ agency_id: number; lane: number }>("select distinct agency_id, lane from audit_log")) chains.set(key(r.agency_id, r.lane), { agencyId: r.agency_id, lane: r.lane });
   let rows = 0;
-  for (const agencyId of [...agencyIds].sort((a, b) => a - b)) {
+  const ordered = [...chains.values()].sort((a, b) => a.agencyId - b.agencyId || a.lane - b.lane);
+  for (const { agencyId, lane } of ordered) {
     const chain = await tx.query<AuditRow>(
-      "select agency_id, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash from audit_log where agency_id = $1 order by seq, id",
-      [agencyId],
+      "select agency_id, lane, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash from audit_log where agency_id = $1 and lane = $2 order by seq, id",
+      [agencyId, lane],
     );
     rows += chain.length;
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     for (const row of chain) {
       if (row.seq !== expectedSeq) {
-        problems.push({ agencyId, seq: row.seq, problem: row.seq > expectedSeq ? "missing" : "inserted_or_reordered" });
+        problems.push({ agencyId, lane, seq: row.seq, problem: row.seq > expectedSeq ? "missing" : "inserted_or_reordered" });
       } else if (row.prev_hash !== prevHash) {
-        problems.push({ agencyId, seq: row.seq, problem: "inserted_or_reordered" });
+        problems.push({ agencyId, lane, seq: row.seq, problem: "inserted_or_reordered" });
       }
       const { hash, ...rest } = row;
-      if (auditHash(rest) !== hash) problems.push({ agencyId, seq: row.seq, problem: "edited" });
+      if (auditHash(rest) !== hash) problems.push({ agencyId, lane, seq: row.seq, problem: "edited" });
       prevHash = hash;
       expectedSeq = row.seq + 1;
     }
-    const head = heads.get(agencyId);
+    const head = heads.get(key(agencyId, lane));
     const last = chain[chain.length - 1];
     if (!head || (last ? head.seq !== last.seq || head.hash !== last.hash : head.seq !== 0)) {
-      problems.push({ agencyId, problem: "head_mismatch" });
+      problems.push({ agencyId, lane, problem: "head_mismatch" });
     }
   }
-  return { rows, agencies: agencyIds.size, problems };
+  return { rows, agencies: new Set(ordered.map((c) => c.agencyId)).size, problems };
 }

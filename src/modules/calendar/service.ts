@@ -4,7 +4,7 @@
 // a change made through another app instance is seen at once.
 
 import { z } from "zod";
-import { NotFoundError, type Tx } from "../../db/scope";
+import { NotFoundError, prepared, type Tx } from "../../db/scope";
 import { computeDeadline, type Pause, type SkippedDay } from "../../domain/calendar/deadline";
 import { OFFICIAL_SCHEDULES, YearSchedule } from "../../domain/calendar/schedules";
 import type { DeadlineUnit } from "../../domain/calendar/validation";
@@ -60,14 +60,14 @@ type ChainRow = { id: number; depth: number; version: number };
 /** The agency and its ancestors, nearest first, with their calendar versions: one cheap query. */
 async function chainOf(tx: Tx, agencyId: number): Promise<ChainRow[]> {
   return tx.query<ChainRow>(
-    `with recursive chain(id, parent_id, depth) as (
+    prepared(`with recursive chain(id, parent_id, depth) as (
        select id, parent_id, 0 from agencies where id = $1
        union all
        select a.id, a.parent_id, c.depth + 1 from agencies a join chain c on a.id = c.parent_id where c.depth < 10
      )
      select c.id, c.depth, coalesce(v.version, 0)::int as version
      from chain c left join calendar_versions v on v.agency_id = c.id
-     order by c.depth`,
+     order by c.depth`),
     [agencyId],
   );
 }

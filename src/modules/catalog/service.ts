@@ -1,7 +1,7 @@
 // Catalog data access and the contracts other modules use (dossiers, communications, reports).
 import { z } from "zod";
 import type { DocumentGroup, Fee, Procedure, TimeLimit } from "../../domain/catalog/model";
-import type { Tx } from "../../db/scope";
+import { prepared, type Tx } from "../../db/scope";
 import { appendAudit } from "../audit/audit";
 
 export const ONLINE_LEVELS = ["full", "partial", "none"] as const;
@@ -50,10 +50,10 @@ export function deskTerms(p: Procedure): { timeLimit: TimeLimit | null; fees: Fe
  */
 export async function findOfferedProcedure(tx: Tx, q: { agencyId: number; code: string }): Promise<OfferedProcedure | undefined> {
   const r = await tx.maybeOne<{ procedure_id: number; version_id: number; online_level: OnlineLevel; content: Procedure }>(
-    `select p.id as procedure_id, v.id as version_id, ap.online_level, v.content
+    prepared(`select p.id as procedure_id, v.id as version_id, ap.online_level, v.content
      from procedures p join agency_procedures ap on ap.procedure_id = p.id and ap.agency_id = $1 and ap.enabled
      ${IN_FORCE}
-     where p.code = $2 and ${NOT_ABOLISHED}`,
+     where p.code = $2 and ${NOT_ABOLISHED}`),
     [q.agencyId, q.code],
   );
   if (!r) return undefined;

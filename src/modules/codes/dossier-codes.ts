@@ -1,8 +1,10 @@
-// Dossier codes from the agency's pattern and a counter row per (agency, scope key). The counter is
-// incremented inside the caller's (receipt's) transaction: a rolled-back receipt rolls its number
-// back too, so there are no gaps, and concurrent receipts of one agency queue on that row.
+// Dossier codes from the agency's pattern and a counter row per (agency, scope key). At the counter
+// the number is taken inside the receipt's transaction: a rolled-back receipt rolls its number back
+// too, so there are no gaps, and concurrent receipts of one agency queue on that row until commit.
+// Online submissions take it in a transaction of its own instead (allocateDossierCode), so that
+// many submissions to one commune do not wait for each other's commit.
 
-import type { Tx } from "../../db/scope";
+import { type Db, prepared, type Scope, type Tx } from "../../db/scope";
 import { formatDossierCode, sequenceScopeKey } from "../../domain/codes/dossier-code";
 import { codePatternOf, officeFromStored } from "../calendar/service";
 
@@ -17,15 +19,48 @@ export function localDateOf(at: Date): { year: number; month: number; day: numbe
  * in the transaction that records the receipt. Throws NotFoundError for an unknown agency.
  */
 export async function nextDossierCode(tx: Tx, input: { agencyId: number; at: Date }): Promise<string> {
-  const agency = await tx.one<{ code: string; office: unknown }>("select code, office from agencies where id = $1", [input.agencyId]);
+  const agency = await tx.one<{ code: string; office: unknown }>(prepared("select code, office from agencies where id = $1"), [input.agencyId]);
   const pattern = codePatternOf(officeFromStored(agency.office));
   const date = localDateOf(input.at);
   const scopeKey = sequenceScopeKey(pattern, date);
   const row = await tx.one<{ last_seq: number }>(
-    `insert into dossier_code_counters as counter (agency_id, scope_key, last_seq) values ($1, $2, 1)
+    prepared(`insert into dossier_code_counters as counter (agency_id, scope_key, last_seq) values ($1, $2, 1)
      on conflict (agency_id, scope_key) do update set last_seq = counter.last_seq + 1, updated_at = now()
-     returning last_seq`,
+     returning last_seq`),
     [input.agencyId, scopeKey],
   );
   return formatDossierCode(pattern, { agencyCode: agency.code, date, seq: Number(row.last_seq) });
+}
+
+/** What numbering a code needs, read inside the caller's transaction (see allocateDossierCode). */
+export type DossierCodeTerms = { agencyId: number; agencyCode: string; pattern: string; date: { year: number; month: number; day: number }; scopeKey: string };
+
+export async function dossierCodeTerms(tx: Tx, input: { agencyId: number; at: Date }): Promise<DossierCodeTerms> {
+  const agency = await tx.one<{ code: string; office: unknown }>(prepared("select code, office from agencies where id = $1"), [input.agencyId]);
+  const pattern = codePatternOf(officeFromStored(agency.office));
+  const date = localDateOf(input.at);
+  return { agencyId: input.agencyId, agencyCode: agency.code, pattern, date, scopeKey: sequenceScopeKey(pattern, date) };
+}
+
+/**
+ * Takes the next number in ONE round trip — begin, scope, increment, commit sent together — and
+ * commits without waiting for the WAL flush, so the counter row is locked only while the server
+ * runs that script, not while the application schedules its next statement. Safe: the counter's
+ * commit record precedes, in the WAL, that of any dossier stored under the code afterwards, so a
+ * durable dossier implies a durable counter. A code is skipped (never reused) when the dossier's
+ * own transaction then fails or the server stops in between.
+ */
+export async function allocateDossierCode(db: Db, input: { scope: Scope; terms: DossierCodeTerms }): Promise<string> {
+  const { terms } = input;
+  if (!Number.isSafeInteger(terms.agencyId) || !/^[0-9A-Za-z-]{1,20}$/.test(terms.scopeKey)) throw new Error(`bad counter key ${terms.agencyId}/${terms.scopeKey}`);
+  const results = await db.scopedScript(
+    input.scope,
+    `set local synchronous_commit = off;
+     insert into dossier_code_counters as counter (agency_id, scope_key, last_seq) values (${terms.agencyId}, '${terms.scopeKey}', 1)
+     on conflict (agency_id, scope_key) do update set last_seq = counter.last_seq + 1, updated_at = now()
+     returning last_seq`,
+  );
+  const row = results[results.length - 1]?.rows[0] as { last_seq: number } | undefined;
+  if (!row) throw new Error("dossier code counter returned no row");
+  return formatDossierCode(terms.pattern, { agencyCode: terms.agencyCode, date: terms.date, seq: Number(row.last_seq) });
 }

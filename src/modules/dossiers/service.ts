@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Db, Tx } from "../../db/scope";
+import { type Db, prepared, type Tx } from "../../db/scope";
 import type { TimeLimit } from "../../domain/catalog/model";
 import type { DeadlineUnit } from "../../domain/calendar/validation";
 import type { Applicant } from "../../domain/dossiers/applicant";
@@ -19,10 +19,10 @@ import {
   type Transition,
 } from "../../domain/dossiers/state-machine";
 import { type Timeliness, dueSoonHorizon, timeliness } from "../../domain/dossiers/timeliness";
-import { canonicalJson, appendAudit } from "../audit/audit";
+import { appendAudit, auditCtes, canonicalJson } from "../audit/audit";
 import { computeAgencyDeadline, getAgencyCalendar } from "../calendar/service";
 import { findOfferedProcedure, type OfferedProcedure } from "../catalog/service";
-import { nextDossierCode } from "../codes/dossier-codes";
+import { allocateDossierCode, type DossierCodeTerms, dossierCodeTerms, nextDossierCode } from "../codes/dossier-codes";
 import { HttpError } from "../../web/http";
 import { emitDossierEvent } from "./events";
 import { discardFiles, finaliseFiles, type StagedFile } from "./files";
@@ -270,17 +270,18 @@ type NewDossier = {
   requestHash: string | null;
 };
 
-async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
+/** The dossier insert (`returning` its columns as `d`); nothing when the idempotency key is taken. */
+function dossierInsertSql(n: NewDossier): { sql: string; values: unknown[] } {
   const limit = dossierTimeLimit(n.procedure.timeLimit);
-  return tx.maybeOne<Row>(
-    `insert into dossiers as d (agency_id, code, procedure_code, procedure_name, procedure_field, procedure_version_id, online_level, channel, status,
+  return {
+    sql: `insert into dossiers as d (agency_id, code, procedure_code, procedure_name, procedure_field, procedure_version_id, online_level, channel, status,
        applicant_full_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, fields, documents,
        submitted_at, accept_due_at, received_at, due_at, time_limit_amount, time_limit_unit, created_by, applicant_user_id,
        idempotency_key, request_hash, search_text)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26, fold($27))
      on conflict (agency_id, idempotency_key) do nothing
      returning ${COLUMNS}`,
-    [
+    values: [
       n.agencyId,
       n.code,
       n.procedure.code,
@@ -309,7 +310,12 @@ async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
       n.requestHash,
       searchText(n.code, n.applicant, n.procedure.name),
     ],
-  );
+  };
+}
+
+async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
+  const q = dossierInsertSql(n);
+  return tx.maybeOne<Row>(q.sql, q.values);
 }
 
 async function insertAttachments(tx: Tx, d: { id: number; agencyId: number }, files: readonly StagedFile[], opts: { kind: DossierAttachment["kind"]; userId: number | null }) {
@@ -444,19 +450,28 @@ export const ACCEPT_WITHIN_WORKING_HOURS = 8;
 
 class IdempotencyRace extends Error {}
 
+type PreparedSubmission =
+  | { replayed: Dossier }
+  | { procedure: OfferedProcedure; items: RequiredDocumentItem[]; acceptDueAt: Date | null; codeTerms: DossierCodeTerms; now: Date };
+
+type ReadySubmission = Exclude<PreparedSubmission, { replayed: Dossier }> & { code: string };
+
 /**
- * An online submission in the caller's transaction. With an idempotency key already used: the
- * same request gives back the first dossier (`replayed`), another request is refused (422).
+ * First phase of an online submission: every check (idempotency key, procedure offered online,
+ * documents), the acceptance deadline and what the code's numbering needs. The number itself is
+ * then taken on its own (allocateDossierCode) so that submissions to one commune do not queue on
+ * its counter row until each other's commit; the price is a skipped code when the last phase
+ * fails (rare: the checks are done), unlike counter receipts, which stay gap-free.
  */
-export async function submitOnline(tx: Tx, input: OnlineSubmission): Promise<{ dossier: Dossier; replayed: boolean }> {
+async function prepareOnline(tx: Tx, input: OnlineSubmission): Promise<PreparedSubmission> {
   if (input.idempotencyKey) {
     const existing = await tx.maybeOne<Row & { request_hash: string | null }>(
-      `select ${COLUMNS}, d.request_hash from dossiers d where d.agency_id = $1 and d.idempotency_key = $2`,
+      prepared(`select ${COLUMNS}, d.request_hash from dossiers d where d.agency_id = $1 and d.idempotency_key = $2`),
       [input.agencyId, input.idempotencyKey],
     );
     if (existing) {
       if (existing.request_hash !== input.requestHash) throw new HttpError(422, "dossier.err.idempotencyMismatch");
-      return { dossier: toDossier(existing), replayed: true };
+      return { replayed: toDossier(existing) };
     }
   }
   const now = input.now ?? new Date();
@@ -470,21 +485,28 @@ export async function submitOnline(tx: Tx, input: OnlineSubmission): Promise<{ d
   if (docs.mandatory.length === 0 && docs.items.some((i) => !i.optional) && input.files.length === 0) {
     throw new HttpError(422, "dossier.err.noFiles", undefined, [{ path: "attachments", message: "" }]);
   }
-  // Everything slow happens before the code number: the counter row is locked until commit.
   const acceptDueAt = (await computeAgencyDeadline(tx, { agencyId: input.agencyId, start: now, amount: ACCEPT_WITHIN_WORKING_HOURS, unit: "working_hours" })).dueAt;
-  const code = await nextDossierCode(tx, { agencyId: input.agencyId, at: now });
+  const codeTerms = await dossierCodeTerms(tx, { agencyId: input.agencyId, at: now });
+  return { procedure, items: docs.items, acceptDueAt, codeTerms, now };
+}
+
+/**
+ * Second phase: the dossier, its attachments, its first event and the audit entry in ONE
+ * statement (data-modifying CTEs), since round trips, not rows, are what a submission costs.
+ */
+async function recordOnline(tx: Tx, input: OnlineSubmission, p: ReadySubmission): Promise<Dossier> {
   const attached = new Set(input.files.map((f) => f.documentName));
-  const row = await insertDossier(tx, {
+  const ins = dossierInsertSql({
     agencyId: input.agencyId,
-    code,
-    procedure,
+    code: p.code,
+    procedure: p.procedure,
     channel: "online",
     status: "submitted",
     applicant: input.applicant,
     fields: input.fields ?? {},
-    documents: [...new Set(docs.items.map((i) => i.name))].map((name) => ({ name, received: attached.has(name) })),
-    submittedAt: now,
-    acceptDueAt,
+    documents: [...new Set(p.items.map((i) => i.name))].map((name) => ({ name, received: attached.has(name) })),
+    submittedAt: p.now,
+    acceptDueAt: p.acceptDueAt,
     receivedAt: null,
     dueAt: null,
     createdBy: null,
@@ -492,43 +514,92 @@ export async function submitOnline(tx: Tx, input: OnlineSubmission): Promise<{ d
     idempotencyKey: input.idempotencyKey,
     requestHash: input.requestHash,
   });
-  // Another request with the same key committed while this one ran: roll back (the code number too) and replay.
-  if (!row) throw new IdempotencyRace();
-  const dossier = toDossier(row);
-  await insertAttachments(tx, dossier, input.files, { kind: "document", userId: null });
   const actor: DossierActor = {
     userId: input.applicantUserId,
     role: input.applicantUserId ? "citizen" : "public",
-    label: `applicant:${dossier.applicant.fullName}`,
+    label: `applicant:${input.applicant.fullName}`,
     agencyId: input.agencyId,
   };
-  await recordEvent(tx, { dossier, action: "submit_online", from: null, actor, data: { attachments: input.files.length } });
-  return { dossier, replayed: false };
+  const data = { attachments: input.files.length };
+  const files = input.files.map((f) => ({
+    document_name: f.documentName,
+    file_name: f.fileName,
+    content_type: f.contentType,
+    size: f.size,
+    sha256: f.sha256,
+    storage_path: f.storagePath,
+  }));
+  const n = ins.values.length;
+  const audit = auditCtes(
+    { agencyId: input.agencyId, actorUserId: actor.userId, actor: actor.label, action: "dossier.submit_online", entity: "dossier", entityId: p.code, data: { from: null, to: "submitted", ...data } },
+    { param: n + 5, when: "d" },
+  );
+  const row = await tx.maybeOne<Row & { event_id: string; event_at: Date }>(
+    prepared(`with d as (${ins.sql}),
+     att as (
+       insert into dossier_attachments (agency_id, dossier_id, kind, document_name, file_name, content_type, size, sha256, storage_path, created_by)
+       select d.agency_id, d.id, 'document', x.document_name, x.file_name, x.content_type, x.size, x.sha256, x.storage_path, null
+       from d, jsonb_to_recordset($${n + 1}::jsonb) as x(document_name text, file_name text, content_type text, size integer, sha256 text, storage_path text)
+     ),
+     ev as (
+       insert into dossier_events (agency_id, dossier_id, action, from_status, to_status, actor_user_id, actor_label, actor_agency_id, note, data)
+       select d.agency_id, d.id, 'submit_online', null, d.status, $${n + 2}::integer, $${n + 3}::text, d.agency_id, null, $${n + 4}::jsonb from d
+       returning id, at
+     ),
+     ${audit.sql}
+     select ${COLUMNS}, ev.id as event_id, ev.at as event_at from d, ev`),
+    [...ins.values, JSON.stringify(files), actor.userId, actor.label, JSON.stringify(data), ...audit.values],
+  );
+  // Another request with the same key committed while this one ran: roll back and replay.
+  if (!row) throw new IdempotencyRace();
+  const dossier = toDossier(row);
+  const event: DossierEvent = {
+    id: Number(row.event_id),
+    agencyId: dossier.agencyId,
+    dossierId: dossier.id,
+    at: row.event_at,
+    action: "submit_online",
+    fromStatus: null,
+    toStatus: dossier.status,
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    actorAgencyId: dossier.agencyId,
+    note: null,
+    data,
+  };
+  await emitDossierEvent({ tx, dossier, event });
+  return dossier;
 }
 
 /**
- * An online submission in its own transaction, acting within the receiving agency only (an
- * anonymous visitor has no scope of their own). Moves the staged files into place just before
- * commit and removes them if anything fails; retries once when the idempotency key raced.
+ * An online submission, acting within the receiving agency only (an anonymous visitor has no
+ * scope of their own). With an idempotency key already used: the same request gives back the
+ * first dossier (`replayed`), another request is refused (422). Moves the staged files into place
+ * just before the dossier commits and removes them if anything fails; replays when the key raced.
  */
 export async function submitOnlineTx(db: Db, input: OnlineSubmission): Promise<{ dossier: Dossier; replayed: boolean }> {
-  const run = () =>
-    db.scoped({ agencyIds: [input.agencyId], userId: input.applicantUserId }, async (tx) => {
-      const r = await submitOnline(tx, input);
-      if (!r.replayed) await finaliseFiles(input.files);
-      return r;
+  const scope = { agencyIds: [input.agencyId], userId: input.applicantUserId };
+  const attempt = async (): Promise<{ dossier: Dossier; replayed: boolean }> => {
+    const prepared = await db.scoped(scope, (tx) => prepareOnline(tx, input));
+    if ("replayed" in prepared) return { dossier: prepared.replayed, replayed: true };
+    const code = await allocateDossierCode(db, { scope, terms: prepared.codeTerms });
+    const dossier = await db.scoped(scope, async (tx) => {
+      const d = await recordOnline(tx, input, { ...prepared, code });
+      await finaliseFiles(input.files);
+      return d;
     });
+    return { dossier, replayed: false };
+  };
   try {
+    let r: { dossier: Dossier; replayed: boolean };
     try {
-      const r = await run();
-      if (r.replayed) await discardFiles(input.files);
-      return r;
+      r = await attempt();
     } catch (e) {
       if (!(e instanceof IdempotencyRace)) throw e;
-      const r = await run();
-      await discardFiles(input.files);
-      return r;
+      r = await attempt();
     }
+    if (r.replayed) await discardFiles(input.files);
+    return r;
   } catch (e) {
     await discardFiles(input.files);
     throw e;
