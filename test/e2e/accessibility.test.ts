@@ -53,7 +53,7 @@ const STAFF_PAGES: Record<string, string[]> = {
     "/staff/communications/conferences",
     "/staff/reports",
   ],
-  "demo-leader": ["/staff", "/account/password"],
+  "demo-leader": ["/staff", "/account/password", "/staff/dossiers/rules"],
   "demo-citizen": ["/account", "/my/dossiers"],
 };
 

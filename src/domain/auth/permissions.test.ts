@@ -10,7 +10,7 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   specialist: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.process"],
   leader: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.publish", "dossier.view",
-    "dossier.assign", "dossier.approve", "content.approve", "plan.manage", "report.approve", "report.view",
+    "dossier.assign", "dossier.rules", "dossier.approve", "content.approve", "plan.manage", "report.approve", "report.view",
   ],
   communication_officer: [
     "staff.dashboard", "agency.view", "calendar.view", "content.write", "radio.manage", "signage.manage", "event.manage",
@@ -18,7 +18,7 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   ],
   commune_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
-    "calendar.manage", "catalog.assign", "catalog.publish", "dossier.view", "content.write", "signage.manage", "event.manage",
+    "calendar.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "content.write", "signage.manage", "event.manage",
     "plan.manage", "report.draft", "report.view",
   ],
   province_supervisor: [
@@ -27,7 +27,7 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   ],
   system_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
-    "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "report.view",
+    "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "report.view",
     "province.supervise", "system.admin",
   ],
 };

@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   "dossier.receive": ["desk_officer"],
   "dossier.process": ["specialist"],
   "dossier.assign": ["desk_officer", "leader"],
+  "dossier.rules": ["leader", "commune_admin", "system_admin"],
   "dossier.approve": ["leader"],
   "dossier.return": ["desk_officer"],
   "dossier.submit": ["citizen"],

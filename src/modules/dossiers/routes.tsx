@@ -31,6 +31,7 @@ import { findOfferedProcedure, listOfferedProcedures } from "../catalog/service"
 import "./demo";
 import { filesRoot, type StagedFile, stageFiles, type UploadInput, withStagedFiles, finaliseFiles, MAX_FILE_BYTES } from "./files";
 import "./messages";
+import { assignmentRulesRoutes } from "./rules-routes";
 import {
   applyAction,
   type Dossier,
@@ -333,6 +334,7 @@ async function readMultipart(req: FastifyRequest): Promise<{ values: Record<stri
 }
 
 export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
+  await assignmentRulesRoutes(app);
   // -------------------------------------------------------------------------------------------
   // Public: choose a procedure offered online
 
