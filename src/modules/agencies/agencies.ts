@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Tx } from "../../db/scope";
+import { type Db, PUBLIC_SCOPE, type Tx } from "../../db/scope";
 import { fold, toNfc } from "../../domain/text/fold";
 import { appendAudit } from "../audit/audit";
 
@@ -25,6 +25,27 @@ const COLUMNS = "id, parent_id, kind, unit_type, gso_code, code, unit_name, name
 
 export function findAgencyByCode(tx: Tx, code: string): Promise<Agency | undefined> {
   return tx.maybeOne<Agency>(`select ${COLUMNS} from agencies where code = $1 or gso_code = $1 limit 1`, [code.trim()]);
+}
+
+const identities = new Map<string, { at: number; identity: { id: number; code: string } }>();
+/** Long enough to spare a look-up per request under load, short enough for a changed code to be seen soon. */
+const IDENTITY_TTL_MS = 60_000;
+const IDENTITY_LIMIT = 10_000;
+
+/**
+ * An agency's id and code by code (or GSO code) without a transaction of its own when seen in the
+ * last minute: online intake names the agency in every request, and ids and codes practically
+ * never change. Only found agencies are remembered, so a newly created one is seen at once.
+ */
+export async function findAgencyIdentity(db: Db, code: string): Promise<{ id: number; code: string } | undefined> {
+  const key = code.trim();
+  const hit = identities.get(key);
+  if (hit && Date.now() - hit.at < IDENTITY_TTL_MS) return hit.identity;
+  const a = await db.scoped(PUBLIC_SCOPE, (tx) => findAgencyByCode(tx, key));
+  if (!a) return undefined;
+  if (identities.size >= IDENTITY_LIMIT) identities.delete(identities.keys().next().value!);
+  identities.set(key, { at: Date.now(), identity: { id: a.id, code: a.code } });
+  return { id: a.id, code: a.code };
 }
 
 export function findAgency(tx: Tx, id: number): Promise<Agency | undefined> {

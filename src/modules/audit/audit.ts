@@ -133,6 +133,74 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   await tx.exec(prepared(`with ${a.sql} select 1`), a.values);
 }
 
+/**
+ * Appends many entries in two round trips whatever their number: locks the lanes' heads (in
+ * sorted order, so concurrent batches cannot deadlock), chains the entries in order here, then
+ * writes them and the new heads in one statement. For bulk work such as batched online intake.
+ */
+export async function appendAuditBatch(tx: Tx, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const lanes = entries.map((e) => auditLaneOf(e.entity, e.entityId));
+  const pairs = [...new Set(entries.map((e, i) => `${e.agencyId}/${lanes[i]}`))].map((k) => k.split("/").map(Number) as [number, number]);
+  const lock = () =>
+    tx.query<{ agency_id: number; lane: number; seq: number; hash: string }>(
+      prepared(`select h.agency_id, h.lane, h.seq, h.hash from audit_heads h
+       join unnest($1::int[], $2::int[]) as k(agency_id, lane) on h.agency_id = k.agency_id and h.lane = k.lane
+       order by h.agency_id, h.lane for update of h`),
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+  let heads = await lock();
+  if (heads.length < pairs.length) {
+    // An agency's first entries in some lanes: create every lane's head once, then lock again.
+    await tx.exec(
+      `insert into audit_heads (agency_id, lane, seq, hash)
+       select a, l, 0, $2 from unnest($1::int[]) a, generate_series(0, ${AUDIT_LANES - 1}) l
+       on conflict (agency_id, lane) do nothing`,
+      [[...new Set(pairs.map((p) => p[0]))], GENESIS_HASH],
+    );
+    heads = await lock();
+  }
+  const head = new Map(heads.map((h) => [`${h.agency_id}/${h.lane}`, { seq: h.seq, hash: h.hash, prev: h.hash }]));
+  const rows = entries.map((e, i) => {
+    const h = head.get(`${e.agencyId}/${lanes[i]}`);
+    if (!h) throw new Error(`audit head ${e.agencyId}/${lanes[i]} missing`);
+    const row = {
+      agency_id: e.agencyId,
+      lane: lanes[i]!,
+      seq: h.seq + 1,
+      at: new Date(),
+      actor_user_id: e.actorUserId ?? null,
+      actor: e.actor,
+      action: e.action,
+      entity: e.entity,
+      entity_id: String(e.entityId),
+      data: JSON.parse(JSON.stringify(e.data ?? {})) as Record<string, unknown>,
+      prev_hash: h.hash,
+    };
+    const hash = auditHash(row);
+    h.prev = h.hash;
+    h.seq = row.seq;
+    h.hash = hash;
+    return { ...row, at: row.at.toISOString(), hash };
+  });
+  const newHeads = [...head.entries()].map(([k, h]) => {
+    const [agency_id, lane] = k.split("/").map(Number);
+    return { agency_id, lane, seq: h.seq, hash: h.hash, prev_hash: h.prev };
+  });
+  await tx.exec(
+    prepared(`with appended as (
+       insert into audit_log (agency_id, lane, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash)
+       select agency_id, lane, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash
+       from jsonb_to_recordset($1::jsonb) as r(agency_id integer, lane smallint, seq integer, at timestamptz, actor_user_id integer, actor text,
+         action text, entity text, entity_id text, data jsonb, prev_hash text, hash text)
+     )
+     update audit_heads h set seq = n.seq, hash = n.hash, prev_hash = n.prev_hash
+     from jsonb_to_recordset($2::jsonb) as n(agency_id integer, lane smallint, seq integer, hash text, prev_hash text)
+     where h.agency_id = n.agency_id and h.lane = n.lane`),
+    [JSON.stringify(rows), JSON.stringify(newHeads)],
+  );
+}
+
 export type AuditProblem = { agencyId: number; lane?: number; seq?: number; problem: "edited" | "inserted_or_reordered" | "missing" | "head_mismatch" };
 
 /** Recomputes every chain (each lane of each agency); reports edited rows, rows inserted out of chain, and deleted rows. */

@@ -43,24 +43,29 @@ export async function dossierCodeTerms(tx: Tx, input: { agencyId: number; at: Da
 }
 
 /**
- * Takes the next number in ONE round trip — begin, scope, increment, commit sent together — and
- * commits without waiting for the WAL flush, so the counter row is locked only while the server
- * runs that script, not while the application schedules its next statement. Safe: the counter's
- * commit record precedes, in the WAL, that of any dossier stored under the code afterwards, so a
- * durable dossier implies a durable counter. A code is skipped (never reused) when the dossier's
- * own transaction then fails or the server stops in between.
+ * Takes the next numbers in ONE round trip — begin, scope, the increments, commit sent together —
+ * and commits without waiting for the WAL flush, so each counter row is locked only while the
+ * server runs that script, not while the application schedules its next statement. Safe: the
+ * counter's commit record precedes, in the WAL, that of any dossier stored under its codes
+ * afterwards, so a durable dossier implies a durable counter. A code is skipped (never reused)
+ * when the dossier's own transaction then fails or the server stops in between. Returns, per
+ * request, `count` consecutive codes.
  */
-export async function allocateDossierCode(db: Db, input: { scope: Scope; terms: DossierCodeTerms }): Promise<string> {
-  const { terms } = input;
-  if (!Number.isSafeInteger(terms.agencyId) || !/^[0-9A-Za-z-]{1,20}$/.test(terms.scopeKey)) throw new Error(`bad counter key ${terms.agencyId}/${terms.scopeKey}`);
-  const results = await db.scopedScript(
-    input.scope,
-    `set local synchronous_commit = off;
-     insert into dossier_code_counters as counter (agency_id, scope_key, last_seq) values (${terms.agencyId}, '${terms.scopeKey}', 1)
-     on conflict (agency_id, scope_key) do update set last_seq = counter.last_seq + 1, updated_at = now()
-     returning last_seq`,
-  );
-  const row = results[results.length - 1]?.rows[0] as { last_seq: number } | undefined;
-  if (!row) throw new Error("dossier code counter returned no row");
-  return formatDossierCode(terms.pattern, { agencyCode: terms.agencyCode, date: terms.date, seq: Number(row.last_seq) });
+export async function allocateDossierCodes(db: Db, input: { scope: Scope; requests: readonly { terms: DossierCodeTerms; count: number }[] }): Promise<string[][]> {
+  if (input.requests.length === 0) return [];
+  const statements = input.requests.map(({ terms, count }) => {
+    if (!Number.isSafeInteger(terms.agencyId) || !Number.isSafeInteger(count) || count < 1 || !/^[0-9A-Za-z-]{1,20}$/.test(terms.scopeKey)) {
+      throw new Error(`bad counter request ${terms.agencyId}/${terms.scopeKey}/${count}`);
+    }
+    return `insert into dossier_code_counters as counter (agency_id, scope_key, last_seq) values (${terms.agencyId}, '${terms.scopeKey}', ${count})
+     on conflict (agency_id, scope_key) do update set last_seq = counter.last_seq + ${count}, updated_at = now()
+     returning last_seq`;
+  });
+  const results = await db.scopedScript(input.scope, `set local synchronous_commit = off; ${statements.join("; ")}`);
+  return input.requests.map(({ terms, count }, i) => {
+    const row = results[i + 1]?.rows[0] as { last_seq: number } | undefined;
+    if (!row) throw new Error("dossier code counter returned no row");
+    const last = Number(row.last_seq);
+    return Array.from({ length: count }, (_, j) => formatDossierCode(terms.pattern, { agencyCode: terms.agencyCode, date: terms.date, seq: last - count + 1 + j }));
+  });
 }

@@ -4,7 +4,7 @@
 // Final place: DATA_DIR/files/<agency id>/<yyyy>/<random>; never the client's name.
 
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
@@ -96,7 +96,14 @@ export async function stageFiles(options: { root: string; agencyId: number; uplo
 
 /** Moves staged files to their final names: call as the last step inside the recording transaction. */
 export async function finaliseFiles(files: readonly StagedFile[]): Promise<void> {
-  for (const f of files) await rename(f.tempPath, f.finalPath);
+  for (const f of files) {
+    try {
+      await rename(f.tempPath, f.finalPath);
+    } catch (e) {
+      // Moved already by an attempt whose transaction then failed (a batch retried one by one).
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || !(await stat(f.finalPath).catch(() => undefined))) throw e;
+    }
+  }
 }
 
 /** Removes staged files, final or temporary: after a rolled-back transaction. */

@@ -24,7 +24,7 @@ import { registerDashboard, registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import type { CurrentUser } from "../../web/context";
 import type { Tx } from "../../db/scope";
-import { findAgencyByCode, listAgencies } from "../agencies/agencies";
+import { findAgencyByCode, findAgencyIdentity, listAgencies } from "../agencies/agencies";
 import { getAgencyCalendar } from "../calendar/service";
 import { searchProcedures } from "../catalog/search-cache";
 import { findOfferedProcedure, listOfferedProcedures } from "../catalog/service";
@@ -48,11 +48,10 @@ import {
   queueCounts,
   receiveAtCounter,
   requiredDocuments,
-  submissionHash,
-  submitOnlineTx,
   timelinessOf,
   trackDossier,
 } from "./service";
+import { submissionHash, submitOnlineTx } from "./online-intake";
 
 registerNav(
   { href: "/staff/dossiers", labelKey: "dossier.nav.queues", area: "staff", permission: "dossier.view", order: 20 },
@@ -709,7 +708,7 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
         }
         uploads.push({ documentName: a.documentName, fileName: a.fileName, data: Buffer.from(a.dataBase64, "base64") });
       }
-      const agency = body.agencyCode ? await req.tx((tx) => findAgencyByCode(tx, body.agencyCode!)) : undefined;
+      const agency = body.agencyCode ? await findAgencyIdentity(app.deps.db, body.agencyCode) : undefined;
       if (body.agencyCode && !agency) details.push({ path: "agencyCode", message: req.t("dossier.err.agency") });
       if (details.length > 0 || !agency || !applicant.success) throw new HttpError(422, "error.validation", undefined, details);
       const staged = await stageFiles({ root: filesDir(app), agencyId: agency.id, uploads });

@@ -2,9 +2,8 @@
 // change, its event row (Mẫu 05 is built from them), the audit entry and the listeners of
 // onDossierEvent commit together or not at all.
 
-import { createHash } from "node:crypto";
 import { z } from "zod";
-import { type Db, prepared, type Tx } from "../../db/scope";
+import type { Tx } from "../../db/scope";
 import type { TimeLimit } from "../../domain/catalog/model";
 import type { DeadlineUnit } from "../../domain/calendar/validation";
 import type { Applicant } from "../../domain/dossiers/applicant";
@@ -19,10 +18,10 @@ import {
   type Transition,
 } from "../../domain/dossiers/state-machine";
 import { type Timeliness, dueSoonHorizon, timeliness } from "../../domain/dossiers/timeliness";
-import { appendAudit, auditCtes, canonicalJson } from "../audit/audit";
+import { appendAudit } from "../audit/audit";
 import { computeAgencyDeadline, getAgencyCalendar } from "../calendar/service";
 import { findOfferedProcedure, type OfferedProcedure } from "../catalog/service";
-import { allocateDossierCode, type DossierCodeTerms, dossierCodeTerms, nextDossierCode } from "../codes/dossier-codes";
+import { nextDossierCode } from "../codes/dossier-codes";
 import { HttpError } from "../../web/http";
 import { emitDossierEvent } from "./events";
 import { discardFiles, finaliseFiles, type StagedFile } from "./files";
@@ -36,12 +35,14 @@ export type DossierActor = { userId: number | null; role: ActorRole; label: stri
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-const COLUMNS = `d.id, d.agency_id, d.code, d.procedure_code, d.procedure_name, d.procedure_field, d.procedure_version_id, d.online_level,
+/** The columns a Row is read from (table alias d). */
+export const DOSSIER_COLUMNS = `d.id, d.agency_id, d.code, d.procedure_code, d.procedure_name, d.procedure_field, d.procedure_version_id, d.online_level,
   d.channel, d.status, d.resume_status, d.applicant_full_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
   d.applicant_address, d.fields, d.documents, d.submitted_at, d.accept_due_at, d.received_at, d.due_at, d.finished_at, d.returned_at,
   d.closed_at, d.time_limit_amount, d.time_limit_unit, d.extension_amount, d.assignee_user_id, d.leader_user_id, d.supplement_count,
   d.paused_ms, d.transfer_agency_id, d.created_by, d.applicant_user_id, d.created_at, d.updated_at`;
 
+export type DossierRow = Row;
 type Row = {
   id: number;
   agency_id: number;
@@ -82,7 +83,7 @@ type Row = {
   updated_at: Date;
 };
 
-function toDossier(r: Row): Dossier {
+export function toDossier(r: Row): Dossier {
   return {
     id: r.id,
     agencyId: r.agency_id,
@@ -131,7 +132,7 @@ function toDossier(r: Row): Dossier {
  */
 export async function findDossier(tx: Tx, q: { agencyId: number; code: string }): Promise<Dossier | undefined> {
   const r = await tx.maybeOne<Row>(
-    `select ${COLUMNS} from dossiers d where d.code = $2 and (d.agency_id = $1 or d.transfer_agency_id = $1)
+    `select ${DOSSIER_COLUMNS} from dossiers d where d.code = $2 and (d.agency_id = $1 or d.transfer_agency_id = $1)
      order by (d.agency_id = $1) desc limit 1`,
     [q.agencyId, q.code],
   );
@@ -147,12 +148,12 @@ export async function getDossier(tx: Tx, q: { agencyId: number; code: string }):
 
 /** A citizen's own dossier by code (the account that submitted it). */
 export async function findOwnDossier(tx: Tx, q: { userId: number; code: string }): Promise<Dossier | undefined> {
-  const r = await tx.maybeOne<Row>(`select ${COLUMNS} from dossiers d where d.code = $2 and d.applicant_user_id = $1 limit 1`, [q.userId, q.code]);
+  const r = await tx.maybeOne<Row>(`select ${DOSSIER_COLUMNS} from dossiers d where d.code = $2 and d.applicant_user_id = $1 limit 1`, [q.userId, q.code]);
   return r ? toDossier(r) : undefined;
 }
 
 export async function listOwnDossiers(tx: Tx, userId: number): Promise<Dossier[]> {
-  const rows = await tx.query<Row>(`select ${COLUMNS} from dossiers d where d.applicant_user_id = $1 order by d.created_at desc limit 200`, [userId]);
+  const rows = await tx.query<Row>(`select ${DOSSIER_COLUMNS} from dossiers d where d.applicant_user_id = $1 order by d.created_at desc limit 200`, [userId]);
   return rows.map(toDossier);
 }
 
@@ -238,7 +239,7 @@ export function requiredDocuments(p: Pick<OfferedProcedure, "documents">): { ite
   return { items, mandatory };
 }
 
-async function offeredOrFail(tx: Tx, agencyId: number, code: string): Promise<OfferedProcedure> {
+export async function offeredOrFail(tx: Tx, agencyId: number, code: string): Promise<OfferedProcedure> {
   const p = await findOfferedProcedure(tx, { agencyId, code });
   if (!p) throw new HttpError(422, "dossier.err.procedureNotOffered", { code }, [{ path: "procedureCode", message: code }]);
   return p;
@@ -247,7 +248,7 @@ async function offeredOrFail(tx: Tx, agencyId: number, code: string): Promise<Of
 // ---------------------------------------------------------------------------------------------
 // Creation
 
-function searchText(code: string, a: Applicant, procedureName: string): string {
+export function searchText(code: string, a: Applicant, procedureName: string): string {
   return `${code} ${a.fullName} ${a.idNumber} ${a.phone} ${procedureName}`;
 }
 
@@ -280,7 +281,7 @@ function dossierInsertSql(n: NewDossier): { sql: string; values: unknown[] } {
        idempotency_key, request_hash, search_text)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26, fold($27))
      on conflict (agency_id, idempotency_key) do nothing
-     returning ${COLUMNS}`,
+     returning ${DOSSIER_COLUMNS}`,
     values: [
       n.agencyId,
       n.code,
@@ -362,7 +363,7 @@ async function recordEvent(
   return event;
 }
 
-function checkDocuments(mandatory: readonly string[], present: readonly string[]): void {
+export function checkDocuments(mandatory: readonly string[], present: readonly string[]): void {
   const have = new Set(present);
   const missing = mandatory.filter((m) => !have.has(m));
   if (missing.length > 0) {
@@ -432,187 +433,6 @@ export async function receiveAtCounter(tx: Tx, input: CounterIntake): Promise<Do
   return dossier;
 }
 
-export type OnlineSubmission = {
-  agencyId: number;
-  procedureCode: string;
-  applicant: Applicant;
-  fields?: Record<string, unknown>;
-  files: readonly StagedFile[];
-  idempotencyKey: string | null;
-  /** Hash of the request (applicant, fields, file hashes): a replay with another body is refused. */
-  requestHash: string;
-  applicantUserId: number | null;
-  now?: Date;
-};
-
-/** Online dossiers must be accepted or sent back within 8 working hours (Nghị định 45/2020/NĐ-CP). */
-export const ACCEPT_WITHIN_WORKING_HOURS = 8;
-
-class IdempotencyRace extends Error {}
-
-type PreparedSubmission =
-  | { replayed: Dossier }
-  | { procedure: OfferedProcedure; items: RequiredDocumentItem[]; acceptDueAt: Date | null; codeTerms: DossierCodeTerms; now: Date };
-
-type ReadySubmission = Exclude<PreparedSubmission, { replayed: Dossier }> & { code: string };
-
-/**
- * First phase of an online submission: every check (idempotency key, procedure offered online,
- * documents), the acceptance deadline and what the code's numbering needs. The number itself is
- * then taken on its own (allocateDossierCode) so that submissions to one commune do not queue on
- * its counter row until each other's commit; the price is a skipped code when the last phase
- * fails (rare: the checks are done), unlike counter receipts, which stay gap-free.
- */
-async function prepareOnline(tx: Tx, input: OnlineSubmission): Promise<PreparedSubmission> {
-  if (input.idempotencyKey) {
-    const existing = await tx.maybeOne<Row & { request_hash: string | null }>(
-      prepared(`select ${COLUMNS}, d.request_hash from dossiers d where d.agency_id = $1 and d.idempotency_key = $2`),
-      [input.agencyId, input.idempotencyKey],
-    );
-    if (existing) {
-      if (existing.request_hash !== input.requestHash) throw new HttpError(422, "dossier.err.idempotencyMismatch");
-      return { replayed: toDossier(existing) };
-    }
-  }
-  const now = input.now ?? new Date();
-  const procedure = await offeredOrFail(tx, input.agencyId, input.procedureCode);
-  if (procedure.onlineLevel === "none") throw new HttpError(422, "dossier.err.notOnline", { code: procedure.code }, [{ path: "procedureCode", message: procedure.code }]);
-  const docs = requiredDocuments(procedure);
-  checkDocuments(
-    docs.mandatory,
-    input.files.map((f) => f.documentName),
-  );
-  if (docs.mandatory.length === 0 && docs.items.some((i) => !i.optional) && input.files.length === 0) {
-    throw new HttpError(422, "dossier.err.noFiles", undefined, [{ path: "attachments", message: "" }]);
-  }
-  const acceptDueAt = (await computeAgencyDeadline(tx, { agencyId: input.agencyId, start: now, amount: ACCEPT_WITHIN_WORKING_HOURS, unit: "working_hours" })).dueAt;
-  const codeTerms = await dossierCodeTerms(tx, { agencyId: input.agencyId, at: now });
-  return { procedure, items: docs.items, acceptDueAt, codeTerms, now };
-}
-
-/**
- * Second phase: the dossier, its attachments, its first event and the audit entry in ONE
- * statement (data-modifying CTEs), since round trips, not rows, are what a submission costs.
- */
-async function recordOnline(tx: Tx, input: OnlineSubmission, p: ReadySubmission): Promise<Dossier> {
-  const attached = new Set(input.files.map((f) => f.documentName));
-  const ins = dossierInsertSql({
-    agencyId: input.agencyId,
-    code: p.code,
-    procedure: p.procedure,
-    channel: "online",
-    status: "submitted",
-    applicant: input.applicant,
-    fields: input.fields ?? {},
-    documents: [...new Set(p.items.map((i) => i.name))].map((name) => ({ name, received: attached.has(name) })),
-    submittedAt: p.now,
-    acceptDueAt: p.acceptDueAt,
-    receivedAt: null,
-    dueAt: null,
-    createdBy: null,
-    applicantUserId: input.applicantUserId,
-    idempotencyKey: input.idempotencyKey,
-    requestHash: input.requestHash,
-  });
-  const actor: DossierActor = {
-    userId: input.applicantUserId,
-    role: input.applicantUserId ? "citizen" : "public",
-    label: `applicant:${input.applicant.fullName}`,
-    agencyId: input.agencyId,
-  };
-  const data = { attachments: input.files.length };
-  const files = input.files.map((f) => ({
-    document_name: f.documentName,
-    file_name: f.fileName,
-    content_type: f.contentType,
-    size: f.size,
-    sha256: f.sha256,
-    storage_path: f.storagePath,
-  }));
-  const n = ins.values.length;
-  const audit = auditCtes(
-    { agencyId: input.agencyId, actorUserId: actor.userId, actor: actor.label, action: "dossier.submit_online", entity: "dossier", entityId: p.code, data: { from: null, to: "submitted", ...data } },
-    { param: n + 5, when: "d" },
-  );
-  const row = await tx.maybeOne<Row & { event_id: string; event_at: Date }>(
-    prepared(`with d as (${ins.sql}),
-     att as (
-       insert into dossier_attachments (agency_id, dossier_id, kind, document_name, file_name, content_type, size, sha256, storage_path, created_by)
-       select d.agency_id, d.id, 'document', x.document_name, x.file_name, x.content_type, x.size, x.sha256, x.storage_path, null
-       from d, jsonb_to_recordset($${n + 1}::jsonb) as x(document_name text, file_name text, content_type text, size integer, sha256 text, storage_path text)
-     ),
-     ev as (
-       insert into dossier_events (agency_id, dossier_id, action, from_status, to_status, actor_user_id, actor_label, actor_agency_id, note, data)
-       select d.agency_id, d.id, 'submit_online', null, d.status, $${n + 2}::integer, $${n + 3}::text, d.agency_id, null, $${n + 4}::jsonb from d
-       returning id, at
-     ),
-     ${audit.sql}
-     select ${COLUMNS}, ev.id as event_id, ev.at as event_at from d, ev`),
-    [...ins.values, JSON.stringify(files), actor.userId, actor.label, JSON.stringify(data), ...audit.values],
-  );
-  // Another request with the same key committed while this one ran: roll back and replay.
-  if (!row) throw new IdempotencyRace();
-  const dossier = toDossier(row);
-  const event: DossierEvent = {
-    id: Number(row.event_id),
-    agencyId: dossier.agencyId,
-    dossierId: dossier.id,
-    at: row.event_at,
-    action: "submit_online",
-    fromStatus: null,
-    toStatus: dossier.status,
-    actorUserId: actor.userId,
-    actorLabel: actor.label,
-    actorAgencyId: dossier.agencyId,
-    note: null,
-    data,
-  };
-  await emitDossierEvent({ tx, dossier, event });
-  return dossier;
-}
-
-/**
- * An online submission, acting within the receiving agency only (an anonymous visitor has no
- * scope of their own). With an idempotency key already used: the same request gives back the
- * first dossier (`replayed`), another request is refused (422). Moves the staged files into place
- * just before the dossier commits and removes them if anything fails; replays when the key raced.
- */
-export async function submitOnlineTx(db: Db, input: OnlineSubmission): Promise<{ dossier: Dossier; replayed: boolean }> {
-  const scope = { agencyIds: [input.agencyId], userId: input.applicantUserId };
-  const attempt = async (): Promise<{ dossier: Dossier; replayed: boolean }> => {
-    const prepared = await db.scoped(scope, (tx) => prepareOnline(tx, input));
-    if ("replayed" in prepared) return { dossier: prepared.replayed, replayed: true };
-    const code = await allocateDossierCode(db, { scope, terms: prepared.codeTerms });
-    const dossier = await db.scoped(scope, async (tx) => {
-      const d = await recordOnline(tx, input, { ...prepared, code });
-      await finaliseFiles(input.files);
-      return d;
-    });
-    return { dossier, replayed: false };
-  };
-  try {
-    let r: { dossier: Dossier; replayed: boolean };
-    try {
-      r = await attempt();
-    } catch (e) {
-      if (!(e instanceof IdempotencyRace)) throw e;
-      r = await attempt();
-    }
-    if (r.replayed) await discardFiles(input.files);
-    return r;
-  } catch (e) {
-    await discardFiles(input.files);
-    throw e;
-  }
-}
-
-/** Hash of a submission for idempotency: the same content gives the same hash, whatever the key order. */
-export function submissionHash(v: { agencyCode: string; procedureCode: string; applicant: unknown; fields: unknown; files: readonly { documentName: string; sha256: string }[] }): string {
-  return createHash("sha256")
-    .update(canonicalJson({ ...v, files: v.files.map((f) => ({ d: f.documentName, h: f.sha256 })) }))
-    .digest("hex");
-}
-
 // ---------------------------------------------------------------------------------------------
 // Transitions
 
@@ -670,13 +490,13 @@ function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
 
 async function lockDossier(tx: Tx, q: { code: string; agencyId: number; userId: number | null; role: ActorRole }): Promise<Row | undefined> {
   if (q.role === "citizen") {
-    return tx.maybeOne<Row>(`select ${COLUMNS} from dossiers d where d.code = $1 and d.applicant_user_id = $2 for update`, [q.code, q.userId]);
+    return tx.maybeOne<Row>(`select ${DOSSIER_COLUMNS} from dossiers d where d.code = $1 and d.applicant_user_id = $2 for update`, [q.code, q.userId]);
   }
   if (q.role === "system") {
-    return tx.maybeOne<Row>(`select ${COLUMNS} from dossiers d where d.code = $1 and d.agency_id = $2 for update`, [q.code, q.agencyId]);
+    return tx.maybeOne<Row>(`select ${DOSSIER_COLUMNS} from dossiers d where d.code = $1 and d.agency_id = $2 for update`, [q.code, q.agencyId]);
   }
   return tx.maybeOne<Row>(
-    `select ${COLUMNS} from dossiers d where d.code = $1 and (d.agency_id = $2 or d.transfer_agency_id = $2)
+    `select ${DOSSIER_COLUMNS} from dossiers d where d.code = $1 and (d.agency_id = $2 or d.transfer_agency_id = $2)
      order by (d.agency_id = $2) desc limit 1 for update`,
     [q.code, q.agencyId],
   );
@@ -842,7 +662,7 @@ export async function applyAction(tx: Tx, a: ApplyActionInput): Promise<Dossier>
 
   const keys = Object.keys(set);
   const assignments = keys.map((k, i) => `${k} = $${i + 2}`).join(", ");
-  const updated = await tx.one<Row>(`update dossiers d set ${assignments}, updated_at = now() where d.id = $1 returning ${COLUMNS}`, [
+  const updated = await tx.one<Row>(`update dossiers d set ${assignments}, updated_at = now() where d.id = $1 returning ${DOSSIER_COLUMNS}`, [
     row.id,
     ...keys.map((k) => set[k]),
   ]);

@@ -1,0 +1,155 @@
+// Online submissions arriving together are checked, numbered and written in batches: each still
+// gets its own code, attachments, event and audit entry; a bad one is refused alone; a batch that
+// fails as a whole is retried one by one; replays and races keep the idempotency promise.
+import { existsSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Tx } from "../../src/db/scope";
+import { verifyAudit } from "../../src/modules/audit/audit";
+import { findOfferedProcedure } from "../../src/modules/catalog/service";
+import { onDossierEvent } from "../../src/modules/dossiers/events";
+import { filesRoot, type StagedFile, stageFiles } from "../../src/modules/dossiers/files";
+import { intakeStatistics, type OnlineSubmission, submissionHash, submitOnlineTx } from "../../src/modules/dossiers/online-intake";
+import { requiredDocuments } from "../../src/modules/dossiers/service";
+import { HttpError } from "../../src/web/http";
+import { createTestApp, type TestApp } from "../support/app";
+
+let t: TestApp;
+let communeId: number;
+let onlineProc: { code: string; mandatory: string[] };
+let otherOnline: string;
+
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+const sys = <T>(fn: (tx: Tx) => Promise<T>) => t.tdb.db.system(fn);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  communeId = (await sys((tx) => tx.one<{ id: number }>("select id from agencies where code = '000.00.25.H12'"))).id;
+  const candidates = await sys((tx) =>
+    tx.query<{ code: string }>(
+      "select p.code from agency_procedures ap join procedures p on p.id = ap.procedure_id where ap.agency_id = $1 and ap.enabled and ap.online_level <> 'none' order by p.code",
+      [communeId],
+    ),
+  );
+  for (const c of candidates) {
+    const p = await sys((tx) => findOfferedProcedure(tx, { agencyId: communeId, code: c.code }));
+    const docs = p ? requiredDocuments(p).mandatory : [];
+    // Names the upload keeps whole (it cuts them at 300 characters).
+    if (!p || docs.length === 0 || docs.some((d) => d.length > 200)) continue;
+    if (!onlineProc) onlineProc = { code: p.code, mandatory: docs };
+    else if (!otherOnline) otherOnline = p.code;
+    if (onlineProc && otherOnline) break;
+  }
+  expect(onlineProc).toBeDefined();
+  expect(otherOnline).toBeDefined();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function submission(name: string, o: { key?: string | null; procedureCode?: string; documents?: string[] } = {}): Promise<OnlineSubmission> {
+  const applicant = { fullName: name, idNumber: "019085001234", phone: "0912345678", email: undefined, address: { line: "Thôn Đồng Tiến", communeCode: undefined } };
+  const files: StagedFile[] = await stageFiles({
+    root: filesRoot(t.app.deps.config.dataDir),
+    agencyId: communeId,
+    uploads: (o.documents ?? onlineProc.mandatory).map((d) => ({ documentName: d, fileName: "giay-to.pdf", data: PDF })),
+  });
+  const procedureCode = o.procedureCode ?? onlineProc.code;
+  return {
+    agencyId: communeId,
+    procedureCode,
+    applicant,
+    fields: {},
+    files,
+    idempotencyKey: o.key === undefined ? randomUUID() : o.key,
+    requestHash: submissionHash({ agencyCode: "000.00.25.H12", procedureCode, applicant, fields: {}, files }),
+    applicantUserId: null,
+  };
+}
+
+const db = () => t.app.deps.db;
+
+describe("batched online intake", () => {
+  it("writes 40 simultaneous submissions in few batches, each with its own consecutive code, attachments, event and audit entry", async () => {
+    const before = intakeStatistics(db());
+    const inputs = await Promise.all(Array.from({ length: 40 }, (_, i) => submission(`Người nộp ${i}`)));
+    const results = await Promise.all(inputs.map((i) => submitOnlineTx(db(), i)));
+    const after = intakeStatistics(db());
+    expect(after.submissions - before.submissions).toBe(40);
+    expect(after.batches - before.batches).toBeLessThan(40);
+    expect(after.largest).toBeGreaterThan(1);
+
+    const codes = results.map((r) => r.dossier.code);
+    expect(new Set(codes).size).toBe(40);
+    expect(results.every((r) => !r.replayed && r.dossier.status === "submitted" && r.dossier.acceptDueAt)).toBe(true);
+    // Consecutive numbers: nothing skipped when nothing failed.
+    const seqs = codes.map((c) => Number(c.split("-").pop())).sort((a, b) => a - b);
+    expect(seqs[seqs.length - 1]! - seqs[0]!).toBe(39);
+    // Each dossier is the applicant's own: names were not swapped between rows of a batch.
+    expect(results.map((r) => r.dossier.applicant.fullName)).toEqual(inputs.map((_, i) => `Người nộp ${i}`));
+
+    const ids = results.map((r) => r.dossier.id);
+    const counts = await sys((tx) =>
+      tx.one<{ att: number; ev: number; audit: number }>(
+        `select (select count(*)::int from dossier_attachments where dossier_id = any($1)) as att,
+                (select count(*)::int from dossier_events where dossier_id = any($1) and action = 'submit_online') as ev,
+                (select count(*)::int from audit_log where action = 'dossier.submit_online' and entity_id = any($2)) as audit`,
+        [ids, codes],
+      ),
+    );
+    expect(counts).toEqual({ att: 40 * onlineProc.mandatory.length, ev: 40, audit: 40 });
+    for (const i of inputs) for (const f of i.files) expect(existsSync(f.finalPath)).toBe(true);
+    expect((await sys((tx) => verifyAudit(tx))).problems).toEqual([]);
+  });
+
+  it("refuses a bad submission alone: the others of its batch are written", async () => {
+    const good = await Promise.all([submission("Tốt Một"), submission("Tốt Hai"), submission("Tốt Ba", { procedureCode: otherOnline, documents: [] })]);
+    const missing = await submission("Thiếu giấy tờ", { documents: [] });
+    const unknown = await submission("Sai thủ tục", { procedureCode: "9.999999" });
+    const settled = await Promise.allSettled([submitOnlineTx(db(), good[0]!), submitOnlineTx(db(), missing), submitOnlineTx(db(), good[1]!), submitOnlineTx(db(), unknown)]);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected"]);
+    const reasons = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected").map((s) => s.reason as HttpError);
+    expect(reasons.every((r) => r instanceof HttpError && r.status === 422)).toBe(true);
+    expect(reasons.map((r) => r.messageKey).sort()).toEqual(["dossier.err.missingDocuments", "dossier.err.procedureNotOffered"]);
+    // Files of refused submissions are removed, those of written ones kept.
+    for (const f of unknown.files) expect(existsSync(f.tempPath) || existsSync(f.finalPath)).toBe(false);
+    for (const f of good[0]!.files) expect(existsSync(f.finalPath)).toBe(true);
+  });
+
+  it("gives one dossier to two simultaneous requests with the same key and refuses the same key with another body", async () => {
+    const key = randomUUID();
+    const a = await submission("Trùng Khóa", { key });
+    const b = { ...(await submission("Trùng Khóa", { key })) };
+    b.requestHash = a.requestHash;
+    const other = await submission("Khác Nội Dung", { key });
+    const [ra, rb] = await Promise.all([submitOnlineTx(db(), a), submitOnlineTx(db(), b)]);
+    expect(ra.dossier.code).toBe(rb.dossier.code);
+    expect([ra.replayed, rb.replayed].sort()).toEqual([false, true]);
+    await expect(submitOnlineTx(db(), other)).rejects.toMatchObject({ status: 422, messageKey: "dossier.err.idempotencyMismatch" });
+    const n = await sys((tx) => tx.one<{ n: number }>("select count(*)::int as n from dossiers where agency_id = $1 and idempotency_key = $2", [communeId, key]));
+    expect(n.n).toBe(1);
+    // The replayed request's own copies of the files are not kept.
+    const replayed = ra.replayed ? a : b;
+    for (const f of replayed.files) expect(existsSync(f.tempPath)).toBe(false);
+  });
+
+  it("retries one by one a batch that fails as a whole, so one submission cannot sink the others", async () => {
+    const off = onDossierEvent(async ({ dossier }) => {
+      if (dossier.applicant.fullName === "Làm Hỏng Lô") throw new Error("listener refuses this one");
+    });
+    try {
+      const inputs = await Promise.all(["Đi Trước", "Lô Một", "Làm Hỏng Lô", "Lô Hai"].map((n) => submission(n)));
+      const settled = await Promise.allSettled(inputs.map((i) => submitOnlineTx(db(), i)));
+      expect(settled.map((s) => s.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+      const names = await sys((tx) =>
+        tx.query<{ applicant_full_name: string }>("select applicant_full_name from dossiers where applicant_full_name = any($1) order by 1", [["Lô Một", "Làm Hỏng Lô", "Lô Hai"]]),
+      );
+      expect(names.map((r) => r.applicant_full_name)).toEqual(["Lô Hai", "Lô Một"]);
+      for (const f of inputs[2]!.files) expect(existsSync(f.tempPath) || existsSync(f.finalPath)).toBe(false);
+      for (const f of inputs[1]!.files) expect(existsSync(f.finalPath)).toBe(true);
+      expect((await sys((tx) => verifyAudit(tx))).problems).toEqual([]);
+    } finally {
+      off();
+    }
+  });
+});
