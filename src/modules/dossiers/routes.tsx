@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -29,6 +29,7 @@ import { getAgencyCalendar } from "../calendar/service";
 import { searchProcedures } from "../catalog/search-cache";
 import { findOfferedProcedure, listOfferedProcedures } from "../catalog/service";
 import "./demo";
+import { DRAFT_COOKIE, DRAFT_DAYS, type DraftFile, type DraftUpload, deleteDraft, findSubmittedCode, isDraftToken, listDraftFiles, loadDraft, saveDraft, stageDraftFiles } from "./drafts";
 import { filesRoot, type StagedFile, stageFiles, type UploadInput, withStagedFiles, finaliseFiles, MAX_FILE_BYTES } from "./files";
 import "./messages";
 import { assignmentRulesRoutes } from "./rules-routes";
@@ -167,6 +168,20 @@ function fieldErrors(error: z.ZodError, req: FastifyRequest): Record<string, str
 
 type ProcedureDocs = ReturnType<typeof requiredDocuments>;
 
+/** A file kept with the draft: used on submit unless replaced by a new upload or dropped. */
+function KeptFile({ ctx, index, file }: { ctx: PageCtx; index: number; file: DraftFile }) {
+  return (
+    <div id={`f-file_${index}-kept`}>
+      <p class="hint">
+        {ctx.t("dossier.draft.kept", { name: file.fileName, size: Math.max(1, Math.ceil(file.size / 1024)) })}. {ctx.t("dossier.draft.replaceHint")}
+      </p>
+      <label>
+        <input type="checkbox" name={`dropFile_${index}`} value="yes" /> {ctx.t("dossier.draft.drop")}
+      </label>
+    </div>
+  );
+}
+
 function SubmitForm(p: {
   ctx: PageCtx;
   agency: { code: string; name: string; parentCode: string | null };
@@ -178,6 +193,7 @@ function SubmitForm(p: {
   values: SubmitValues;
   errors?: Record<string, string>;
   notice?: string;
+  kept?: ReadonlyMap<number, DraftFile>;
 }) {
   const { ctx, values: v, errors } = p;
   const t = ctx.t;
@@ -233,15 +249,25 @@ function SubmitForm(p: {
         </div>
         <h2>{t("dossier.f.attachments")}</h2>
         {errors?.attachments ? <p class="error">{errors.attachments}</p> : null}
-        {p.docs.items.map((d, i) => (
-          <div class="field" key={`${i}`}>
-            <label for={`f-file_${i}`}>
-              {d.caseName ? `${d.caseName}: ` : ""}
-              {d.name} {d.optional ? t("dossier.f.optional") : ""}
-            </label>
-            <input id={`f-file_${i}`} type="file" name={`file_${i}`} accept="application/pdf,image/jpeg,image/png" />
-          </div>
-        ))}
+        {p.docs.items.map((d, i) => {
+          const kept = p.kept?.get(i);
+          return (
+            <div class="field" key={`${i}`}>
+              <label for={`f-file_${i}`}>
+                {d.caseName ? `${d.caseName}: ` : ""}
+                {d.name} {d.optional ? t("dossier.f.optional") : ""}
+              </label>
+              {kept ? <KeptFile ctx={ctx} index={i} file={kept} /> : null}
+              <input
+                id={`f-file_${i}`}
+                type="file"
+                name={`file_${i}`}
+                accept="application/pdf,image/jpeg,image/png"
+                aria-describedby={kept ? `f-file_${i}-kept` : undefined}
+              />
+            </div>
+          );
+        })}
         <div class={`field${errors?.consent ? " has-error" : ""}`}>
           {errors?.consent ? <p class="error">{errors.consent}</p> : null}
           <label>
@@ -280,34 +306,10 @@ async function formLists(req: FastifyRequest, province: string) {
   });
 }
 
-const DRAFT_COOKIE = "mc_draft";
-const DRAFT_DAYS = 30;
-
-function draftHash(token: string): string {
-  return createHash("sha256").update(`draft:${token}`).digest("hex");
-}
-
-async function loadDraft(app: FastifyInstance, agencyId: number, procedureCode: string, token: string | undefined): Promise<SubmitValues | undefined> {
-  if (!token || token.length > 100) return undefined;
-  const r = await app.deps.db.scoped({ agencyIds: [agencyId], userId: null }, (tx) =>
-    tx.maybeOne<{ data: SubmitValues }>("select data from dossier_drafts where token_hash = $1 and procedure_code = $2 and expires_at > now()", [
-      draftHash(token),
-      procedureCode,
-    ]),
-  );
-  return r ? { ...r.data, draft: token } : undefined;
-}
-
-async function saveDraft(app: FastifyInstance, q: { agencyId: number; procedureCode: string; token: string; values: SubmitValues }): Promise<void> {
-  const keep = ["fullName", "idNumber", "phone", "email", "addressLine", "addressCommune", "idempotencyKey"];
-  const data = Object.fromEntries(keep.filter((k) => typeof q.values[k] === "string").map((k) => [k, String(q.values[k]).slice(0, 300)]));
-  await app.deps.db.scoped({ agencyIds: [q.agencyId], userId: null }, (tx) =>
-    tx.exec(
-      `insert into dossier_drafts (agency_id, token_hash, procedure_code, data, expires_at) values ($1,$2,$3,$4, now() + make_interval(days => $5))
-       on conflict (token_hash) do update set data = excluded.data, updated_at = now(), expires_at = excluded.expires_at`,
-      [q.agencyId, draftHash(q.token), q.procedureCode, JSON.stringify(data), DRAFT_DAYS],
-    ),
-  );
+/** Indices of the form's documents: file_<i> fields, and dropFile_<i> boxes ticked. */
+function documentIndex(field: string, prefix: "file_" | "dropFile_"): number {
+  const m = new RegExp(`^${prefix}(\\d{1,3})$`).exec(field);
+  return m ? Number(m[1]) : -1;
 }
 
 /** Reads a multipart form: text fields and files (each at most 10 MB, enforced while streaming). */
@@ -451,11 +453,13 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
     if (!procedure || procedure.onlineLevel === "none") throw notFound();
     const q = req.query as Record<string, string | undefined>;
     const draftToken = q.draft ?? opts.values?.draft ?? req.cookies[DRAFT_COOKIE];
-    const draft = opts.values ? undefined : await loadDraft(app, agency.id, procedure.code, draftToken);
+    const draft = opts.values ? undefined : await loadDraft(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: draftToken });
     const values: SubmitValues = { idempotencyKey: newKey(), ...(draft ?? {}), ...(opts.values ?? {}) };
     if (!values.idempotencyKey) values.idempotencyKey = newKey();
     const province = q.province ?? agency.parentCode ?? "";
     const lists = await formLists(req, province);
+    const docs = requiredDocuments(procedure);
+    const kept = await listDraftFiles(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: values.draft, documents: docs.items });
     return {
       status: opts.status ?? 200,
       page: (
@@ -463,7 +467,8 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
           ctx={req.pageCtx()}
           agency={agency}
           procedure={procedure}
-          docs={requiredDocuments(procedure)}
+          docs={docs}
+          kept={kept}
           communes={lists.communes}
           provinces={lists.provinces}
           province={province}
@@ -491,13 +496,33 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
       const r = await renderSubmitForm(req, { agencyCode: agency.code, procedureCode: procedure.code, values, errors, status, ...(notice ? { notice } : {}) });
       return reply.page(r.page, r.status);
     };
+    const dropped = Object.keys(values)
+      .filter((k) => values[k] === "yes")
+      .map((k) => documentIndex(k, "dropFile_"))
+      .filter((i) => i >= 0);
     if (values.intent === "draft") {
-      const token = values.draft && /^[A-Za-z0-9_-]{20,60}$/.test(values.draft) ? values.draft : randomBytes(24).toString("base64url");
-      await saveDraft(app, { agencyId: agency.id, procedureCode: procedure.code, token, values });
-      reply.setCookie(DRAFT_COOKIE, token, { path: "/submit", httpOnly: true, sameSite: "lax", maxAge: DRAFT_DAYS * 86400 });
-      const url = `/submit/${encodeURIComponent(agency.code)}/${encodeURIComponent(procedure.code)}?draft=${token}`;
-      values.draft = token;
-      return again({}, 200, req.t("dossier.submit.draftSaved", { url }));
+      const draftDocs = requiredDocuments(procedure).items;
+      const draftUploads: DraftUpload[] = files.flatMap((f) => {
+        const i = documentIndex(f.field, "file_");
+        const d = draftDocs[i];
+        return d ? [{ documentIndex: i, documentName: d.name, fileName: f.fileName, data: f.data }] : [];
+      });
+      const saved = await saveDraft(app.deps.db, {
+        root: filesDir(app),
+        agencyId: agency.id,
+        procedureCode: procedure.code,
+        token: values.draft,
+        values,
+        uploads: draftUploads,
+        drop: dropped,
+      });
+      reply.setCookie(DRAFT_COOKIE, saved.token, { path: "/submit", httpOnly: true, sameSite: "lax", maxAge: DRAFT_DAYS * 86400 });
+      const url = `/submit/${encodeURIComponent(agency.code)}/${encodeURIComponent(procedure.code)}?draft=${saved.token}`;
+      values.draft = saved.token;
+      const notice = req.t("dossier.draft.saved", { url, days: DRAFT_DAYS });
+      // The text and the good files are saved; each bad file is named, and nothing of it is kept.
+      const bad = saved.rejected.map((e) => req.t("dossier.draft.fileNotKept", { reason: req.t(e.messageKey, e.vars) }));
+      return again(bad.length > 0 ? { attachments: bad.join(" ") } : {}, saved.rejected[0]?.status ?? 200, notice);
     }
     const errors: Record<string, string> = {};
     const parsed = Applicant.safeParse(applicantFrom(values));
@@ -506,6 +531,16 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
     const key = IdempotencyKey.safeParse(values.idempotencyKey);
     if (!key.success) errors._ = req.t("dossier.err.idempotencyKey");
     if (Object.keys(errors).length > 0 || !parsed.success) return again(errors, 400);
+    const fromDraft = isDraftToken(values.draft) ? values.draft : undefined;
+    if (fromDraft && !(await loadDraft(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: fromDraft }))) {
+      // A retried submission whose draft (kept files included) went with the first attempt:
+      // the first dossier, not a mismatch of the idempotency key.
+      const code = await findSubmittedCode(app.deps.db, { agencyId: agency.id, idempotencyKey: key.data! });
+      if (code) {
+        reply.clearCookie(DRAFT_COOKIE, { path: "/submit" });
+        return reply.code(303).redirect(`/submit/done?code=${encodeURIComponent(code)}`);
+      }
+    }
     const docs = requiredDocuments(procedure);
     const uploads: UploadInput[] = files.map((f) => {
       const index = Number(/^file_(\d+)$/.exec(f.field)?.[1] ?? -1);
@@ -518,6 +553,14 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
       if (e instanceof HttpError) return again({ attachments: req.t(e.messageKey, e.vars) }, e.status);
       throw e;
     }
+    if (fromDraft) {
+      // Documents without a new upload (and not dropped) take the file kept with the draft.
+      const skip = new Set([...dropped, ...files.map((f) => documentIndex(f.field, "file_"))]);
+      const kept = await withStagedFiles(staged, () =>
+        stageDraftFiles(app.deps.db, { root: filesDir(app), agencyId: agency.id, procedureCode: procedure.code, token: fromDraft, documents: docs.items, skip }),
+      );
+      staged.push(...(kept ?? []));
+    }
     try {
       const r = await submitOnlineTx(app.deps.db, {
         agencyId: agency.id,
@@ -529,8 +572,9 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
         requestHash: submissionHash({ agencyCode: agency.code, procedureCode: procedure.code, applicant: parsed.data, fields: {}, files: staged }),
         applicantUserId: req.user?.role === "citizen" ? req.user.id : null,
       });
-      if (values.draft) {
-        await app.deps.db.scoped({ agencyIds: [agency.id] }, (tx) => tx.exec("delete from dossier_drafts where token_hash = $1", [draftHash(values.draft!)]));
+      if (fromDraft) {
+        // The dossier is in: a failure here must not turn it into an error (expiry sweeps the rest).
+        await deleteDraft(app.deps.db, { root: filesDir(app), agencyId: agency.id, token: fromDraft }).catch((e: unknown) => req.log.warn({ err: e }, "draft not deleted"));
         reply.clearCookie(DRAFT_COOKIE, { path: "/submit" });
       }
       return reply.code(303).redirect(`/submit/done?code=${encodeURIComponent(r.dossier.code)}`);
