@@ -6,9 +6,9 @@
 // checked, numbered and written with a fixed number of round trips whatever its size — the
 // application-level counterpart of PostgreSQL's group commit. A lone submission is a batch of one
 // and waits for nothing; under load a batch grows to what arrived meanwhile, so the cost per
-// submission falls as the load rises. A batch that fails as a whole (never a single bad request:
-// those are rejected one by one during the checks) is retried one submission at a time, so one
-// submission cannot make another fail.
+// submission falls as the load rises. An agency's submissions always share one queue. A batch
+// that fails as a whole (never a single bad request: those are rejected one by one during the
+// checks) is retried one submission at a time, so one submission cannot make another fail.
 
 import { createHash } from "node:crypto";
 import type { Db, Scope, Tx } from "../../db/scope";
@@ -351,12 +351,18 @@ class IntakeQueue {
   }
 }
 
-const queues = new WeakMap<Db, IntakeQueue>();
+/**
+ * Queues per database: an agency always uses the same one (its batches never contend with each
+ * other for its counter and audit heads), while agencies of a province-wide installation spread
+ * over several, written in parallel on several connections.
+ */
+const QUEUES_PER_DB = 4;
+const queues = new WeakMap<Db, IntakeQueue[]>();
 
-function queueOf(db: Db): IntakeQueue {
+function queuesOf(db: Db): IntakeQueue[] {
   let q = queues.get(db);
   if (!q) {
-    q = new IntakeQueue(db);
+    q = Array.from({ length: QUEUES_PER_DB }, () => new IntakeQueue(db));
     queues.set(db, q);
   }
   return q;
@@ -364,7 +370,12 @@ function queueOf(db: Db): IntakeQueue {
 
 /** How this process has batched online submissions so far (for monitoring and tests). */
 export function intakeStatistics(db: Db): { batches: number; submissions: number; largest: number } {
-  return { ...queueOf(db).stats };
+  const all = queuesOf(db).map((q) => q.stats);
+  return {
+    batches: all.reduce((n, s) => n + s.batches, 0),
+    submissions: all.reduce((n, s) => n + s.submissions, 0),
+    largest: Math.max(...all.map((s) => s.largest)),
+  };
 }
 
 /**
@@ -375,7 +386,7 @@ export function intakeStatistics(db: Db): { batches: number; submissions: number
  */
 export async function submitOnlineTx(db: Db, input: OnlineSubmission): Promise<SubmissionResult> {
   try {
-    const r = await queueOf(db).submit(input);
+    const r = await queuesOf(db)[input.agencyId % QUEUES_PER_DB]!.submit(input);
     if (r.replayed) await discardFiles(input.files);
     return r;
   } catch (e) {
