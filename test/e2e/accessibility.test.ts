@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/modules/demo/seed";
+import { applyAction } from "../../src/modules/dossiers/service";
 import { launchBrowser, type LiveServer, startLiveServer } from "../support/browser";
 
 // Every main page, public and staff, checked with axe-core (WCAG 2.1 A/AA rules) in Chromium.
@@ -14,6 +15,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startLiveServer();
   browser = await launchBrowser();
+  STAFF_PAGES["demo-citizen"]!.push(await citizenDossierPage(server));
 });
 afterAll(async () => {
   await browser?.close();
@@ -56,6 +58,28 @@ const STAFF_PAGES: Record<string, string[]> = {
   "demo-leader": ["/staff", "/account/password", "/staff/dossiers/rules"],
   "demo-citizen": ["/account", "/my/dossiers"],
 };
+
+/** A demo dossier made the demo citizen's and sent back for a supplement: its page shows both citizen forms. */
+async function citizenDossierPage(s: LiveServer): Promise<string> {
+  const d = await s.tdb.db.system((tx) =>
+    tx.one<{ code: string; agency_id: number; desk: number }>(
+      `update dossiers set applicant_user_id = (select id from users where username = 'demo-citizen')
+       where id = (select d.id from dossiers d join users u on u.agency_id = d.agency_id and u.username = 'demo-desk'
+                   where d.status in ('received', 'in_progress') order by d.id limit 1)
+       returning code, agency_id, (select id from users where username = 'demo-desk') as desk`,
+    ),
+  );
+  await s.tdb.db.scoped({ agencyIds: [d.agency_id], userId: null }, (tx) =>
+    applyAction(tx, {
+      dossierCode: d.code,
+      agencyId: d.agency_id,
+      action: "request_supplement",
+      actor: { userId: d.desk, role: "desk_officer", label: "demo-desk", agencyId: d.agency_id },
+      input: { note: "Bổ sung bản chụp rõ nét của giấy tờ tùy thân" },
+    }),
+  );
+  return `/my/dossiers/${encodeURIComponent(d.code)}`;
+}
 
 /** The page's own weight: its HTML, and the same-origin CSS and JS it loads (images apart). */
 async function ownBytes(page: Page): Promise<{ html: number; assets: number }> {

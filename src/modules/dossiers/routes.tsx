@@ -28,6 +28,7 @@ import { findAgencyByCode, findAgencyIdentity, listAgencies } from "../agencies/
 import { getAgencyCalendar } from "../calendar/service";
 import { searchProcedures } from "../catalog/search-cache";
 import { findOfferedProcedure, listOfferedProcedures } from "../catalog/service";
+import { citizenDossierRoutes } from "./citizen-routes";
 import "./demo";
 import { DRAFT_COOKIE, DRAFT_DAYS, type DraftFile, type DraftUpload, deleteDraft, findSubmittedCode, isDraftToken, listDraftFiles, loadDraft, saveDraft, stageDraftFiles } from "./drafts";
 import { filesRoot, type StagedFile, stageFiles, type UploadInput, withStagedFiles, finaliseFiles, MAX_FILE_BYTES } from "./files";
@@ -41,7 +42,6 @@ import {
   findOwnDossier,
   listAttachments,
   listEvents,
-  listOwnDossiers,
   listQueue,
   listStaff,
   QUEUES,
@@ -1280,26 +1280,7 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
     return reply.send(createReadStream(file));
   });
 
-  // Citizens with an account: their own dossiers.
-  app.get("/my/dossiers", async (req, reply) => {
-    const user = requireUser(req);
-    const items = await req.tx((tx) => listOwnDossiers(tx, user.id));
-    const ctx = req.pageCtx();
-    const t = ctx.t;
-    return reply.page(
-      <Layout ctx={ctx} title={t("dossier.list.title")}>
-        <h1>{t("dossier.list.title")}</h1>
-        {items.length === 0 ? <p>{t("dossier.list.empty")}</p> : null}
-        <ul>
-          {items.map((d) => (
-            <li key={d.code}>
-              {d.code} · {d.procedureName} · <StatusTag ctx={ctx} status={d.status} />
-            </li>
-          ))}
-        </ul>
-      </Layout>,
-    );
-  });
+  await citizenDossierRoutes(app);
 }
 
 function defaultQueue(role: string): Queue {
