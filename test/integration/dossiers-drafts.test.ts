@@ -12,7 +12,8 @@ import { type Client, createTestApp, newClient, type TestApp } from "../support/
 // Online drafts keep their attached files: saved with the draft, listed when it is reopened,
 // used on submit without choosing them again, swept with the draft when it expires.
 
-const FILES_ROOT = "/tmp/motcua-test-unused/files";
+/** The test app's own files root (each test app has its own data directory). */
+let FILES_ROOT = "";
 const AGENCY = "000.00.25.H12";
 
 let t: TestApp;
@@ -71,6 +72,7 @@ const draftFileRows = (draftId: number) =>
 
 beforeAll(async () => {
   t = await createTestApp();
+  FILES_ROOT = path.join(t.app.deps.config.dataDir, "files");
   communeId = (await sys((tx) => tx.one<{ id: number }>("select id from agencies where code = $1", [AGENCY]))).id;
   const candidates = await sys((tx) =>
     tx.query<{ code: string }>(

@@ -286,7 +286,7 @@ describe("dossiers over HTTP", () => {
     const after = await sys((tx) => tx.one<{ n: number }>("select (select count(*) from dossiers) + (select count(*) from dossier_attachments) as n"));
     expect(after.n).toBe(before.n);
     const { readdirSync } = await import("node:fs");
-    const leftovers = (readdirSync("/tmp/motcua-test-unused/files", { recursive: true }) as string[]).filter((f) => String(f).endsWith(".part"));
+    const leftovers = (readdirSync(`${t.app.deps.config.dataDir}/files`, { recursive: true }) as string[]).filter((f) => String(f).endsWith(".part"));
     expect(leftovers).toEqual([]);
     const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#fff" } }).png().toBuffer();
     const good = await post(submitBody({ attachments: onlineProc.mandatory.map((n) => ({ documentName: n, fileName: "anh.png", dataBase64: png.toString("base64") })) }));

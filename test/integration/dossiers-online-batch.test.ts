@@ -17,7 +17,7 @@ import { createTestApp, type TestApp } from "../support/app";
 let t: TestApp;
 let communeId: number;
 let onlineProc: { code: string; mandatory: string[] };
-let otherOnline: string;
+let otherOnline: { code: string; mandatory: string[] };
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 const sys = <T>(fn: (tx: Tx) => Promise<T>) => t.tdb.db.system(fn);
@@ -37,7 +37,7 @@ beforeAll(async () => {
     // Names the upload keeps whole (it cuts them at 300 characters).
     if (!p || docs.length === 0 || docs.some((d) => d.length > 200)) continue;
     if (!onlineProc) onlineProc = { code: p.code, mandatory: docs };
-    else if (!otherOnline) otherOnline = p.code;
+    else if (!otherOnline) otherOnline = { code: p.code, mandatory: docs };
     if (onlineProc && otherOnline) break;
   }
   expect(onlineProc).toBeDefined();
@@ -47,14 +47,14 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function submission(name: string, o: { key?: string | null; procedureCode?: string; documents?: string[] } = {}): Promise<OnlineSubmission> {
+async function submission(name: string, o: { key?: string | null; procedure?: { code: string; mandatory: string[] }; procedureCode?: string; documents?: string[] } = {}): Promise<OnlineSubmission> {
   const applicant = { fullName: name, idNumber: "019085001234", phone: "0912345678", email: undefined, address: { line: "Thôn Đồng Tiến", communeCode: undefined } };
   const files: StagedFile[] = await stageFiles({
     root: filesRoot(t.app.deps.config.dataDir),
     agencyId: communeId,
-    uploads: (o.documents ?? onlineProc.mandatory).map((d) => ({ documentName: d, fileName: "giay-to.pdf", data: PDF })),
+    uploads: (o.documents ?? (o.procedure ?? onlineProc).mandatory).map((d) => ({ documentName: d, fileName: "giay-to.pdf", data: PDF })),
   });
-  const procedureCode = o.procedureCode ?? onlineProc.code;
+  const procedureCode = o.procedureCode ?? (o.procedure ?? onlineProc).code;
   return {
     agencyId: communeId,
     procedureCode,
@@ -102,8 +102,8 @@ describe("batched online intake", () => {
     expect((await sys((tx) => verifyAudit(tx))).problems).toEqual([]);
   });
 
-  it("refuses a bad submission alone: the others of its batch are written", async () => {
-    const good = await Promise.all([submission("Tốt Một"), submission("Tốt Hai"), submission("Tốt Ba", { procedureCode: otherOnline, documents: [] })]);
+  it("refuses a bad submission alone: the others of its batch, of two procedures, are written", async () => {
+    const good = await Promise.all([submission("Tốt Một"), submission("Tốt Hai", { procedure: otherOnline })]);
     const missing = await submission("Thiếu giấy tờ", { documents: [] });
     const unknown = await submission("Sai thủ tục", { procedureCode: "9.999999" });
     const settled = await Promise.allSettled([submitOnlineTx(db(), good[0]!), submitOnlineTx(db(), missing), submitOnlineTx(db(), good[1]!), submitOnlineTx(db(), unknown)]);
@@ -113,7 +113,9 @@ describe("batched online intake", () => {
     expect(reasons.map((r) => r.messageKey).sort()).toEqual(["dossier.err.missingDocuments", "dossier.err.procedureNotOffered"]);
     // Files of refused submissions are removed, those of written ones kept.
     for (const f of unknown.files) expect(existsSync(f.tempPath) || existsSync(f.finalPath)).toBe(false);
-    for (const f of good[0]!.files) expect(existsSync(f.finalPath)).toBe(true);
+    for (const f of [...good[0]!.files, ...good[1]!.files]) expect(existsSync(f.finalPath)).toBe(true);
+    const written = settled.filter((s): s is PromiseFulfilledResult<Awaited<ReturnType<typeof submitOnlineTx>>> => s.status === "fulfilled").map((s) => s.value.dossier.procedureCode);
+    expect(written).toEqual([onlineProc.code, otherOnline.code]);
   });
 
   it("gives one dossier to two simultaneous requests with the same key and refuses the same key with another body", async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { loadConfig } from "../../src/config";
 import { DEMO_PASSWORD } from "../../src/modules/demo/seed";
@@ -8,7 +11,9 @@ export type TestApp = { app: FastifyInstance; tdb: TestDb; close: () => Promise<
 
 export async function createTestApp(): Promise<TestApp> {
   const tdb = await createTestDb();
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATA_DIR: "/tmp/motcua-test-unused", DATABASE_URL: tdb.url });
+  // A data directory of its own: files written by one test file are never seen by another running beside it.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "motcua-test-data-"));
+  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATA_DIR: dataDir, DATABASE_URL: tdb.url });
   const app = await buildApp({ db: tdb.db, config, version: "test", secret: "test-secret-0123456789abcdef" });
   await app.ready();
   return {
@@ -17,6 +22,7 @@ export async function createTestApp(): Promise<TestApp> {
     close: async () => {
       await app.close();
       await tdb.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -12,6 +12,8 @@ import { HttpError } from "../../web/http";
 import { cleanSpaces, toNfc } from "../../domain/text/fold";
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Document names are matched against the catalog's, some of which run to a paragraph: never cut one short of them. */
+export const MAX_DOCUMENT_NAME = 4000;
 /** 50 megapixels: a 300-dpi A3 scan is ~17 MP; more is a decompression bomb, not a document. */
 export const MAX_IMAGE_PIXELS = 50_000_000;
 export const ALLOWED_TYPES = ["application/pdf", "image/jpeg", "image/png"] as const;
@@ -77,7 +79,7 @@ export async function stageFiles(options: { root: string; agencyId: number; uplo
       const tempPath = `${finalPath}.part`;
       await writeFile(tempPath, u.data, { flag: "wx" });
       staged.push({
-        documentName: cleanSpaces(toNfc(u.documentName)).slice(0, 300) || safeName(u.fileName),
+        documentName: cleanSpaces(toNfc(u.documentName)).slice(0, MAX_DOCUMENT_NAME) || safeName(u.fileName),
         fileName: safeName(u.fileName),
         contentType,
         size: u.data.length,

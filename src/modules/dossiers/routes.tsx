@@ -712,7 +712,7 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
       .optional(),
     fields: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
     attachments: z
-      .array(z.object({ documentName: z.string().max(400), fileName: z.string().max(300), contentType: z.string().max(100).optional(), dataBase64: z.string() }))
+      .array(z.object({ documentName: z.string().max(4000), fileName: z.string().max(300), contentType: z.string().max(100).optional(), dataBase64: z.string() }))
       .max(20)
       .optional(),
   });
@@ -840,7 +840,7 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
       toAgencyCode: z.string().max(60).optional(),
       amount: z.number().int().optional(),
       returnChannel: z.enum(["counter", "online", "post"]).optional(),
-      attachments: z.array(z.object({ documentName: z.string().max(400), fileName: z.string().max(300), dataBase64: z.string() })).max(10).optional(),
+      attachments: z.array(z.object({ documentName: z.string().max(4000), fileName: z.string().max(300), dataBase64: z.string() })).max(10).optional(),
     })
     .default({});
 
