@@ -13,6 +13,7 @@ import { loadConfig } from "../src/config";
 import { createSession, SESSION_COOKIE } from "../src/modules/accounts/sessions";
 import { findOfferedProcedure } from "../src/modules/catalog/service";
 import { generateDossiers } from "../src/modules/dossiers/demo";
+import { intakeStatistics } from "../src/modules/dossiers/online-intake";
 import { requiredDocuments } from "../src/modules/dossiers/service";
 import { buildApp } from "../src/web/app";
 import { prepareDb } from "./catalog-import";
@@ -83,7 +84,13 @@ try {
     console.log(`check ${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
   }
   if (parts.has("floor")) await run("floor (insert JSON, 201)", "/bench/floor");
-  if (parts.has("submit")) await run("POST /api/v1/dossiers (online submission)", "/api/v1/dossiers");
+  if (parts.has("submit")) {
+    const before = intakeStatistics(b.db);
+    await run("POST /api/v1/dossiers (online submission)", "/api/v1/dossiers");
+    const after = intakeStatistics(b.db);
+    const batches = after.batches - before.batches;
+    console.log(`intake batches: ${batches}, mean ${((after.submissions - before.submissions) / Math.max(1, batches)).toFixed(1)} submissions per batch, largest ${after.largest}`);
+  }
   const made = await b.db.system((tx) => tx.one<{ n: number }>("select count(*) as n from dossiers where channel = 'online' and fields ? 'note'"));
   console.log(`dossiers created by the run: ${made.n}`);
 

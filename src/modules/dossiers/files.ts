@@ -64,20 +64,31 @@ function safeName(name: string): string {
   return (n || "tep").slice(0, 150);
 }
 
+/** Directories made by this process (one per agency and year): spares a mkdir per upload. */
+const knownDirs = new Set<string>();
+
 /** Validates and writes the files under temporary names; on any failure removes what was written. */
 export async function stageFiles(options: { root: string; agencyId: number; uploads: readonly UploadInput[]; now?: Date }): Promise<StagedFile[]> {
   const staged: StagedFile[] = [];
   try {
     const year = String((options.now ?? new Date()).getUTCFullYear());
     const dir = path.join(options.root, String(options.agencyId), year);
-    await mkdir(dir, { recursive: true });
+    if (!knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      knownDirs.add(dir);
+    }
     for (const u of options.uploads) {
       const contentType = await checkUpload(u);
       const random = randomBytes(18).toString("base64url");
       const storagePath = `${options.agencyId}/${year}/${random}`;
       const finalPath = path.join(options.root, storagePath);
       const tempPath = `${finalPath}.part`;
-      await writeFile(tempPath, u.data, { flag: "wx" });
+      await writeFile(tempPath, u.data, { flag: "wx" }).catch(async (e: NodeJS.ErrnoException) => {
+        // The directory was removed behind this process's back: make it again, once.
+        if (e.code !== "ENOENT") throw e;
+        await mkdir(dir, { recursive: true });
+        await writeFile(tempPath, u.data, { flag: "wx" });
+      });
       staged.push({
         documentName: cleanSpaces(toNfc(u.documentName)).slice(0, MAX_DOCUMENT_NAME) || safeName(u.fileName),
         fileName: safeName(u.fileName),

@@ -64,6 +64,7 @@ type Checked = {
 
 /** Large enough to amortise the round trips, small enough to keep one batch's statements light. */
 const MAX_BATCH = 64;
+const MAX_IN_FLIGHT = 2;
 
 function settle(p: Pending, outcome: { ok: SubmissionResult } | { error: unknown }): void {
   if (p.settled) return;
@@ -305,10 +306,13 @@ async function runBatch(db: Db, batch: readonly Pending[]): Promise<void> {
   for (const c of checked) if (!written.has(c)) settle(c.p, await replayOf(db, c.p).then((ok) => ({ ok }), (error) => ({ error })));
 }
 
-/** Forms batches from the submissions that arrive while one is being written (one in flight per database). */
+/**
+ * Forms batches from the submissions that arrive while earlier ones are being written. Two batches
+ * may be in flight, so that one is checked while the other waits on its commit.
+ */
 class IntakeQueue {
   private readonly waiting: Pending[] = [];
-  private busy = false;
+  private inFlight = 0;
   readonly stats = { batches: 0, submissions: 0, largest: 0 };
 
   constructor(private readonly db: Db) {}
@@ -321,16 +325,17 @@ class IntakeQueue {
   }
 
   private pump(): void {
-    if (this.busy || this.waiting.length === 0) return;
-    this.busy = true;
-    const batch = this.waiting.splice(0, MAX_BATCH);
-    this.stats.batches += 1;
-    this.stats.submissions += batch.length;
-    this.stats.largest = Math.max(this.stats.largest, batch.length);
-    void this.run(batch).finally(() => {
-      this.busy = false;
-      this.pump();
-    });
+    while (this.inFlight < MAX_IN_FLIGHT && this.waiting.length > 0) {
+      this.inFlight += 1;
+      const batch = this.waiting.splice(0, MAX_BATCH);
+      this.stats.batches += 1;
+      this.stats.submissions += batch.length;
+      this.stats.largest = Math.max(this.stats.largest, batch.length);
+      void this.run(batch).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
   }
 
   private async run(batch: Pending[]): Promise<void> {
