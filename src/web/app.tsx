@@ -148,13 +148,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     req.t = translator(req.lang);
     if (req.url.startsWith("/assets/") || req.url === "/healthz") return;
     await refreshSite();
-    // Every browser gets a CSRF cookie; forms carry the HMAC of it.
+    // Every browser gets a CSRF cookie; forms carry the HMAC of it. An API call without any
+    // cookie (an integration, a public submission) has no form to protect: it gets none.
     let csrf = req.cookies[CSRF_COOKIE];
-    if (!csrf || csrf.length !== 32) {
+    const cookieless = req.url.startsWith("/api/") && !csrf && !req.cookies[SESSION_COOKIE];
+    if (!cookieless && (!csrf || csrf.length !== 32)) {
       csrf = randomBytes(24).toString("base64url");
       reply.setCookie(CSRF_COOKIE, csrf, { path: "/", httpOnly: true, sameSite: "lax", secure: secure || req.protocol === "https" });
     }
-    req.csrfToken = csrfTokenFor(deps.secret, csrf);
+    req.csrfToken = csrf ? csrfTokenFor(deps.secret, csrf) : "";
 
     const auth = req.headers.authorization;
     if (auth?.startsWith("Bearer ")) {

@@ -138,18 +138,42 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
  * sorted order, so concurrent batches cannot deadlock), chains the entries in order here, then
  * writes them and the new heads in one statement. For bulk work such as batched online intake.
  */
-export async function appendAuditBatch(tx: Tx, entries: readonly AuditEntry[]): Promise<void> {
+export type AuditHead = { agency_id: number; lane: number; seq: number; hash: string };
+
+function lanePairs(entries: readonly Pick<AuditEntry, "agencyId" | "entity" | "entityId">[]): [number, number][] {
+  return [...new Set(entries.map((e) => `${e.agencyId}/${auditLaneOf(e.entity, e.entityId)}`))].map((k) => k.split("/").map(Number) as [number, number]);
+}
+
+/**
+ * A CTE named `audit_locked` that locks (in sorted order) the heads the entries will need, for a
+ * caller that wants to take the locks inside one of its own statements and hand the rows to
+ * `appendAuditBatch` — one round trip less. Parameters numbered from `param`.
+ */
+export function auditLockCte(entries: readonly Pick<AuditEntry, "agencyId" | "entity" | "entityId">[], o: { param: number }): { sql: string; values: unknown[] } {
+  const pairs = lanePairs(entries);
+  return {
+    sql: `audit_locked as (
+       select h.agency_id, h.lane, h.seq, h.hash from audit_heads h
+       join unnest($${o.param}::int[], $${o.param + 1}::int[]) as k(agency_id, lane) on h.agency_id = k.agency_id and h.lane = k.lane
+       order by h.agency_id, h.lane for update of h
+     )`,
+    values: [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+  };
+}
+
+export async function appendAuditBatch(tx: Tx, entries: readonly AuditEntry[], o: { locked?: readonly AuditHead[] } = {}): Promise<void> {
   if (entries.length === 0) return;
   const lanes = entries.map((e) => auditLaneOf(e.entity, e.entityId));
-  const pairs = [...new Set(entries.map((e, i) => `${e.agencyId}/${lanes[i]}`))].map((k) => k.split("/").map(Number) as [number, number]);
+  const pairs = lanePairs(entries);
   const lock = () =>
-    tx.query<{ agency_id: number; lane: number; seq: number; hash: string }>(
+    tx.query<AuditHead>(
       prepared(`select h.agency_id, h.lane, h.seq, h.hash from audit_heads h
        join unnest($1::int[], $2::int[]) as k(agency_id, lane) on h.agency_id = k.agency_id and h.lane = k.lane
        order by h.agency_id, h.lane for update of h`),
       [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
     );
-  let heads = await lock();
+  const have = new Set((o.locked ?? []).map((h) => `${h.agency_id}/${h.lane}`));
+  let heads = o.locked && pairs.every(([a, l]) => have.has(`${a}/${l}`)) ? o.locked : await lock();
   if (heads.length < pairs.length) {
     // An agency's first entries in some lanes: create every lane's head once, then lock again.
     await tx.exec(

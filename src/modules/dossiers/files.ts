@@ -4,7 +4,9 @@
 // Final place: DATA_DIR/files/<agency id>/<yyyy>/<random>; never the client's name.
 
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { writeFile as writeFileCb } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { promisify } from "node:util";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
@@ -64,6 +66,12 @@ function safeName(name: string): string {
   return (n || "tep").slice(0, 150);
 }
 
+/**
+ * The callback `fs.writeFile`, promisified: unlike `fs/promises` it needs no FileHandle object per
+ * file (created, tracked and closed through the event loop), which showed under upload load.
+ */
+const writeFile = promisify(writeFileCb);
+
 /** Directories made by this process (one per agency and year): spares a mkdir per upload. */
 const knownDirs = new Set<string>();
 
@@ -109,14 +117,17 @@ export async function stageFiles(options: { root: string; agencyId: number; uplo
 
 /** Moves staged files to their final names: call as the last step inside the recording transaction. */
 export async function finaliseFiles(files: readonly StagedFile[]): Promise<void> {
-  for (const f of files) {
-    try {
-      await rename(f.tempPath, f.finalPath);
-    } catch (e) {
-      // Moved already by an attempt whose transaction then failed (a batch retried one by one).
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || !(await stat(f.finalPath).catch(() => undefined))) throw e;
-    }
-  }
+  // In parallel: a batch moves dozens of files, and each rename waits its turn on the thread pool.
+  await Promise.all(
+    files.map(async (f) => {
+      try {
+        await rename(f.tempPath, f.finalPath);
+      } catch (e) {
+        // Moved already by an attempt whose transaction then failed (a batch retried one by one).
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT" || !(await stat(f.finalPath).catch(() => undefined))) throw e;
+      }
+    }),
+  );
 }
 
 /** Removes staged files, final or temporary: after a rolled-back transaction. */

@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import type { Db, Scope, Tx } from "../../db/scope";
 import { prepared } from "../../db/scope";
 import type { Applicant } from "../../domain/dossiers/applicant";
-import { appendAuditBatch, canonicalJson } from "../audit/audit";
+import { type AuditHead, appendAuditBatch, auditLockCte, canonicalJson } from "../audit/audit";
 import { computeAgencyDeadline } from "../calendar/service";
 import type { OfferedProcedure } from "../catalog/service";
 import { allocateDossierCodes, type DossierCodeTerms, dossierCodeTerms } from "../codes/dossier-codes";
@@ -77,71 +77,91 @@ function scopeOf(items: readonly { input: OnlineSubmission }[]): Scope {
   return { agencyIds: [...new Set(items.map((i) => i.input.agencyId))], userId: null };
 }
 
+type ExistingRow = DossierRow & { request_hash: string | null; idempotency_key: string };
+
 /**
- * Phase 1, in one read-only transaction for the whole batch: idempotency keys already used,
- * procedures offered online, required documents, the acceptance deadline and what the codes need.
- * A submission that fails a check is rejected alone; a replay is answered with its first dossier.
+ * Phase 1: what the checks need, read in parallel short transactions (each look-up is independent
+ * and a batch waits for the slowest, not for their sum): idempotency keys already used, procedures
+ * offered online, the acceptance deadline and the code pattern per agency. Then every submission
+ * is checked on its own: one that fails is refused alone, a replay is answered with its first
+ * dossier.
  */
 async function check(db: Db, batch: readonly Pending[]): Promise<Checked[]> {
-  return db.scoped(scopeOf(batch), async (tx) => {
-    const keyed = batch.filter((p) => p.input.idempotencyKey);
-    const existing = new Map<string, DossierRow & { request_hash: string | null; idempotency_key: string }>();
-    if (keyed.length > 0) {
-      const rows = await tx.query<DossierRow & { request_hash: string | null; idempotency_key: string }>(
-        prepared(`select ${DOSSIER_COLUMNS}, d.request_hash, d.idempotency_key from dossiers d
-         join unnest($1::int[], $2::text[]) as k(agency_id, key) on d.agency_id = k.agency_id and d.idempotency_key = k.key`),
-        [keyed.map((p) => p.input.agencyId), keyed.map((p) => p.input.idempotencyKey)],
-      );
-      for (const r of rows) existing.set(`${r.agency_id}/${r.idempotency_key}`, r);
-    }
-    const procedures = new Map<string, Promise<OfferedProcedure>>();
-    const perAgency = new Map<string, Promise<{ acceptDueAt: Date | null; terms: DossierCodeTerms }>>();
-    const out: Checked[] = [];
-    const batchNow = new Date();
-    // Sequential on purpose: one connection, and the look-ups repeat across the batch (memoised).
-    for (const p of batch) {
-      const { input } = p;
-      try {
-        const prior = input.idempotencyKey ? existing.get(`${input.agencyId}/${input.idempotencyKey}`) : undefined;
-        if (prior) {
-          if (prior.request_hash !== input.requestHash) throw new HttpError(422, "dossier.err.idempotencyMismatch");
-          settle(p, { ok: { dossier: toDossier(prior), replayed: true } });
-          continue;
-        }
-        const now = input.now ?? batchNow;
-        const pk = `${input.agencyId}/${input.procedureCode}`;
-        if (!procedures.has(pk)) procedures.set(pk, offeredOrFail(tx, input.agencyId, input.procedureCode));
-        const procedure = await procedures.get(pk)!;
-        if (procedure.onlineLevel === "none") throw new HttpError(422, "dossier.err.notOnline", { code: procedure.code }, [{ path: "procedureCode", message: procedure.code }]);
-        const docs = requiredDocuments(procedure);
-        checkDocuments(
-          docs.mandatory,
-          input.files.map((f) => f.documentName),
+  const batchNow = new Date();
+  const nowOf = (p: Pending) => p.input.now ?? batchNow;
+  const keyed = batch.filter((p) => p.input.idempotencyKey);
+  const existingRead =
+    keyed.length === 0
+      ? Promise.resolve([] as ExistingRow[])
+      : db.scoped(scopeOf(keyed), (tx) =>
+          tx.query<ExistingRow>(
+            prepared(`select ${DOSSIER_COLUMNS}, d.request_hash, d.idempotency_key from dossiers d
+             join unnest($1::int[], $2::text[]) as k(agency_id, key) on d.agency_id = k.agency_id and d.idempotency_key = k.key`),
+            [keyed.map((p) => p.input.agencyId), keyed.map((p) => p.input.idempotencyKey)],
+          ),
         );
-        if (docs.mandatory.length === 0 && docs.items.some((i) => !i.optional) && input.files.length === 0) {
-          throw new HttpError(422, "dossier.err.noFiles", undefined, [{ path: "attachments", message: "" }]);
-        }
-        const ak = `${input.agencyId}/${now.getTime()}`;
-        if (!perAgency.has(ak)) {
-          perAgency.set(
-            ak,
-            (async () => ({
-              acceptDueAt: (await computeAgencyDeadline(tx, { agencyId: input.agencyId, start: now, amount: ACCEPT_WITHIN_WORKING_HOURS, unit: "working_hours" })).dueAt,
-              terms: await dossierCodeTerms(tx, { agencyId: input.agencyId, at: now }),
-            }))(),
-          );
-        }
-        const { acceptDueAt, terms } = await perAgency.get(ak)!;
-        const attached = new Set(input.files.map((f) => f.documentName));
-        const documents = [...new Set(docs.items.map((i) => i.name))].map((name) => ({ name, received: attached.has(name) }));
-        out.push({ p, procedure, documents, acceptDueAt, terms, now });
-      } catch (e) {
-        if (!(e instanceof HttpError)) throw e;
-        settle(p, { error: e });
-      }
+  // Settled results, so that one failing look-up (an unknown procedure) fails only its submissions.
+  const settledRead = <T>(fn: (tx: Tx) => Promise<T>, agencyId: number) =>
+    db.scoped({ agencyIds: [agencyId], userId: null }, fn).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+  const procedures = new Map<string, Promise<{ value: OfferedProcedure } | { error: unknown }>>();
+  const perAgency = new Map<string, Promise<{ value: { acceptDueAt: Date | null; terms: DossierCodeTerms } } | { error: unknown }>>();
+  for (const p of batch) {
+    const { agencyId, procedureCode } = p.input;
+    const pk = `${agencyId}/${procedureCode}`;
+    if (!procedures.has(pk)) procedures.set(pk, settledRead((tx) => offeredOrFail(tx, agencyId, procedureCode), agencyId));
+    const now = nowOf(p);
+    const ak = `${agencyId}/${now.getTime()}`;
+    if (!perAgency.has(ak)) {
+      perAgency.set(
+        ak,
+        settledRead(
+          async (tx) => ({
+            acceptDueAt: (await computeAgencyDeadline(tx, { agencyId, start: now, amount: ACCEPT_WITHIN_WORKING_HOURS, unit: "working_hours" })).dueAt,
+            terms: await dossierCodeTerms(tx, { agencyId, at: now }),
+          }),
+          agencyId,
+        ),
+      );
     }
-    return out;
-  });
+  }
+  const existing = new Map((await existingRead).map((r) => [`${r.agency_id}/${r.idempotency_key}`, r]));
+  const out: Checked[] = [];
+  for (const p of batch) {
+    const { input } = p;
+    try {
+      const prior = input.idempotencyKey ? existing.get(`${input.agencyId}/${input.idempotencyKey}`) : undefined;
+      if (prior) {
+        if (prior.request_hash !== input.requestHash) throw new HttpError(422, "dossier.err.idempotencyMismatch");
+        settle(p, { ok: { dossier: toDossier(prior), replayed: true } });
+        continue;
+      }
+      const offered = await procedures.get(`${input.agencyId}/${input.procedureCode}`)!;
+      if ("error" in offered) throw offered.error;
+      const procedure = offered.value;
+      if (procedure.onlineLevel === "none") throw new HttpError(422, "dossier.err.notOnline", { code: procedure.code }, [{ path: "procedureCode", message: procedure.code }]);
+      const docs = requiredDocuments(procedure);
+      checkDocuments(
+        docs.mandatory,
+        input.files.map((f) => f.documentName),
+      );
+      if (docs.mandatory.length === 0 && docs.items.some((i) => !i.optional) && input.files.length === 0) {
+        throw new HttpError(422, "dossier.err.noFiles", undefined, [{ path: "attachments", message: "" }]);
+      }
+      const agency = await perAgency.get(`${input.agencyId}/${nowOf(p).getTime()}`)!;
+      if ("error" in agency) throw agency.error;
+      const attached = new Set(input.files.map((f) => f.documentName));
+      const documents = [...new Set(docs.items.map((i) => i.name))].map((name) => ({ name, received: attached.has(name) }));
+      out.push({ p, procedure, documents, acceptDueAt: agency.value.acceptDueAt, terms: agency.value.terms, now: nowOf(p) });
+    } catch (e) {
+      // A refusal (4xx) is this submission's alone; anything else fails the batch, retried one by one.
+      if (!(e instanceof HttpError)) throw e;
+      settle(p, { error: e });
+    }
+  }
+  return out;
 }
 
 /**
@@ -191,7 +211,12 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
       storage_path: f.storagePath,
     })),
   );
-  const rows = await tx.query<DossierRow & { event_id: string; event_at: Date }>(
+  // The audit heads are locked by the same statement (last, as its final select reads them).
+  const lock = auditLockCte(
+    items.map((c) => ({ agencyId: c.p.input.agencyId, entity: "dossier", entityId: c.code! })),
+    { param: 3 },
+  );
+  const rows = await tx.query<DossierRow & { event_id: string; event_at: Date; audit_heads: AuditHead[] | null }>(
     prepared(`with x as (
        select * from jsonb_to_recordset($1::jsonb) as x(agency_id integer, code text, procedure_code text, procedure_name text, procedure_field text,
          procedure_version_id integer, online_level text, applicant_full_name text, applicant_id_number text, applicant_phone text,
@@ -221,11 +246,15 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
        select d.agency_id, d.id, 'submit_online', null, d.status, x.applicant_user_id, x.actor_label, d.agency_id, null, x.event_data
        from d join x on x.code = d.code
        returning dossier_id, id, at
-     )
-     select ${DOSSIER_COLUMNS}, ev.id as event_id, ev.at as event_at from d join ev on ev.dossier_id = d.id`),
-    [JSON.stringify(dossiers), JSON.stringify(files)],
+     ),
+     ${lock.sql}
+     select ${DOSSIER_COLUMNS}, ev.id as event_id, ev.at as event_at, (select json_agg(audit_locked) from audit_locked) as audit_heads
+     from d join ev on ev.dossier_id = d.id`),
+    [JSON.stringify(dossiers), JSON.stringify(files), ...lock.values],
   );
   const byCode = new Map(rows.map((r) => [r.code, r]));
+  // Moved into place now (a failure below leaves them where the retry or the clean-up finds them).
+  await finaliseFiles(items.filter((c) => byCode.has(c.code!)).flatMap((c) => c.p.input.files));
   const written = new Map<Checked, Dossier>();
   const events: { dossier: Dossier; event: DossierEvent }[] = [];
   for (const c of items) {
@@ -262,10 +291,9 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
       entityId: dossier.code,
       data: { from: null, to: dossier.status, ...event.data },
     })),
+    { locked: rows[0]?.audit_heads ?? [] },
   );
   for (const e of events) await emitDossierEvent({ tx, ...e });
-  // Last, so that a failure before this point leaves the files where the retry expects them.
-  for (const c of written.keys()) await finaliseFiles(c.p.input.files);
   return written;
 }
 
