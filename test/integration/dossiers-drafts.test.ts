@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -199,6 +199,25 @@ describe("drafts keep their attached files", () => {
     const back = await (await newClient(t.app)).get(`${formUrl}?draft=${token}`);
     expect(back.body).toContain("0911222333");
     expect(back.body).not.toContain("Đã đính kèm: don.pdf");
+  });
+
+  it("keeps the text of a draft with a file over 10 MB, answers 413 naming it; a submission with one keeps the form filled", async () => {
+    const c = await newClient(t.app);
+    await c.get(formUrl);
+    const huge = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(10 * 1024 * 1024 + 1, 0x20)]);
+    const r = await postForm(c, formUrl, { fullName: "Đỗ Văn Tệp Lớn", phone: "0933444555", intent: "draft" }, [{ field: "file_0", fileName: "quet-ca-so.pdf", data: huge }]);
+    expect(r.statusCode).toBe(413);
+    expect(r.body).toContain("quet-ca-so.pdf");
+    expect(r.body).toContain("không được lưu vào bản nháp");
+    const [draft] = await draftRows("Đỗ Văn Tệp Lớn");
+    expect(draft).toBeDefined();
+    expect(await draftFileRows(draft!.id)).toEqual([]);
+    const sent = await postForm(c, formUrl, { fullName: "Đỗ Văn Nộp Lớn", idNumber: "019085001234", phone: "0933444556", addressLine: "Thôn Đông", consent: "yes", idempotencyKey: randomUUID() }, [
+      { field: "file_0", fileName: "quet-ca-so.pdf", data: huge },
+    ]);
+    expect(sent.statusCode).toBe(413);
+    expect(sent.body).toContain("quet-ca-so.pdf");
+    expect(sent.body).toContain("Đỗ Văn Nộp Lớn");
   });
 
   it("drops a kept file when asked, in English too", async () => {

@@ -312,26 +312,42 @@ function documentIndex(field: string, prefix: "file_" | "dropFile_"): number {
   return m ? Number(m[1]) : -1;
 }
 
+type MultipartForm = {
+  values: Record<string, string>;
+  files: { field: string; fileName: string; data: Buffer }[];
+  /** Files over 10 MB: cut off while streaming and dropped, so the rest of the form is still read. */
+  tooLarge: { field: string; fileName: string }[];
+};
+
 /** Reads a multipart form: text fields and files (each at most 10 MB, enforced while streaming). */
-async function readMultipart(req: FastifyRequest): Promise<{ values: Record<string, string>; files: { field: string; fileName: string; data: Buffer }[] }> {
+async function readMultipart(req: FastifyRequest): Promise<MultipartForm> {
   const values: Record<string, string> = {};
-  const files: { field: string; fileName: string; data: Buffer }[] = [];
+  const files: MultipartForm["files"] = [];
+  const tooLarge: MultipartForm["tooLarge"] = [];
   if (!req.isMultipart()) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(body)) values[k] = Array.isArray(v) ? String(v[0]) : String(v ?? "");
-    return { values, files };
+    return { values, files, tooLarge };
   }
-  for await (const part of req.parts({ limits: { fileSize: MAX_FILE_BYTES } })) {
+  // throwFileSizeLimit (read by @fastify/multipart per call, missing from its types): mark, not throw.
+  const options = { limits: { fileSize: MAX_FILE_BYTES }, throwFileSizeLimit: false } as Parameters<FastifyRequest["parts"]>[0];
+  for await (const part of req.parts(options)) {
     if (part.type === "file") {
       const f = part as MultipartFile;
       const data = await f.toBuffer();
-      if (f.file.truncated) throw new HttpError(413, "dossier.err.fileTooLarge", { name: f.filename });
-      if (data.length > 0) files.push({ field: f.fieldname, fileName: f.filename || "tep", data });
+      if (f.file.truncated) tooLarge.push({ field: f.fieldname, fileName: f.filename || "tep" });
+      else if (data.length > 0) files.push({ field: f.fieldname, fileName: f.filename || "tep", data });
     } else {
       values[part.fieldname] = String((part as { value: unknown }).value ?? "");
     }
   }
-  return { values, files };
+  return { values, files, tooLarge };
+}
+
+/** The 413 of the first file over the limit, for forms that cannot use the rest without it. */
+function tooLargeError(form: MultipartForm): HttpError | undefined {
+  const f = form.tooLarge[0];
+  return f ? new HttpError(413, "dossier.err.fileTooLarge", { name: f.fileName }) : undefined;
 }
 
 export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
@@ -491,7 +507,8 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
     const agency = await publicAgency(req, p.agency);
     const procedure = await req.tx((tx) => findOfferedProcedure(tx, { agencyId: agency.id, code: p.procedure }));
     if (!procedure || procedure.onlineLevel === "none") throw notFound();
-    const { values, files } = await readMultipart(req);
+    const form = await readMultipart(req);
+    const { values, files } = form;
     const again = async (errors: Record<string, string>, status: number, notice?: string) => {
       const r = await renderSubmitForm(req, { agencyCode: agency.code, procedureCode: procedure.code, values, errors, status, ...(notice ? { notice } : {}) });
       return reply.page(r.page, r.status);
@@ -521,8 +538,9 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
       values.draft = saved.token;
       const notice = req.t("dossier.draft.saved", { url, days: DRAFT_DAYS });
       // The text and the good files are saved; each bad file is named, and nothing of it is kept.
-      const bad = saved.rejected.map((e) => req.t("dossier.draft.fileNotKept", { reason: req.t(e.messageKey, e.vars) }));
-      return again(bad.length > 0 ? { attachments: bad.join(" ") } : {}, saved.rejected[0]?.status ?? 200, notice);
+      const rejected = [...form.tooLarge.map((f) => new HttpError(413, "dossier.err.fileTooLarge", { name: f.fileName })), ...saved.rejected];
+      const bad = rejected.map((e) => req.t("dossier.draft.fileNotKept", { reason: req.t(e.messageKey, e.vars) }));
+      return again(bad.length > 0 ? { attachments: bad.join(" ") } : {}, rejected[0]?.status ?? 200, notice);
     }
     const errors: Record<string, string> = {};
     const parsed = Applicant.safeParse(applicantFrom(values));
@@ -531,6 +549,8 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
     const key = IdempotencyKey.safeParse(values.idempotencyKey);
     if (!key.success) errors._ = req.t("dossier.err.idempotencyKey");
     if (Object.keys(errors).length > 0 || !parsed.success) return again(errors, 400);
+    const oversize = tooLargeError(form);
+    if (oversize) return again({ attachments: req.t(oversize.messageKey, oversize.vars) }, 413);
     const fromDraft = isDraftToken(values.draft) ? values.draft : undefined;
     if (fromDraft && !(await loadDraft(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: fromDraft }))) {
       // A retried submission whose draft (kept files included) went with the first attempt:
@@ -1252,7 +1272,10 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
     const user = requirePermission(req, "dossier.view");
     const p = req.params as { code: string; action: string };
     if (!isDossierAction(p.action)) throw notFound();
-    const { values, files } = await readMultipart(req);
+    const form = await readMultipart(req);
+    const oversize = tooLargeError(form);
+    if (oversize) throw oversize;
+    const { values, files } = form;
     const uploads = files.map((f) => ({ documentName: values.documentName || f.fileName, fileName: f.fileName, data: f.data }));
     const { _csrf: _c, documentName: _n, ...input } = values;
     await runAction(req, { code: p.code, action: p.action, user, input, uploads });
