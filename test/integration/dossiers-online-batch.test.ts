@@ -1,7 +1,7 @@
 // Online submissions arriving together are checked, numbered and written in batches: each still
 // gets its own code, attachments, event and audit entry; a bad one is refused alone; a batch that
 // fails as a whole is retried one by one; replays and races keep the idempotency promise.
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "../../src/db/scope";
@@ -12,7 +12,7 @@ import { filesRoot, type StagedFile, stageFiles } from "../../src/modules/dossie
 import { intakeStatistics, type OnlineSubmission, submissionHash, submitOnlineTx } from "../../src/modules/dossiers/online-intake";
 import { requiredDocuments } from "../../src/modules/dossiers/service";
 import { HttpError } from "../../src/web/http";
-import { createTestApp, type TestApp } from "../support/app";
+import { createTestApp, signIn, type TestApp } from "../support/app";
 
 let t: TestApp;
 let communeId: number;
@@ -100,6 +100,21 @@ describe("batched online intake", () => {
     expect(counts).toEqual({ att: 40 * onlineProc.mandatory.length, ev: 40, audit: 40 });
     for (const i of inputs) for (const f of i.files) expect(existsSync(f.finalPath)).toBe(true);
     expect((await sys((tx) => verifyAudit(tx))).problems).toEqual([]);
+  });
+
+  it("lets the desk download a submitted file as an attachment, and answers 404 (not 500) once the file is gone from disk", async () => {
+    const input = await submission("Tải Tệp");
+    const { dossier } = await submitOnlineTx(db(), input);
+    const att = await sys((tx) => tx.one<{ id: number }>("select id from dossier_attachments where dossier_id = $1 order by id limit 1", [dossier.id]));
+    const desk = await signIn(t.app, "demo-desk");
+    const url = `/staff/dossiers/${encodeURIComponent(dossier.code)}/attachments/${att.id}`;
+    const ok = await desk.get(url);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers["content-disposition"]).toMatch(/^attachment; filename="giay-to.pdf"/);
+    expect(ok.headers["x-content-type-options"]).toBe("nosniff");
+    expect(ok.rawPayload.equals(PDF)).toBe(true);
+    rmSync(input.files[0]!.finalPath);
+    expect((await desk.get(url)).statusCode).toBe(404);
   });
 
   it("refuses a bad submission alone: the others of its batch, of two procedures, are written", async () => {

@@ -3,8 +3,6 @@
 // the state table and applyAction with role "citizen", so the rules, events and audit entries are
 // the ones the desk sees; the dossier is found by its applicant account, never by agency.
 
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -18,6 +16,7 @@ import { registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Field, FileField, Layout, TextAreaField } from "../../web/views/layout";
 import { getAgencyCalendar } from "../calendar/service";
 import "./citizen-messages";
+import { sendAttachment } from "./download";
 import { filesRoot, finaliseFiles, MAX_FILE_BYTES, type StagedFile, stageFiles, type UploadInput, withStagedFiles } from "./files";
 import {
   applyAction,
@@ -536,7 +535,6 @@ export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> 
     return reply.code(303).redirect(`${ownPath(code)}?done=withdraw`);
   });
 
-  // Same safe headers as the staff download: always an attachment, never sniffed, never cached.
   app.get("/my/dossiers/:code/attachments/:id", async (req, reply) => {
     const user = requirePermission(req, "dossier.track_own");
     const p = req.params as { code: string; id: string };
@@ -544,15 +542,6 @@ export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> 
     const own = await loadOwn(req, user, p.code);
     const att = downloadable(own).find((a) => a.id === Number(p.id));
     if (!att) throw notFound();
-    const file = path.join(root(), att.storagePath);
-    const exists = await stat(file).then((s) => s.isFile(), () => false);
-    if (!exists) throw notFound();
-    const ascii = att.fileName.normalize("NFD").replace(/[^\x20-\x7e]/g, "").replace(/["\\]/g, "_") || "file";
-    reply
-      .type(att.contentType)
-      .header("content-disposition", `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(att.fileName)}`)
-      .header("x-content-type-options", "nosniff")
-      .header("cache-control", "private, no-store");
-    return reply.send(createReadStream(file));
+    return sendAttachment(reply, { path: path.join(root(), att.storagePath), fileName: att.fileName, contentType: att.contentType });
   });
 }

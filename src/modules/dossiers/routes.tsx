@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import path from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { MultipartFile } from "@fastify/multipart";
@@ -52,6 +51,7 @@ import {
   timelinessOf,
   trackDossier,
 } from "./service";
+import { sendAttachment } from "./download";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 
 registerNav(
@@ -1293,14 +1293,7 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
       return (await listAttachments(tx, d.id)).find((a) => a.id === id);
     });
     if (!att) throw notFound();
-    const file = path.join(filesDir(app), att.storagePath);
-    const ascii = att.fileName.normalize("NFD").replace(/[^\x20-\x7e]/g, "").replace(/["\\]/g, "_") || "file";
-    reply
-      .type(att.contentType)
-      .header("content-disposition", `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(att.fileName)}`)
-      .header("x-content-type-options", "nosniff")
-      .header("cache-control", "private, no-store");
-    return reply.send(createReadStream(file));
+    return sendAttachment(reply, { path: path.join(filesDir(app), att.storagePath), fileName: att.fileName, contentType: att.contentType });
   });
 
   await citizenDossierRoutes(app);
