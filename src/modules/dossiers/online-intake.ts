@@ -166,8 +166,9 @@ async function check(db: Db, batch: readonly Pending[]): Promise<Checked[]> {
 
 /**
  * Phase 3, one transaction for the batch: the dossiers, their attachments and first events in one
- * statement, the audit entries in two, the files moved into place, then one commit. A submission
- * whose idempotency key was taken meanwhile (by a concurrent request) is left out and replayed.
+ * statement that also locks the audit heads they need; the files moved into place; the audit
+ * entries in one more statement; then one commit. A submission whose idempotency key was taken
+ * meanwhile (by a concurrent request) is left out and replayed.
  */
 async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Dossier>> {
   const dossiers = items.map((c) => {
