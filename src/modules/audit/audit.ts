@@ -133,11 +133,6 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   await tx.exec(prepared(`with ${a.sql} select 1`), a.values);
 }
 
-/**
- * Appends many entries in two round trips whatever their number: locks the lanes' heads (in
- * sorted order, so concurrent batches cannot deadlock), chains the entries in order here, then
- * writes them and the new heads in one statement. For bulk work such as batched online intake.
- */
 export type AuditHead = { agency_id: number; lane: number; seq: number; hash: string };
 
 function lanePairs(entries: readonly Pick<AuditEntry, "agencyId" | "entity" | "entityId">[]): [number, number][] {
@@ -161,6 +156,12 @@ export function auditLockCte(entries: readonly Pick<AuditEntry, "agencyId" | "en
   };
 }
 
+/**
+ * Appends many entries in two round trips whatever their number (one when the caller passes the
+ * heads it locked with `auditLockCte`): locks the lanes' heads (in sorted order, so concurrent
+ * batches cannot deadlock), chains the entries in order here, then writes them and the new heads
+ * in one statement. For bulk work such as batched online intake.
+ */
 export async function appendAuditBatch(tx: Tx, entries: readonly AuditEntry[], o: { locked?: readonly AuditHead[] } = {}): Promise<void> {
   if (entries.length === 0) return;
   const lanes = entries.map((e) => auditLaneOf(e.entity, e.entityId));
