@@ -17,6 +17,7 @@ import { CsrfField, ErrorSummary, Field, FileField, Layout, TextAreaField } from
 import { getAgencyCalendar } from "../calendar/service";
 import "./citizen-messages";
 import { sendAttachment } from "./download";
+import { DocumentChecklist, localise, StatusTag } from "./views";
 import { filesRoot, finaliseFiles, MAX_FILE_BYTES, type StagedFile, stageFiles, type UploadInput, withStagedFiles } from "./files";
 import {
   applyAction,
@@ -75,16 +76,10 @@ function downloadable(own: OwnDossier): DossierAttachment[] {
   return own.attachments.filter((a) => a.kind !== "result" || result);
 }
 
-/** An HttpError's message in the reader's language; status and action names are catalog keys. */
+/** An HttpError's message and details as one text in the reader's language. */
 function errorText(req: FastifyRequest, e: HttpError): string {
-  const vars: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(e.vars ?? {})) vars[k] = (k === "action" || k === "status") && typeof v === "string" ? req.t(v) : v;
-  const details = (e.details ?? []).map((d) => (d.message.startsWith("msg:") ? req.t(d.message.slice(4)) : d.message)).filter((m) => m !== "");
-  return [req.t(e.messageKey, vars), ...details].join(" ");
-}
-
-function StatusTag({ ctx, status }: { ctx: PageCtx; status: string }) {
-  return <span class={`tag st-${status}`}>{ctx.t(`dossier.status.${status}`)}</span>;
+  const l = localise(e, req) as HttpError;
+  return [req.t(l.messageKey, l.vars), ...(l.details ?? []).map((d) => d.message).filter((m) => m !== "")].join(" ");
 }
 
 function OverdueTag({ ctx, timeliness }: { ctx: PageCtx; timeliness: Timeliness }) {
@@ -362,13 +357,7 @@ function DetailPage({ ctx, own, state, done }: { ctx: PageCtx; own: OwnDossier; 
             ) : null}
           </dl>
           <h3>{t("dossier.detail.documents")}</h3>
-          <ul>
-            {d.documents.map((doc, i) => (
-              <li key={`${i}`}>
-                {doc.name} — {doc.received ? t("dossier.detail.receivedMark") : t("dossier.detail.missingMark")}
-              </li>
-            ))}
-          </ul>
+          <DocumentChecklist ctx={ctx} documents={d.documents} />
           {results.length > 0 ? (
             <>
               <h3>{t("dossier.my.result")}</h3>

@@ -15,6 +15,7 @@ import { registerJob } from "../../jobs/queue";
 import { HttpError } from "../../web/http";
 import "./draft-messages";
 import { ALLOWED_TYPES, type AllowedType, discardFiles, filesRoot, finaliseFiles, type StagedFile, stageFiles, type UploadInput } from "./files";
+import type { DossierAttachment } from "./types";
 
 export const DRAFT_COOKIE = "mc_draft";
 export const DRAFT_DAYS = 30;
@@ -25,16 +26,8 @@ const KEPT_VALUES = ["fullName", "idNumber", "phone", "email", "addressLine", "a
 
 export type DraftValues = Record<string, string>;
 
-export type DraftFile = {
-  documentIndex: number;
-  documentName: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  /** Relative to the files root. */
-  storagePath: string;
-};
+/** A file kept with a draft: an attachment's description (storage path relative to the files root) and its document's place. */
+export type DraftFile = Pick<DossierAttachment, "documentName" | "fileName" | "contentType" | "size" | "sha256" | "storagePath"> & { documentIndex: number };
 
 /** An upload into a draft, for one document of the procedure's list (the form's file_<index>). */
 export type DraftUpload = UploadInput & { documentIndex: number };

@@ -52,6 +52,7 @@ import {
   trackDossier,
 } from "./service";
 import { sendAttachment } from "./download";
+import { DocumentChecklist, localise, StatusTag } from "./views";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 
 registerNav(
@@ -90,14 +91,6 @@ function actorOf(user: CurrentUser): DossierActor {
 }
 
 /** Message variables that are catalog keys (status and action names) shown in the reader's language. */
-function localise(e: unknown, req: FastifyRequest): unknown {
-  if (!(e instanceof HttpError) || !e.vars) return e;
-  const vars: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(e.vars)) vars[k] = typeof v === "string" && v.startsWith("dossier.") ? req.t(v) : v;
-  const details = e.details?.map((d) => ({ ...d, message: d.message.startsWith("msg:") ? req.t(d.message.slice(4)) : d.message }));
-  return new HttpError(e.status, e.messageKey, vars, details);
-}
-
 async function localised<T>(req: FastifyRequest, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -124,10 +117,6 @@ function rateLimit(req: FastifyRequest, bucket: string): void {
 
 function filesDir(app: FastifyInstance): string {
   return filesRoot(app.deps.config.dataDir);
-}
-
-function StatusTag({ ctx, status }: { ctx: PageCtx; status: string }) {
-  return <span class={`tag st-${status}`}>{ctx.t(`dossier.status.${status}`)}</span>;
 }
 
 function TimeTag({ ctx, value }: { ctx: PageCtx; value: string }) {
@@ -1228,13 +1217,7 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
               <dd>{d.supplementCount}</dd>
             </dl>
             <h3>{t("dossier.detail.documents")}</h3>
-            <ul>
-              {d.documents.map((doc, i) => (
-                <li key={`${i}`}>
-                  {doc.name} — {doc.received ? t("dossier.detail.receivedMark") : t("dossier.detail.missingMark")}
-                </li>
-              ))}
-            </ul>
+            <DocumentChecklist ctx={ctx} documents={d.documents} />
             <h3>{t("dossier.detail.attachments")}</h3>
             <ul>
               {attachments.map((a) => (

@@ -24,7 +24,7 @@ import { findOfferedProcedure, type OfferedProcedure } from "../catalog/service"
 import { nextDossierCode } from "../codes/dossier-codes";
 import { HttpError } from "../../web/http";
 import { emitDossierEvent } from "./events";
-import { discardFiles, finaliseFiles, type StagedFile } from "./files";
+import type { StagedFile } from "./files";
 import type { Dossier, DossierAttachment, DossierChannel, DossierEvent } from "./types";
 
 export type { Dossier, DossierAttachment, DossierEvent } from "./types";
@@ -271,18 +271,17 @@ type NewDossier = {
   requestHash: string | null;
 };
 
-/** The dossier insert (`returning` its columns as `d`); nothing when the idempotency key is taken. */
-function dossierInsertSql(n: NewDossier): { sql: string; values: unknown[] } {
+async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
   const limit = dossierTimeLimit(n.procedure.timeLimit);
-  return {
-    sql: `insert into dossiers as d (agency_id, code, procedure_code, procedure_name, procedure_field, procedure_version_id, online_level, channel, status,
+  return tx.maybeOne<Row>(
+    `insert into dossiers as d (agency_id, code, procedure_code, procedure_name, procedure_field, procedure_version_id, online_level, channel, status,
        applicant_full_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, fields, documents,
        submitted_at, accept_due_at, received_at, due_at, time_limit_amount, time_limit_unit, created_by, applicant_user_id,
        idempotency_key, request_hash, search_text)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26, fold($27))
      on conflict (agency_id, idempotency_key) do nothing
      returning ${DOSSIER_COLUMNS}`,
-    values: [
+    [
       n.agencyId,
       n.code,
       n.procedure.code,
@@ -311,13 +310,9 @@ function dossierInsertSql(n: NewDossier): { sql: string; values: unknown[] } {
       n.requestHash,
       searchText(n.code, n.applicant, n.procedure.name),
     ],
-  };
+  );
 }
 
-async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
-  const q = dossierInsertSql(n);
-  return tx.maybeOne<Row>(q.sql, q.values);
-}
 
 async function insertAttachments(tx: Tx, d: { id: number; agencyId: number }, files: readonly StagedFile[], opts: { kind: DossierAttachment["kind"]; userId: number | null }) {
   for (const f of files) {

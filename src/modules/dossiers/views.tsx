@@ -1,0 +1,33 @@
+// Pieces of the dossier pages that the desk's and the citizen's pages share.
+
+import type { FastifyRequest } from "fastify";
+import type { PageCtx } from "../../web/context";
+import { HttpError } from "../../web/http";
+import type { Dossier } from "./types";
+
+export function StatusTag({ ctx, status }: { ctx: PageCtx; status: string }) {
+  return <span class={`tag st-${status}`}>{ctx.t(`dossier.status.${status}`)}</span>;
+}
+
+/** The required documents and whether each was received. */
+export function DocumentChecklist({ ctx, documents }: { ctx: PageCtx; documents: Dossier["documents"] }) {
+  const t = ctx.t;
+  return (
+    <ul>
+      {documents.map((doc, i) => (
+        <li key={`${i}`}>
+          {doc.name} — {doc.received ? t("dossier.detail.receivedMark") : t("dossier.detail.missingMark")}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** An HttpError with its catalog-key variables (action, status names) and details in the reader's language. */
+export function localise(e: unknown, req: FastifyRequest): unknown {
+  if (!(e instanceof HttpError) || !e.vars) return e;
+  const vars: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(e.vars)) vars[k] = typeof v === "string" && v.startsWith("dossier.") ? req.t(v) : v;
+  const details = e.details?.map((d) => ({ ...d, message: d.message.startsWith("msg:") ? req.t(d.message.slice(4)) : d.message }));
+  return new HttpError(e.status, e.messageKey, vars, details);
+}
