@@ -7,7 +7,7 @@ import { WorkingCalendar } from "./working-calendar";
 const cal = new WorkingCalendar();
 const withCutoff = new WorkingCalendar({ settings: { workingWeekdays: [1, 2, 3, 4, 5], hours: cal.settings.hours, receiptCutoff: "15:00" } });
 
-const due = (start: string, amount: number, unit: "working_days" | "working_hours" | "calendar_days", calendar = cal) =>
+const due = (start: string, amount: number, unit: "working_days" | "working_hours" | "calendar_days" | "same_day", calendar = cal) =>
   computeDeadline({ start, amount, unit, calendar }).due;
 
 describe("deadline, concrete cases", () => {
@@ -92,6 +92,39 @@ describe("deadline, concrete cases", () => {
   });
 });
 
+describe("same-day limits (trả kết quả trong ngày)", () => {
+  it("returns at closing time of the receipt day, or of the next working day after 15:00", () => {
+    // Monday 10 March 2025.
+    expect(due("2025-03-10T09:00", 0, "same_day")).toBe("2025-03-10T17:00:00+07:00");
+    expect(due("2025-03-10T14:59", 0, "same_day")).toBe("2025-03-10T17:00:00+07:00");
+    expect(due("2025-03-10T15:00", 0, "same_day")).toBe("2025-03-10T17:00:00+07:00");
+    expect(due("2025-03-10T15:01", 0, "same_day")).toBe("2025-03-11T17:00:00+07:00");
+    expect(due("2025-03-10T18:30", 0, "same_day")).toBe("2025-03-11T17:00:00+07:00");
+    // Friday afternoon and Saturday: the next working day is Monday.
+    expect(due("2025-03-14T16:00", 0, "same_day")).toBe("2025-03-17T17:00:00+07:00");
+    expect(due("2025-03-15T09:00", 0, "same_day")).toBe("2025-03-17T17:00:00+07:00");
+    // Before opening on a working day it is that day.
+    expect(due("2025-03-10T06:00", 0, "same_day")).toBe("2025-03-10T17:00:00+07:00");
+    // Across Giỗ Tổ Hùng Vương (Monday 7 April 2025) received after 15:00 on Friday 4 April.
+    expect(due("2025-04-04T15:30", 0, "same_day")).toBe("2025-04-08T17:00:00+07:00");
+  });
+
+  it("counts further whole working days and re-dates additively", () => {
+    expect(due("2025-03-10T09:00", 2, "same_day")).toBe("2025-03-12T17:00:00+07:00");
+    const first = computeDeadline({ start: "2025-03-10T16:00", amount: 0, unit: "same_day", calendar: cal });
+    expect(first.due).toBe("2025-03-11T17:00:00+07:00");
+    expect(redate({ previousDue: first.due, amount: 3, unit: "same_day", calendar: cal }).due).toBe(
+      computeDeadline({ start: "2025-03-10T16:00", amount: 3, unit: "same_day", calendar: cal }).due,
+    );
+  });
+
+  it("adds back a supplement pause", () => {
+    const paused = computeDeadline({ start: "2025-03-10T09:00", amount: 0, unit: "same_day", calendar: cal, pauses: [{ from: "2025-03-10T10:00", to: "2025-03-11T10:00" }] });
+    // One working day of pause: returned at closing on Tuesday.
+    expect(paused.due).toBe("2025-03-11T17:00:00+07:00");
+  });
+});
+
 describe("deadline, properties", () => {
   const first = toWallMinutes("2000-01-01T00:00");
   const last = toWallMinutes("2099-06-30T23:59");
@@ -110,7 +143,7 @@ describe("deadline, properties", () => {
 
   it("never falls on a day off nor outside office hours", () => {
     fc.assert(
-      fc.property(instant, fc.integer({ min: 0, max: 60 }), fc.constantFrom(...calendars), fc.constantFrom("working_days" as const, "working_hours" as const, "calendar_days" as const), (start, amount, calendar, u) => {
+      fc.property(instant, fc.integer({ min: 0, max: 60 }), fc.constantFrom(...calendars), fc.constantFrom("working_days" as const, "working_hours" as const, "calendar_days" as const, "same_day" as const), (start, amount, calendar, u) => {
         const { due: w } = computeDueWallMinutes({ start, amount, unit: u, calendar });
         expect(calendar.isWorkingDayNumber(Math.floor(w / MINUTES_PER_DAY))).toBe(true);
         expect(inOfficeHours(calendar, w)).toBe(true);
@@ -154,6 +187,23 @@ describe("deadline, properties", () => {
         const pausedWork = workingMinutesBetween(cal, from, to);
         expect(workingMinutesBetween(cal, s, paused) - workingMinutesBetween(cal, from, Math.min(to, paused))).toBe(workingMinutesBetween(cal, s, plain));
         if (pausedWork > 0) expect(paused).toBe(from >= plain ? plain : addWorkingMinutes(cal, plain, pausedWork));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("same day: monotonic, re-dates additively, and never before the receipt day's closing", () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), fc.constantFrom(...calendars), (start, n, m, calendar) => {
+        const whole = computeDeadline({ start, amount: n + m, unit: "same_day", calendar }).due;
+        const firstPart = computeDeadline({ start, amount: n, unit: "same_day", calendar }).due;
+        expect(redate({ previousDue: firstPart, amount: m, unit: "same_day", calendar }).due).toBe(whole);
+        expect(toWallMinutes(firstPart)).toBeLessThanOrEqual(toWallMinutes(whole));
+        const s = toWallMinutes(start);
+        const d = toWallMinutes(firstPart);
+        // The result is a closing time: no working minute is left on its day.
+        expect(workingMinutesBetween(calendar, d, Math.floor(d / MINUTES_PER_DAY) * MINUTES_PER_DAY + MINUTES_PER_DAY - 1)).toBe(0);
+        expect(d).toBeGreaterThan(s);
       }),
       { numRuns: 300 },
     );

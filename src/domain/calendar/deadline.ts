@@ -117,6 +117,17 @@ export function nextWorkingInstant(calendar: WorkingCalendar, w: WallMinutes): W
   }
 }
 
+/** The same-day cut-off: a "same day" dossier received later is returned on the next working day. */
+export const SAME_DAY_CUTOFF_MINUTE = 15 * 60;
+
+/** Closing time (end of the last office range) of the working day that holds `w`. */
+function closingOf(calendar: WorkingCalendar, w: WallMinutes): WallMinutes {
+  const day = Math.floor(w / MINUTES_PER_DAY);
+  const table = calendar.tableForDay(day);
+  const flat = calendar.profiles[table.profile[day - table.firstDay]!]!;
+  return day * MINUTES_PER_DAY + flat[flat.length - 1]!;
+}
+
 /** Receipt after the cut-off on a working day counts from the next day's opening. */
 function afterCutoff(calendar: WorkingCalendar, w: WallMinutes, applyCutoff: boolean): boolean {
   const cutoff = calendar.cutoffMinute;
@@ -219,7 +230,20 @@ export function computeDueWallMinutes(input: DeadlineInput): { start: WallMinute
   const pauses = normalisePauses(input.pauses);
   let due: WallMinutes;
   if (unit === "calendar_days") due = dueInCalendarDays(calendar, { start, days: amount, pauses });
-  else {
+  else if (unit === "same_day") {
+    const sameDay = Math.floor(start / MINUTES_PER_DAY);
+    const late = (input.applyCutoff ?? true) && start - sameDay * MINUTES_PER_DAY > SAME_DAY_CUTOFF_MINUTE && calendar.isWorkingDayNumber(sameDay);
+    const open = nextWorkingInstant(calendar, late ? (sameDay + 1) * MINUTES_PER_DAY : start);
+    // Whole working days are counted as days, not minutes: a short Saturday must still end at closing.
+    let day = Math.floor(open / MINUTES_PER_DAY);
+    for (let k = 0; k < amount; k++) {
+      day++;
+      while (!calendar.isWorkingDayNumber(day)) day++;
+    }
+    const base = closingOf(calendar, day * MINUTES_PER_DAY);
+    // A supplement pause adds back the working time it covers; the result stays a closing time.
+    due = pauses.length ? closingOf(calendar, dueInWorkingTime(calendar, open, workingMinutesBetween(calendar, open, base), pauses)) : base;
+  } else {
     const minutes = unit === "working_days" ? amount * calendar.standardDayMinutes : amount * 60;
     due = dueInWorkingTime(calendar, start, minutes, pauses);
   }

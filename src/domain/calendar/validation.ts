@@ -103,14 +103,20 @@ export const DateRange = z
   );
 export type DateRange = z.infer<typeof DateRange>;
 
-export const DeadlineUnit = z.enum(["working_days", "working_hours", "calendar_days"], { error: "calendar.unit_invalid" });
+/**
+ * `same_day` is "trả kết quả trong ngày": the closing time of the receipt day, or of the next
+ * working day when the dossier arrives after the same-day cut-off (15:00; e.g. Nghị định
+ * 23/2015/NĐ-CP Điều 7 for certification, and the civil-status procedures' own steps). Its amount
+ * is the number of further working days (0 = the same day), so a re-date adds whole days.
+ */
+export const DeadlineUnit = z.enum(["working_days", "working_hours", "calendar_days", "same_day"], { error: "calendar.unit_invalid" });
 export type DeadlineUnit = z.infer<typeof DeadlineUnit>;
 
 /**
  * Caps: a year of working days, the same in working hours (365 × 8), five calendar years. No
  * administrative procedure comes close; the caps stop absurd inputs from walking the calendar far.
  */
-export const AMOUNT_LIMITS = { working_days: 365, working_hours: 2920, calendar_days: 1825 } as const satisfies Record<DeadlineUnit, number>;
+export const AMOUNT_LIMITS = { working_days: 365, working_hours: 2920, calendar_days: 1825, same_day: 365 } as const satisfies Record<DeadlineUnit, number>;
 
 export const DeadlineAmount = z
   .object({

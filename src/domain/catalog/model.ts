@@ -11,9 +11,15 @@ export const CHANNELS = ["in_person", "online", "post"] as const;
 export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
 
-export const TIME_UNITS = ["working_days", "calendar_days", "working_hours", "hours", "months"] as const;
+/** `same_day`: returned the day of receipt (after 15:00, the next working day); amount = further working days. */
+export const TIME_UNITS = ["working_days", "calendar_days", "working_hours", "hours", "months", "same_day"] as const;
 export const TimeUnit = z.enum(TIME_UNITS);
 export type TimeUnit = z.infer<typeof TimeUnit>;
+
+/** How a commune offers a procedure online: full (toàn trình), partial (một phần), none. */
+export const ONLINE_LEVELS = ["full", "partial", "none"] as const;
+export const OnlineLevel = z.enum(ONLINE_LEVELS);
+export type OnlineLevel = z.infer<typeof OnlineLevel>;
 
 export const TimeLimit = z.object({
   amount: z.number().nonnegative(),

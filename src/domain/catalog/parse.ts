@@ -246,7 +246,7 @@ function parseChannels(raw: string | undefined, problems: ParseProblem[]): Chann
       cell = cell.slice(time[0].length);
     } else if (cell.startsWith("Trong ngày")) {
       timeLimitText = "Trong ngày";
-      timeLimit = { amount: 1, unit: "working_days" };
+      timeLimit = { amount: 0, unit: "same_day" };
       cell = cell.slice("Trong ngày".length);
     } else if (cell.startsWith(NO_INFO)) {
       cell = cell.slice(NO_INFO.length);
