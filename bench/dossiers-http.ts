@@ -37,7 +37,7 @@ try {
 
   // A procedure of xã Minh Tiến offered online with its required documents, one small PDF each.
   const codes = await b.db.system((tx) =>
-    tx.query<{ code: string }>("select p.code from agency_procedures ap join procedures p on p.id = ap.procedure_id where ap.agency_id = $1 and ap.online_level <> 'none' order by p.code", [b.communeId]),
+    tx.query<{ code: string }>("select p.code from procedures p join agency_offering($1) ap on ap.procedure_id = p.id where ap.enabled and ap.online_level <> 'none' order by p.code", [b.communeId]),
   );
   // The online procedure with the fewest required documents (at least one), like a birth registration.
   let proc: { code: string; docs: string[] } | undefined;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "./config";
 import { type EmbeddedServer, startEmbedded } from "./db/embedded";
+import { refreshProcedureDefaults } from "./modules/catalog/defaults";
 import { migrate } from "./db/migrate";
 import { createPool } from "./db/pool";
 import { Db } from "./db/scope";
@@ -38,6 +39,9 @@ export async function openRuntime(config: Config, opts: { log?: (line: string) =
     if (opts.migrate !== false) {
       const applied = await migrate(pool);
       if (applied.length) log(`Applied migrations: ${applied.join(", ")}`);
+      // Procedures whose offering defaults an older rule computed (or none yet): recomputed once.
+      const refreshed = await db.system((tx) => refreshProcedureDefaults(tx));
+      if (refreshed) log(`Recomputed the offering defaults of ${refreshed} procedures`);
     }
     const secret = config.sessionSecret ?? (await installationSecret(db));
     return {

@@ -20,7 +20,7 @@ beforeAll(async () => {
   const commune = await server.tdb.db.system((tx) => tx.one<{ id: number }>("select id from agencies where code = '000.00.25.H12'"));
   const codes = await server.tdb.db.system((tx) =>
     tx.query<{ code: string }>(
-      "select p.code from agency_procedures ap join procedures p on p.id = ap.procedure_id where ap.agency_id = $1 and ap.online_level <> 'none' order by p.field = 'Hộ tịch' desc, p.code",
+      "select p.code from procedures p join agency_offering($1) ap on ap.procedure_id = p.id where ap.enabled and ap.online_level <> 'none' order by p.field = 'Hộ tịch' desc, p.code",
       [commune.id],
     ),
   );

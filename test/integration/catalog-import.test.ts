@@ -9,7 +9,7 @@ import { runCatalogImport } from "../../src/modules/catalog/cli";
 import { CATALOG_SEED, parseCatalogJson, readCatalogFile } from "../../src/modules/catalog/file";
 import { abolishProcedure, importProcedures } from "../../src/modules/catalog/importer";
 import { invalidateCatalogSearch } from "../../src/modules/catalog/search-cache";
-import { findOfferedProcedure, listAnnouncements } from "../../src/modules/catalog/service";
+import { deskTerms, findOfferedProcedure, listAnnouncements } from "../../src/modules/catalog/service";
 import { DEMO_COMMUNE_CODE, DEMO_PROVINCE_GSO } from "../../src/modules/demo/seed";
 import { createTestApp, type TestApp } from "../support/app";
 
@@ -113,7 +113,9 @@ describe("catalog import", () => {
     expect(await t.tdb.db.system((tx) => listAnnouncements(tx, { agencyId: communeId, from: today, to: today }))).toHaveLength(1);
     // The public sees the version in force; history shows both.
     const offered = await t.tdb.db.scoped(PUBLIC_SCOPE, (tx) => findOfferedProcedure(tx, { agencyId: communeId, code: BIRTH }));
-    expect(offered?.timeLimit).toEqual({ amount: 1, unit: "working_days" });
+    // The catalog's new limit; the commune's own limit (same day, with its legal basis) still applies.
+    expect(deskTerms(offered!.procedure).timeLimit).toEqual({ amount: 1, unit: "working_days" });
+    expect(offered?.timeLimit).toEqual({ amount: 0, unit: "same_day" });
     const page = await t.app.inject({ method: "GET", url: `/procedures/${BIRTH}` });
     expect(page.body).toContain("1 ngày làm việc");
     expect(page.body).toContain("Phiên bản 2");

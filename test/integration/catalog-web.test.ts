@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_SCOPE } from "../../src/db/scope";
 import { DEMO_COMMUNE_CODE } from "../../src/modules/demo/seed";
-import { changeAssignment, findOfferedProcedure, listAnnouncements, listOfferedProcedures } from "../../src/modules/catalog/service";
+import { readFileSync } from "node:fs";
+import type { Procedure } from "../../src/domain/catalog/model";
+import { defaultOffer } from "../../src/domain/catalog/offering";
+import { CATALOG_SEED } from "../../src/modules/catalog/file";
+import { changeAssignment, findAssignment, findOfferedProcedure, listAnnouncements, listOfferedProcedures } from "../../src/modules/catalog/service";
 import { MARKS_TTL_MS } from "../../src/modules/catalog/search-cache";
 import { catalogSummary } from "../../src/modules/catalog/summary";
 import { createTestApp, newClient, signIn, type TestApp } from "../support/app";
@@ -18,49 +22,58 @@ afterAll(async () => {
 
 const BIRTH = "1.001193"; // Thủ tục đăng ký khai sinh
 
+// What the commune offers by default: what its People's Committee carries out (offering.ts).
+const SEED = JSON.parse(readFileSync(CATALOG_SEED, "utf8")) as Procedure[];
+const EXPECTED_OFFER = SEED.filter((p) => defaultOffer(p).offered);
+
 describe("demo catalog", () => {
-  it("the demo commune offers all 588 seed procedures, published, with realistic online levels", async () => {
+  it("the demo commune offers what the commune People's Committee carries out, not customs, tax or maritime procedures", async () => {
+    // About a quarter of the 588 commune-level procedures; the rest stay in the catalog for search.
+    expect(EXPECTED_OFFER.length).toBeGreaterThan(100);
+    expect(EXPECTED_OFFER.length).toBeLessThan(200);
     const rows = await t.tdb.db.system((tx) =>
-      tx.query<{ online_level: string; n: number }>(
-        "select online_level, count(*)::int as n from agency_procedures where agency_id = $1 and enabled and published group by 1 order by 1",
+      tx.query<{ field: string; online_level: string; n: number }>(
+        "select p.field, ao.online_level, count(*)::int as n from procedures p join agency_offering($1) ao on ao.procedure_id = p.id where ao.enabled and ao.published group by 1, 2",
         [communeId],
       ),
     );
-    const by = Object.fromEntries(rows.map((r) => [r.online_level, r.n]));
-    expect((by.full ?? 0) + (by.partial ?? 0) + (by.none ?? 0)).toBe(588);
-    expect(by.full).toBeGreaterThan(100);
-    expect(by.partial).toBeGreaterThan(50);
+    expect(rows.reduce((n, r) => n + r.n, 0)).toBe(EXPECTED_OFFER.length);
+    const fields = new Set(rows.map((r) => r.field));
+    for (const f of ["Hộ tịch", "Chứng thực", "Nuôi con nuôi", "Hòa giải ở cơ sở", "Đất đai"]) expect(fields).toContain(f);
+    for (const f of ["Hải quan", "Thuế", "Kho bạc Nhà nước", "Quản lý xuất nhập cảnh", "Thực hiện chính sách BHXH"]) expect(fields).not.toContain(f);
     const offered = await t.tdb.db.scoped(PUBLIC_SCOPE, (tx) => findOfferedProcedure(tx, { agencyId: communeId, code: BIRTH }));
     expect(offered?.name).toMatch(/khai sinh/i);
     expect(offered?.onlineLevel).toBe("full");
     expect(offered?.procedure.code).toBe(BIRTH);
-    expect(Array.isArray(offered?.documents)).toBe(true);
-    const land = await t.tdb.db.system((tx) =>
-      tx.one<{ online_level: string }>(
-        "select ap.online_level from agency_procedures ap join procedures p on p.id = ap.procedure_id where ap.agency_id = $1 and p.field = 'Đất đai' and ap.online_level <> 'none' limit 1",
-        [communeId],
-      ),
-    );
-    expect(land.online_level).toBe("partial");
+    // The commune's own time limit (the catalog gives "1" without a unit), with its legal basis.
+    expect(offered?.timeLimit).toEqual({ amount: 0, unit: "same_day" });
+    expect(offered?.terms.timeLimitSource).toBe("local");
+    expect(offered?.terms.timeLimitBasis).toContain("Luật Hộ tịch");
+    const land = rows.find((r) => r.field === "Đất đai" && r.online_level !== "none");
+    expect(land?.online_level).toBe("partial");
+    // A customs procedure is in the catalog but not offered.
+    const customs = SEED.find((p) => p.field === "Hải quan")!;
+    expect(await t.tdb.db.scoped(PUBLIC_SCOPE, (tx) => findOfferedProcedure(tx, { agencyId: communeId, code: customs.code }))).toBeUndefined();
   });
 
   it("lists offered procedures and online ones for other modules", async () => {
     const all = await t.tdb.db.system((tx) => listOfferedProcedures(tx, { agencyId: communeId }));
     const online = await t.tdb.db.system((tx) => listOfferedProcedures(tx, { agencyId: communeId, onlineOnly: true }));
-    expect(all).toHaveLength(588);
-    expect(online.length).toBeLessThan(588);
+    expect(all).toHaveLength(EXPECTED_OFFER.length);
+    expect(online.length).toBeLessThan(all.length);
     expect(online.every((p) => p.onlineLevel !== "none")).toBe(true);
     expect(all[0]).toEqual({ code: expect.any(String), name: expect.any(String), field: expect.any(String), onlineLevel: expect.any(String) });
   });
 
   it("catalogSummary counts what the commune has published", async () => {
     const s = await t.tdb.db.system((tx) => catalogSummary(tx, { agencyId: communeId, from: "2026-01-01", to: "2026-06-30" }));
-    expect(s.proceduresPublished).toBe(588);
-    expect(s.byField.reduce((n, f) => n + f.count, 0)).toBe(588);
-    expect(s.byField[0]).toEqual({ field: "Hải quan", count: 124 });
+    expect(s.proceduresPublished).toBe(EXPECTED_OFFER.length);
+    expect(s.byField.reduce((n, f) => n + f.count, 0)).toBe(EXPECTED_OFFER.length);
+    expect(s.byField[0]).toEqual({ field: "Hộ tịch", count: 41 });
+    expect(s.byField.some((f) => f.field === "Hải quan")).toBe(false);
     const levels = await t.tdb.db.system((tx) =>
       tx.one<{ full: number; partial: number }>(
-        "select count(*) filter (where online_level = 'full')::int as full, count(*) filter (where online_level = 'partial')::int as partial from agency_procedures where agency_id = $1",
+        "select count(*) filter (where online_level = 'full')::int as full, count(*) filter (where online_level = 'partial')::int as partial from agency_offering($1) where enabled and published",
         [communeId],
       ),
     );
@@ -85,7 +98,7 @@ describe("public pages", () => {
     const browse = await c.get("/procedures");
     expect(browse.statusCode).toBe(200);
     expect(browse.body).toContain("Hộ tịch");
-    expect(browse.body).toContain("588 thủ tục");
+    expect(browse.body).toContain(`${EXPECTED_OFFER.length} thủ tục`);
     const res = await c.get("/procedures?q=dang+ky+khai+sinh");
     expect(res.statusCode).toBe(200);
     const first = /<ol class="proc-list"><li><a href="([^"]+)">([^<]+)</.exec(res.body);
@@ -239,12 +252,14 @@ describe("assignment and publication", () => {
         changeAssignment(tx, { agencyId: other, code: BIRTH, enabled: true, onlineLevel: "full", actor: "x", actorUserId: null }),
       ),
     ).rejects.toThrow();
-    // Nor see another agency's unpublished rows.
+    // What another agency offers is public, but not writable: an update from this scope touches nothing.
     await t.tdb.db.system((tx) => changeAssignment(tx, { agencyId: other, code: BIRTH, enabled: true, onlineLevel: "partial", actor: "x", actorUserId: null }));
-    const seen = await t.tdb.db.scoped({ agencyIds: [communeId], userId: null }, (tx) =>
-      tx.query("select 1 from agency_procedures where agency_id = $1", [other]),
+    const touched = await t.tdb.db.scoped({ agencyIds: [communeId], userId: null }, (tx) =>
+      tx.query("update agency_procedures set enabled = false where agency_id = $1 returning 1", [other]),
     );
-    expect(seen).toHaveLength(0);
+    expect(touched).toHaveLength(0);
+    const still = await t.tdb.db.system((tx) => findAssignment(tx, { agencyId: other, code: BIRTH }));
+    expect(still).toMatchObject({ enabled: true, onlineLevel: "partial" });
     // The API of the admin acts on their own agency only.
     const admin = await signIn(t.app, "demo-admin");
     const res = await admin.json("PUT", `/api/v1/agency-procedures/${BIRTH}`, { onlineLevel: "partial" });

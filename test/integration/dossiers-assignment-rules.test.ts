@@ -40,7 +40,7 @@ beforeAll(async () => {
   users = Object.fromEntries((await sys((tx) => tx.query<{ username: string; id: number }>("select username, id from users where is_demo"))).map((u) => [u.username, u.id]));
   const ruled = new Set(Object.keys(await rules()));
   const candidates = await sys((tx) =>
-    tx.query<{ code: string }>("select p.code from agency_procedures ap join procedures p on p.id = ap.procedure_id where ap.agency_id = $1 and ap.enabled order by p.code", [communeId]),
+    tx.query<{ code: string }>("select p.code from procedures p join agency_offering($1) ap on ap.procedure_id = p.id where ap.enabled order by p.code", [communeId]),
   );
   for (const c of candidates) {
     const p = await sys((tx) => findOfferedProcedure(tx, { agencyId: communeId, code: c.code }));
@@ -71,7 +71,7 @@ describe("assignment rules page", () => {
     expect(res.body).toContain(`href="${PAGE}"`);
     const fields = await sys((tx) =>
       tx.query<{ field: string; n: number }>(
-        "select p.field, count(*)::int as n from agency_procedures ap join procedures p on p.id = ap.procedure_id where ap.agency_id = $1 and ap.enabled group by 1",
+        "select p.field, count(*)::int as n from procedures p join agency_offering($1) ap on ap.procedure_id = p.id where ap.enabled group by 1",
         [communeId],
       ),
     );

@@ -102,8 +102,7 @@ beforeAll(async () => {
   // A procedure offered online, with mandatory documents and a time limit in working days (so an appointment exists).
   const candidates = await sys((tx) =>
     tx.query<{ code: string }>(
-      `select p.code from agency_procedures ap join procedures p on p.id = ap.procedure_id
-       where ap.agency_id = $1 and ap.enabled and ap.online_level <> 'none' order by p.code`,
+      `select p.code from procedures p join agency_offering($1) ap on ap.procedure_id = p.id where ap.enabled and ap.online_level <> 'none' order by p.code`,
       [communeId],
     ),
   );

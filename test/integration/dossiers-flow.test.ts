@@ -51,7 +51,7 @@ beforeAll(async () => {
   // A procedure with one document list and a time limit in working days, in a field without an assignment rule.
   const candidates = await sys((tx) =>
     tx.query<{ code: string; online_level: string }>(
-      `select p.code, ap.online_level from agency_procedures ap join procedures p on p.id = ap.procedure_id where ap.agency_id = $1 and ap.enabled order by p.code`,
+      `select p.code, ap.online_level from procedures p join agency_offering($1) ap on ap.procedure_id = p.id where ap.enabled order by p.code`,
       [communeId],
     ),
   );

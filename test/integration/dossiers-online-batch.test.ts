@@ -27,7 +27,7 @@ beforeAll(async () => {
   communeId = (await sys((tx) => tx.one<{ id: number }>("select id from agencies where code = '000.00.25.H12'"))).id;
   const candidates = await sys((tx) =>
     tx.query<{ code: string }>(
-      "select p.code from agency_procedures ap join procedures p on p.id = ap.procedure_id where ap.agency_id = $1 and ap.enabled and ap.online_level <> 'none' order by p.code",
+      "select p.code from procedures p join agency_offering($1) ap on ap.procedure_id = p.id where ap.enabled and ap.online_level <> 'none' order by p.code",
       [communeId],
     ),
   );
@@ -113,7 +113,7 @@ describe("batched online intake", () => {
     expect(ok.headers["content-disposition"]).toMatch(/^attachment; filename="giay-to.pdf"/);
     expect(ok.headers["x-content-type-options"]).toBe("nosniff");
     expect(ok.rawPayload.equals(PDF)).toBe(true);
-    rmSync(input.files[0]!.finalPath);
+    for (const f of input.files) rmSync(f.finalPath, { force: true });
     expect((await desk.get(url)).statusCode).toBe(404);
   });
 

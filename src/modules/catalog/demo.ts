@@ -1,33 +1,13 @@
-// Demo data: the province imports the shipped commune catalog and xã Minh Tiến offers all of it,
-// published, with the online levels a commune typically has. Runs inside the test template
-// build, so everything is bulk SQL.
+// Demo data: the province imports the shipped commune catalog; xã Minh Tiến offers what a commune
+// People's Committee carries out (the default, src/domain/catalog/offering.ts) with its own time
+// limits where the catalog gives none (demo-terms.ts). Runs inside the test template build.
 import { readFileSync } from "node:fs";
 import type { Procedure } from "../../domain/catalog/model";
 import { registerDemoSeeder } from "../demo/seed";
 import { CATALOG_SEED } from "./file";
 import { importProcedures } from "./importer";
-import type { OnlineLevel } from "./service";
-
-// Fields whose procedures the national portal serves end to end (toàn trình): civil status,
-// certification, residence, tax and social-insurance declarations.
-const FULL_ONLINE_FIELDS = new Set([
-  "Hộ tịch",
-  "Chứng thực",
-  "Đăng ký, quản lý cư trú",
-  "Thuế",
-  "Hải quan",
-  "Kho bạc Nhà nước",
-  "Thực hiện chính sách BHXH",
-  "Thực hiện chính sách BHYT",
-  "Thu BHXH, BHYT, BHTN, BH tai nạn lao động, BNN",
-  "Cấp sổ BHXH, thẻ BHYT",
-]);
-
-/** Online level a commune would set: none without an online channel; land, building… partial. */
-export function demoOnlineLevel(p: Procedure): OnlineLevel {
-  if (!p.channels.some((c) => c.channel === "online")) return "none";
-  return FULL_ONLINE_FIELDS.has(p.field) ? "full" : "partial";
-}
+import { DEMO_TERMS } from "./demo-terms";
+import { setLocalTerm } from "./service";
 
 registerDemoSeeder({
   name: "catalog",
@@ -37,12 +17,12 @@ registerDemoSeeder({
     const procedures = JSON.parse(readFileSync(CATALOG_SEED, "utf8")) as Procedure[];
     // Dated at the start of 2026 so that the report period of the demo finds them in force.
     await importProcedures(tx, procedures, { agencyId: provinceId, actor: "seed", effectiveFrom: "2026-01-01", announce: false });
-    await tx.exec(
-      `insert into agency_procedures (agency_id, procedure_id, enabled, online_level, published, updated_by)
-       select $1, p.id, true, x.level, true, $3 from jsonb_to_recordset($2::jsonb) as x(code text, level text) join procedures p using (code)
-       on conflict (agency_id, procedure_id) do nothing`,
-      [communeId, JSON.stringify(procedures.map((p) => ({ code: p.code, level: demoOnlineLevel(p) }))), users["demo-admin"] ?? null],
-    );
+    // The commune offers what the commune People's Committee carries out (the default); its
+    // administrator has set the time limits the catalog does not give, citing the law.
+    const admin = { actor: "demo-admin", actorUserId: users["demo-admin"] ?? null };
+    for (const term of DEMO_TERMS) {
+      await setLocalTerm(tx, { agencyId: communeId, code: term.code, change: { what: "time_limit", value: term.timeLimit }, reason: "Thời hạn theo quy định của pháp luật", ...admin });
+    }
     // A few announcements of the commune's recent notices, as an import would have written them.
     await tx.exec(
       `insert into catalog_announcements (agency_id, kind, procedure_id, version_id, procedure_code, procedure_name, title, summary, published_at)

@@ -5,6 +5,7 @@ import { diffProcedures, procedureContentHash } from "../../domain/catalog/versi
 import type { Tx } from "../../db/scope";
 import { formatDate } from "../../web/i18n";
 import { appendAudit } from "../audit/audit";
+import { refreshProcedureDefaults } from "./defaults";
 import { searchText } from "./file";
 
 export type AnnouncementChange = { field: string; label: string; before: string; after: string };
@@ -66,9 +67,21 @@ async function insertAnnouncements(tx: Tx, rows: AnnouncementRow[]): Promise<num
   return rows.length;
 }
 
-/** Agencies that offer a procedure (enabled), else the importing agency: someone must be told. */
+/**
+ * Agencies that offer a procedure, else the importing agency: someone must be told. A commune
+ * that offers it by default counts once it is in use (has staff accounts): the thousands of
+ * communes nobody works in yet are not sent notices.
+ */
 async function audienceOf(tx: Tx, procedureId: number, fallback: number): Promise<number[]> {
-  const rows = await tx.query<{ agency_id: number }>("select agency_id from agency_procedures where procedure_id = $1 and enabled order by agency_id", [procedureId]);
+  const rows = await tx.query<{ agency_id: number }>(
+    `select agency_id from agency_procedures where procedure_id = $1 and enabled
+     union
+     select a.id from agencies a join procedures p on p.id = $1 and p.commune_default
+     where a.kind = 'commune' and exists (select 1 from users u where u.agency_id = a.id)
+       and not exists (select 1 from agency_procedures ap where ap.agency_id = a.id and ap.procedure_id = $1)
+     order by 1`,
+    [procedureId],
+  );
   return rows.length ? rows.map((r) => r.agency_id) : [fallback];
 }
 
@@ -112,6 +125,7 @@ export async function importProcedures(tx: Tx, procedures: readonly Procedure[],
   }
   const total = procedures.length;
   let done = result.unchanged;
+  const touched: number[] = [];
   opts.onProgress?.(done, total);
 
   for (let i = 0; i < fresh.length; i += CHUNK) {
@@ -134,6 +148,7 @@ export async function importProcedures(tx: Tx, procedures: readonly Procedure[],
         effectiveFrom,
       ],
     );
+    touched.push(...rows.map((r) => r.procedure_id));
     if (announce) {
       const byCode = new Map(chunk.map((c) => [c.p.code, c.p]));
       for (const r of rows) {
@@ -173,6 +188,7 @@ export async function importProcedures(tx: Tx, procedures: readonly Procedure[],
       p.field,
       searchText(p),
     ]);
+    touched.push(old.id);
     if (reinstated) result.reinstated.push(p.code);
     else result.amended.push(p.code);
     if (announce) {
@@ -201,6 +217,7 @@ export async function importProcedures(tx: Tx, procedures: readonly Procedure[],
       result.abolished.push(old.code);
     }
   }
+  if (touched.length) await refreshProcedureDefaults(tx, { procedureIds: touched });
   result.announcements = await insertAnnouncements(tx, announcements);
   opts.onProgress?.(total, total);
   await appendAudit(tx, {

@@ -14,6 +14,7 @@ import { invalidateCatalogSearch, MARKS_TTL_MS, searchProcedures } from "./searc
 import {
   AssignmentError,
   changeAssignment,
+  countMissingTimeLimits,
   fieldCounts,
   findAssignment,
   findProcedureInForce,
@@ -33,8 +34,12 @@ registerNav(
 
 registerDashboard(async (req, tx) => {
   if (!req.user || !can(req.user.role, "catalog.assign")) return [];
-  const r = await tx.one<{ n: number }>("select count(*)::int as n from agency_procedures where agency_id = $1 and enabled and published", [req.user.agencyId]);
-  return [{ labelKey: "catalog.dashboard.published", value: r.n, href: "/staff/procedures" }];
+  const published = (await fieldCounts(tx, { agencyId: req.user.agencyId })).reduce((n, f) => n + f.count, 0);
+  const missing = await countMissingTimeLimits(tx, req.user.agencyId);
+  return [
+    { labelKey: "catalog.dashboard.published", value: published, href: "/staff/procedures" },
+    ...(missing > 0 ? [{ labelKey: "catalog.dashboard.noTimeLimit", value: missing, href: "/staff/procedures?status=no_time_limit", tone: "warn" as const }] : []),
+  ];
 });
 
 const PAGE_SIZE = 20;

@@ -102,8 +102,8 @@ export async function searchProcedures(db: Db, q: { agencyId: number | null; q: 
     agency = cache.agencies.get(q.agencyId);
     if (!agency || agency.key !== agencyKey) {
       const rows = await db.pool.query<{ code: string; online_level: OnlineLevel }>(
-        `select p.code, ap.online_level from agency_procedures ap join procedures p on p.id = ap.procedure_id
-         where ap.agency_id = $1 and ap.enabled and ap.published`,
+        `select p.code, ao.online_level from procedures p join agency_offering($1) ao on ao.procedure_id = p.id
+         where ao.enabled and ao.published`,
         [q.agencyId],
       );
       const levels = new Map(rows.rows.map((r) => [r.code, r.online_level]));

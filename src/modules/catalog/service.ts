@@ -1,12 +1,12 @@
 // Catalog data access and the contracts other modules use (dossiers, communications, reports).
-import { z } from "zod";
-import type { DocumentGroup, Fee, Procedure, TimeLimit } from "../../domain/catalog/model";
+import type { DocumentGroup, Fee, OnlineLevel, Procedure, TimeLimit } from "../../domain/catalog/model";
+import type { OfferReason } from "../../domain/catalog/offering";
+import type { DocumentRequirements } from "../../domain/catalog/requirements";
+import { catalogDeskTerms, type EffectiveTerms, effectiveTerms, type LocalTerms, parseLocalTerms } from "../../domain/catalog/terms";
 import { prepared, type Tx } from "../../db/scope";
 import { appendAudit } from "../audit/audit";
 
-export const ONLINE_LEVELS = ["full", "partial", "none"] as const;
-export const OnlineLevel = z.enum(ONLINE_LEVELS);
-export type OnlineLevel = z.infer<typeof OnlineLevel>;
+export { ONLINE_LEVELS, OnlineLevel } from "../../domain/catalog/model";
 
 /** Today in Vietnam, as SQL: versions and abolitions are dated in local days. */
 export const TODAY_SQL = "(now() at time zone 'Asia/Ho_Chi_Minh')::date";
@@ -22,6 +22,9 @@ export function procedureUrl(code: string): string {
   return `/procedures/${encodeURIComponent(code)}`;
 }
 
+/** The agency's view of every procedure (explicit decision, else a commune's default): migration 0700. */
+export const OFFERING = (agencyParam: string) => `join agency_offering(${agencyParam}) ao on ao.procedure_id = p.id`;
+
 export type OfferedProcedure = {
   procedureId: number;
   versionId: number;
@@ -29,36 +32,23 @@ export type OfferedProcedure = {
   name: string;
   field: string;
   onlineLevel: OnlineLevel;
+  /** What applies at this agency: its own time limit, fees and document list where it set them. */
+  terms: EffectiveTerms;
   timeLimit: TimeLimit | null;
   documents: DocumentGroup[];
+  requirements: DocumentRequirements;
   fees: Fee[];
   procedure: Procedure;
 };
 
-/** The counter channel's time limit and fees (what the desk quotes), else the first channel that has them. */
-export function deskTerms(p: Procedure): { timeLimit: TimeLimit | null; fees: Fee[] } {
-  const order = [...p.channels].sort((a, b) => (a.channel === "in_person" ? -1 : 0) - (b.channel === "in_person" ? -1 : 0));
-  return {
-    timeLimit: order.find((c) => c.timeLimit)?.timeLimit ?? null,
-    fees: order.find((c) => c.fees.length)?.fees ?? [],
-  };
-}
+/** The counter channel's time limit and fees in the catalog (before the agency's own terms). */
+export const deskTerms = catalogDeskTerms;
 
-/**
- * The version in force of a procedure the agency offers (enabled, not abolished), or undefined.
- * Under a public scope only published procedures are visible (row-level security).
- */
-export async function findOfferedProcedure(tx: Tx, q: { agencyId: number; code: string }): Promise<OfferedProcedure | undefined> {
-  const r = await tx.maybeOne<{ procedure_id: number; version_id: number; online_level: OnlineLevel; content: Procedure }>(
-    prepared(`select p.id as procedure_id, v.id as version_id, ap.online_level, v.content
-     from procedures p join agency_procedures ap on ap.procedure_id = p.id and ap.agency_id = $1 and ap.enabled
-     ${IN_FORCE}
-     where p.code = $2 and ${NOT_ABOLISHED}`),
-    [q.agencyId, q.code],
-  );
-  if (!r) return undefined;
+type OfferedRow = { procedure_id: number; version_id: number; online_level: OnlineLevel; content: Procedure; time_limit: unknown; fees: unknown; documents: unknown };
+
+function toOffered(r: OfferedRow): OfferedProcedure {
   const p = r.content;
-  const terms = deskTerms(p);
+  const terms = effectiveTerms(p, parseLocalTerms(r));
   return {
     procedureId: r.procedure_id,
     versionId: r.version_id,
@@ -66,11 +56,28 @@ export async function findOfferedProcedure(tx: Tx, q: { agencyId: number; code: 
     name: p.name,
     field: p.field,
     onlineLevel: r.online_level,
+    terms,
     timeLimit: terms.timeLimit,
     documents: p.documents,
+    requirements: terms.requirements,
     fees: terms.fees,
     procedure: p,
   };
+}
+
+/**
+ * The version in force of a procedure the agency offers (enabled, not abolished), or undefined,
+ * with the agency's own terms applied.
+ */
+export async function findOfferedProcedure(tx: Tx, q: { agencyId: number; code: string }): Promise<OfferedProcedure | undefined> {
+  const r = await tx.maybeOne<OfferedRow>(
+    prepared(`select p.id as procedure_id, v.id as version_id, ao.online_level, v.content, ao.time_limit, ao.fees, ao.documents
+     from procedures p ${OFFERING("$1")} and ao.enabled
+     ${IN_FORCE}
+     where p.code = $2 and ${NOT_ABOLISHED}`),
+    [q.agencyId, q.code],
+  );
+  return r ? toOffered(r) : undefined;
 }
 
 export type OfferedProcedureItem = { code: string; name: string; field: string; onlineLevel: OnlineLevel };
@@ -78,9 +85,9 @@ export type OfferedProcedureItem = { code: string; name: string; field: string; 
 /** Procedures the agency offers (enabled, not abolished), by name; online only = full or partial. */
 export async function listOfferedProcedures(tx: Tx, q: { agencyId: number; onlineOnly?: boolean }): Promise<OfferedProcedureItem[]> {
   return tx.query<OfferedProcedureItem>(
-    `select p.code, p.name, p.field, ap.online_level as "onlineLevel"
-     from agency_procedures ap join procedures p on p.id = ap.procedure_id
-     where ap.agency_id = $1 and ap.enabled and ${NOT_ABOLISHED} ${q.onlineOnly ? "and ap.online_level <> 'none'" : ""}
+    `select p.code, p.name, p.field, ao.online_level as "onlineLevel"
+     from procedures p ${OFFERING("$1")}
+     where ao.enabled and ${NOT_ABOLISHED} ${q.onlineOnly ? "and ao.online_level <> 'none'" : ""}
        and exists (select 1 from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= ${TODAY_SQL})
      order by p.name, p.code`,
     [q.agencyId],
@@ -149,20 +156,57 @@ export async function listVersions(tx: Tx, code: string): Promise<ProcedureVersi
 
 export type Assignment = { enabled: boolean; onlineLevel: OnlineLevel; published: boolean };
 
-/** How an agency offers a procedure, or undefined if it was never assigned. */
-export async function findAssignment(tx: Tx, q: { agencyId: number; code: string }): Promise<(Assignment & { procedureId: number }) | undefined> {
-  return tx.maybeOne(
-    `select p.id as "procedureId", ap.enabled, ap.online_level as "onlineLevel", ap.published
-     from procedures p join agency_procedures ap on ap.procedure_id = p.id and ap.agency_id = $1 where p.code = $2`,
+type AssignmentState = Assignment & { procedureId: number; explicit: boolean; terms: LocalTerms };
+
+/** How an agency offers a procedure: its own decision, else the commune default. */
+export async function findAssignment(tx: Tx, q: { agencyId: number; code: string }): Promise<AssignmentState | undefined> {
+  const r = await tx.maybeOne<{ procedureId: number; enabled: boolean; onlineLevel: OnlineLevel; published: boolean; explicit: boolean; time_limit: unknown; fees: unknown; documents: unknown }>(
+    `select p.id as "procedureId", ao.enabled, ao.online_level as "onlineLevel", ao.published, ao.explicit, ao.time_limit, ao.fees, ao.documents
+     from procedures p ${OFFERING("$1")} where p.code = $2`,
     [q.agencyId, q.code],
+  );
+  if (!r) return undefined;
+  return { procedureId: r.procedureId, enabled: r.enabled, onlineLevel: r.onlineLevel, published: r.published, explicit: r.explicit, terms: parseLocalTerms(r) };
+}
+
+export type CatalogActor = { actor: string; actorUserId: number | null };
+
+export type AssignmentChange = { agencyId: number; code: string; reason?: string | null } & CatalogActor & Partial<Assignment>;
+
+/** The row an explicit decision writes: what the agency sees now, made its own. */
+async function upsertOffering(tx: Tx, o: { agencyId: number; procedureId: number; state: Assignment; actorUserId: number | null }): Promise<void> {
+  await tx.exec(
+    `insert into agency_procedures (agency_id, procedure_id, enabled, online_level, published, updated_by)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (agency_id, procedure_id) do update set enabled = excluded.enabled, online_level = excluded.online_level,
+       published = excluded.published, updated_by = excluded.updated_by, updated_at = clock_timestamp()`,
+    [o.agencyId, o.procedureId, o.state.enabled, o.state.onlineLevel, o.state.published, o.actorUserId],
   );
 }
 
-export type AssignmentChange = { agencyId: number; code: string; actor: string; actorUserId: number | null } & Partial<Assignment>;
+async function recordChange(
+  tx: Tx,
+  c: { agencyId: number; procedureId: number; code: string; what: "offering" | "time_limit" | "fees" | "documents"; before: unknown; after: unknown; reason: string | null } & CatalogActor,
+): Promise<void> {
+  await tx.exec(
+    `insert into agency_procedure_changes (agency_id, procedure_id, what, before, after, reason, changed_by) values ($1, $2, $3, $4, $5, $6, $7)`,
+    [c.agencyId, c.procedureId, c.what, JSON.stringify(c.before ?? null), JSON.stringify(c.after ?? null), c.reason, c.actorUserId],
+  );
+  await appendAudit(tx, {
+    agencyId: c.agencyId,
+    actorUserId: c.actorUserId,
+    actor: c.actor,
+    action: c.what === "offering" ? "catalog.assignment" : "catalog.terms",
+    entity: "procedure",
+    entityId: c.code,
+    data: { what: c.what, before: c.before ?? null, after: c.after ?? null, ...(c.reason ? { reason: c.reason } : {}) },
+  });
+}
 
 /**
- * Turns a procedure on/off, sets its online level or publishes it for one agency, and audits the
- * change. Publishing needs the procedure enabled; turning it off unpublishes it.
+ * Turns a procedure on/off, sets its online level or publishes it for one agency; the change is
+ * kept in the agency's history and audited. Publishing needs the procedure enabled; turning it
+ * off unpublishes it.
  */
 export async function changeAssignment(tx: Tx, c: AssignmentChange): Promise<Assignment> {
   const p = await tx.maybeOne<{ id: number }>(`select p.id from procedures p where p.code = $1 and ${NOT_ABOLISHED}`, [c.code]);
@@ -177,24 +221,86 @@ export async function changeAssignment(tx: Tx, c: AssignmentChange): Promise<Ass
     if (c.published === true) throw new AssignmentError("catalog.error.publishDisabled");
     next.published = false;
   }
-  if (before && before.enabled === next.enabled && before.onlineLevel === next.onlineLevel && before.published === next.published) return next;
-  await tx.exec(
-    `insert into agency_procedures (agency_id, procedure_id, enabled, online_level, published, updated_by)
-     values ($1, $2, $3, $4, $5, $6)
-     on conflict (agency_id, procedure_id) do update set enabled = excluded.enabled, online_level = excluded.online_level,
-       published = excluded.published, updated_by = excluded.updated_by, updated_at = clock_timestamp()`,
-    [c.agencyId, p.id, next.enabled, next.onlineLevel, next.published, c.actorUserId],
-  );
-  await appendAudit(tx, {
+  const same = before && before.enabled === next.enabled && before.onlineLevel === next.onlineLevel && before.published === next.published;
+  if (same && before.explicit) return next;
+  await upsertOffering(tx, { agencyId: c.agencyId, procedureId: p.id, state: next, actorUserId: c.actorUserId });
+  if (same) return next;
+  await recordChange(tx, {
     agencyId: c.agencyId,
-    actorUserId: c.actorUserId,
+    procedureId: p.id,
+    code: c.code,
+    what: "offering",
+    before: before ? { enabled: before.enabled, onlineLevel: before.onlineLevel, published: before.published } : null,
+    after: next,
+    reason: c.reason ?? null,
     actor: c.actor,
-    action: "catalog.assignment",
-    entity: "procedure",
-    entityId: c.code,
-    data: { before: before ? { enabled: before.enabled, onlineLevel: before.onlineLevel, published: before.published } : null, after: next },
+    actorUserId: c.actorUserId,
   });
   return next;
+}
+
+const TERM_COLUMNS = { time_limit: "time_limit", fees: "fees", documents: "documents" } as const;
+const TERM_KEYS = { time_limit: "timeLimit", fees: "fees", documents: "documents" } as const satisfies Record<keyof typeof TERM_COLUMNS, keyof LocalTerms>;
+
+export type TermChange =
+  | { what: "time_limit"; value: LocalTerms["timeLimit"] }
+  | { what: "fees"; value: LocalTerms["fees"] }
+  | { what: "documents"; value: LocalTerms["documents"] };
+
+/**
+ * Sets (or with null, clears back to the catalog's) one of the agency's local terms of a
+ * procedure. The value is validated by the caller (zod at the boundary); the reason is kept.
+ */
+export async function setLocalTerm(tx: Tx, c: { agencyId: number; code: string; change: TermChange; reason: string | null } & CatalogActor): Promise<LocalTerms> {
+  const current = await findAssignment(tx, { agencyId: c.agencyId, code: c.code });
+  const p = await tx.maybeOne<{ id: number }>(`select p.id from procedures p where p.code = $1 and ${NOT_ABOLISHED}`, [c.code]);
+  if (!current || !p) throw new AssignmentError("catalog.error.unknownProcedure");
+  const key = TERM_KEYS[c.change.what];
+  const before = current.terms[key];
+  if (JSON.stringify(before) === JSON.stringify(c.change.value)) return current.terms;
+  if (!current.explicit) await upsertOffering(tx, { agencyId: c.agencyId, procedureId: p.id, state: current, actorUserId: c.actorUserId });
+  await tx.exec(
+    `update agency_procedures set ${TERM_COLUMNS[c.change.what]} = $3, terms_updated_at = clock_timestamp(), terms_updated_by = $4, updated_at = clock_timestamp()
+     where agency_id = $1 and procedure_id = $2`,
+    [c.agencyId, p.id, c.change.value === null ? null : JSON.stringify(c.change.value), c.actorUserId],
+  );
+  await recordChange(tx, { agencyId: c.agencyId, procedureId: p.id, code: c.code, what: c.change.what, before, after: c.change.value, reason: c.reason, actor: c.actor, actorUserId: c.actorUserId });
+  return { ...current.terms, [key]: c.change.value };
+}
+
+export type TermHistoryEntry = {
+  what: "offering" | "time_limit" | "fees" | "documents";
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  changedAt: Date;
+  changedByName: string | null;
+};
+
+/** The agency's changes to one procedure, newest first, with the names of who made them. */
+export async function listTermChanges(tx: Tx, q: { agencyId: number; code: string; limit?: number }): Promise<TermHistoryEntry[]> {
+  return tx.query<TermHistoryEntry>(
+    `select c.what, c.before, c.after, c.reason, c.changed_at as "changedAt", u.full_name as "changedByName"
+     from agency_procedure_changes c join procedures p on p.id = c.procedure_id left join users u on u.id = c.changed_by
+     where c.agency_id = $1 and p.code = $2 order by c.changed_at desc, c.id desc limit $3`,
+    [q.agencyId, q.code, Math.max(1, Math.min(q.limit ?? 50, 500))],
+  );
+}
+
+/**
+ * Turns every procedure of a field on or off for the agency (the staff page's bulk action); each
+ * procedure whose state changes gets its history entry. Returns how many changed.
+ */
+export async function setFieldOffering(tx: Tx, c: { agencyId: number; field: string; enabled: boolean; reason: string | null } & CatalogActor): Promise<number> {
+  const rows = await tx.query<{ code: string }>(
+    `select p.code from procedures p ${OFFERING("$1")}
+     where p.field = $2 and ao.enabled <> $3 and ${NOT_ABOLISHED}
+       and exists (select 1 from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= ${TODAY_SQL})
+     order by p.code`,
+    [c.agencyId, c.field, c.enabled],
+  );
+  for (const r of rows) await changeAssignment(tx, { agencyId: c.agencyId, code: r.code, enabled: c.enabled, reason: c.reason, actor: c.actor, actorUserId: c.actorUserId });
+  return rows.length;
 }
 
 /** A refused assignment change; the key is a message catalog key. */
@@ -205,36 +311,69 @@ export class AssignmentError extends Error {
   }
 }
 
-export type AssignmentRow = { code: string; name: string; field: string; enabled: boolean; onlineLevel: OnlineLevel; published: boolean; assigned: boolean };
+export type AssignmentRow = {
+  code: string;
+  name: string;
+  field: string;
+  enabled: boolean;
+  onlineLevel: OnlineLevel;
+  published: boolean;
+  /** The agency decided itself (else the commune default applies). */
+  assigned: boolean;
+  defaultOffered: boolean;
+  offerReason: OfferReason | null;
+  timeLimit: TimeLimit | null;
+  timeLimitLocal: boolean;
+};
+
+export const ASSIGNMENT_STATUSES = ["on", "off", "published", "unpublished", "no_time_limit", "local"] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+
+/** The effective time limit in SQL: the agency's own, else the catalog's. */
+const TIME_LIMIT_SQL = "coalesce(ao.time_limit, p.catalog_time_limit)";
 
 /** The staff page: every procedure in force, with how this agency offers it. */
 export async function listAssignments(
   tx: Tx,
-  q: { agencyId: number; q?: string; field?: string; status?: "on" | "off" | "published" | "unpublished"; offset: number; limit: number },
+  q: { agencyId: number; q?: string; field?: string; status?: AssignmentStatus; offset: number; limit: number },
 ): Promise<{ total: number; items: AssignmentRow[] }> {
   const where = [NOT_ABOLISHED, `exists (select 1 from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= ${TODAY_SQL})`];
   const args: unknown[] = [q.agencyId];
   if (q.q) {
     args.push(`%${q.q.replace(/[\\%_]/g, "\\$&")}%`);
-    where.push(`p.search_text like fold($${args.length})`);
+    where.push(`(p.search_text like fold($${args.length}) or p.code like $${args.length})`);
   }
   if (q.field) {
     args.push(q.field);
     where.push(`p.field = $${args.length}`);
   }
-  if (q.status === "on") where.push("coalesce(ap.enabled, false)");
-  if (q.status === "off") where.push("not coalesce(ap.enabled, false)");
-  if (q.status === "published") where.push("coalesce(ap.published, false)");
-  if (q.status === "unpublished") where.push("coalesce(ap.enabled, false) and not ap.published");
-  const from = `from procedures p left join agency_procedures ap on ap.procedure_id = p.id and ap.agency_id = $1 where ${where.join(" and ")}`;
+  if (q.status === "on") where.push("ao.enabled");
+  if (q.status === "off") where.push("not ao.enabled");
+  if (q.status === "published") where.push("ao.published");
+  if (q.status === "unpublished") where.push("ao.enabled and not ao.published");
+  if (q.status === "no_time_limit") where.push(`ao.enabled and ${TIME_LIMIT_SQL} is null`);
+  if (q.status === "local") where.push("(ao.time_limit is not null or ao.fees is not null or ao.documents is not null)");
+  const from = `from procedures p ${OFFERING("$1")} where ${where.join(" and ")}`;
   const total = (await tx.one<{ n: number }>(`select count(*)::int as n ${from}`, args)).n;
   const items = await tx.query<AssignmentRow>(
-    `select p.code, p.name, p.field, coalesce(ap.enabled, false) as enabled, coalesce(ap.online_level, 'none') as "onlineLevel",
-            coalesce(ap.published, false) as published, ap.agency_id is not null as assigned
-     ${from} order by p.field, p.name, p.code offset ${Math.max(0, q.offset | 0)} limit ${Math.max(1, Math.min(q.limit | 0, 200))}`,
+    `select p.code, p.name, p.field, ao.enabled, ao.online_level as "onlineLevel", ao.published, ao.explicit as assigned,
+            p.commune_default as "defaultOffered", p.offer_reason as "offerReason",
+            ${TIME_LIMIT_SQL} - 'basis' as "timeLimit", ao.time_limit is not null as "timeLimitLocal"
+     ${from} order by ao.enabled desc, p.field, p.name, p.code offset ${Math.max(0, q.offset | 0)} limit ${Math.max(1, Math.min(q.limit | 0, 200))}`,
     args,
   );
   return { total, items };
+}
+
+/** Offered procedures without a time limit (neither the catalog's nor a local one): flagged to the administrator. */
+export async function countMissingTimeLimits(tx: Tx, agencyId: number): Promise<number> {
+  const r = await tx.one<{ n: number }>(
+    `select count(*)::int as n from procedures p ${OFFERING("$1")}
+     where ao.enabled and ${TIME_LIMIT_SQL} is null and ${NOT_ABOLISHED}
+       and exists (select 1 from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= ${TODAY_SQL})`,
+    [agencyId],
+  );
+  return r.n;
 }
 
 /** Fields of the catalog in force, with how many procedures the agency publishes in each (or all). */
@@ -243,8 +382,8 @@ export async function fieldCounts(tx: Tx, q: { agencyId: number | null }): Promi
     return tx.query(`select p.field, count(*)::int as count from procedures p where ${NOT_ABOLISHED} group by p.field order by p.field`);
   }
   return tx.query(
-    `select p.field, count(*)::int as count from agency_procedures ap join procedures p on p.id = ap.procedure_id
-     where ap.agency_id = $1 and ap.enabled and ap.published and ${NOT_ABOLISHED} group by p.field order by p.field`,
+    `select p.field, count(*)::int as count from procedures p ${OFFERING("$1")}
+     where ao.enabled and ao.published and ${NOT_ABOLISHED} group by p.field order by p.field`,
     [q.agencyId],
   );
 }
@@ -262,8 +401,8 @@ export async function listPublished(
   let level = "null::text";
   if (q.agencyId !== null) {
     args.push(q.agencyId);
-    from += " join agency_procedures ap on ap.procedure_id = p.id and ap.agency_id = $1 and ap.enabled and ap.published";
-    level = "ap.online_level";
+    from += ` ${OFFERING("$1")} and ao.enabled and ao.published`;
+    level = "ao.online_level";
   }
   if (q.field) {
     args.push(q.field);
@@ -277,3 +416,5 @@ export async function listPublished(
   );
   return { total, items };
 }
+
+export type ProcedureDefaults = { commune_default: boolean; default_online_level: OnlineLevel; offer_reason: OfferReason; catalog_time_limit: TimeLimit | null };

@@ -6,6 +6,8 @@
 import type { Tx } from "../../db/scope";
 import { computeDueWallMinutes } from "../../domain/calendar/deadline";
 import { epochMsOfWallMinutes } from "../../domain/calendar/civil";
+import type { TimeLimit } from "../../domain/catalog/model";
+import type { DeadlineUnit } from "../../domain/calendar/validation";
 import type { DossierStatus } from "../../domain/dossiers/state-machine";
 import { formatDossierCode, sequenceScopeKey } from "../../domain/codes/dossier-code";
 import { codePatternOf, getAgencyCalendar, officeFromStored } from "../calendar/service";
@@ -30,20 +32,21 @@ function rng(seed: number): () => number {
   };
 }
 
-type ProcedureLite = { code: string; name: string; field: string; onlineLevel: string; versionId: number | null; amount: number; unit: "working_days" | "working_hours" | "calendar_days" };
+type ProcedureLite = { code: string; name: string; field: string; onlineLevel: string; versionId: number | null; amount: number; unit: DeadlineUnit };
 
 async function proceduresOf(tx: Tx, agencyId: number): Promise<ProcedureLite[]> {
-  const rows = await tx.query<{ code: string; name: string; field: string; online_level: string; version_id: number; content: { channels?: { timeLimit: { amount: number; unit: string } | null }[] } }>(
-    `select p.code, p.name, p.field, ap.online_level, v.id as version_id, v.content
-     from agency_procedures ap join procedures p on p.id = ap.procedure_id
-     join lateral (select id, content from procedure_versions pv where pv.procedure_id = p.id order by effective_from desc, version_no desc limit 1) v on true
-     where ap.agency_id = $1 and ap.enabled order by p.field in ('Hộ tịch', 'Chứng thực') desc, p.code limit 60`,
+  // Only procedures with a time limit (the agency's own, else the catalog's): others cannot be received without one.
+  const rows = await tx.query<{ code: string; name: string; field: string; online_level: string; version_id: number; time_limit: TimeLimit }>(
+    `select p.code, p.name, p.field, ao.online_level, v.id as version_id, coalesce(ao.time_limit, p.catalog_time_limit) as time_limit
+     from procedures p join agency_offering($1) ao on ao.procedure_id = p.id
+     join lateral (select id from procedure_versions pv where pv.procedure_id = p.id order by effective_from desc, version_no desc limit 1) v on true
+     where ao.enabled and coalesce(ao.time_limit, p.catalog_time_limit) is not null
+     order by p.field in ('Hộ tịch', 'Chứng thực') desc, p.code limit 60`,
     [agencyId],
   );
-  const list: ProcedureLite[] = rows.map((r) => {
-    const tl = (r.content.channels ?? []).find((c) => c.timeLimit)?.timeLimit ?? null;
-    const limit = dossierTimeLimit(tl as never) ?? { amount: 5, unit: "working_days" as const };
-    return { code: r.code, name: r.name, field: r.field, onlineLevel: r.online_level, versionId: r.version_id, amount: limit.amount, unit: limit.unit };
+  const list: ProcedureLite[] = rows.flatMap((r) => {
+    const limit = dossierTimeLimit({ amount: r.time_limit.amount, unit: r.time_limit.unit });
+    return limit ? [{ code: r.code, name: r.name, field: r.field, onlineLevel: r.online_level, versionId: r.version_id, amount: limit.amount, unit: limit.unit }] : [];
   });
   if (list.length > 0) return list;
   return [

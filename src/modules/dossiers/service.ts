@@ -222,6 +222,8 @@ export function dossierTimeLimit(t: TimeLimit | null): { amount: number; unit: D
       return { amount: Math.ceil(t.amount), unit: "working_hours" };
     case "calendar_days":
       return { amount: Math.ceil(t.amount), unit: "calendar_days" };
+    case "same_day":
+      return { amount: Math.ceil(t.amount), unit: "same_day" };
     case "months":
       // [?] a month is counted as 30 calendar days; an administrator can re-date if the law says otherwise.
       return { amount: Math.ceil(t.amount * 30), unit: "calendar_days" };
