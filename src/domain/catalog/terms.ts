@@ -93,3 +93,22 @@ export function parseLocalTerms(row: { time_limit: unknown; fees: unknown; docum
   const d = DocumentRequirements.safeParse(row.documents);
   return { timeLimit: t.success ? t.data : null, fees: f.success ? f.data : null, documents: d.success ? d.data : null };
 }
+
+export type TimeLimitSuggestion = { timeLimit: { amount: number; unit: LocalTimeUnit }; quote: string };
+
+const SAME_DAY_STEP = /[^.;]{0,160}sau 15 giờ[^.;]{0,200}trong ngày làm việc tiếp theo[^.;]{0,80}/iu;
+const WORKING_DAYS_STEP = /[^.;]{0,120}trong (?:thời hạn|vòng) (\d{1,3}) ngày làm việc,? (?:kể )?từ (?:ngày|khi) (?:nhận|tiếp nhận)[^.;]{0,120}/iu;
+
+/**
+ * A time limit the procedure's own steps state ("nhận hồ sơ sau 15 giờ thì trả kết quả trong ngày
+ * làm việc tiếp theo", "trong thời hạn 03 ngày làm việc kể từ ngày nhận hồ sơ"), offered to the
+ * administrator with the sentence it comes from; never applied without them.
+ */
+export function suggestTimeLimit(p: Pick<Procedure, "steps">): TimeLimitSuggestion | undefined {
+  const text = p.steps.join(" ");
+  const same = SAME_DAY_STEP.exec(text);
+  if (same) return { timeLimit: { amount: 0, unit: "same_day" }, quote: same[0].trim() };
+  const days = WORKING_DAYS_STEP.exec(text);
+  if (days) return { timeLimit: { amount: Number(days[1]), unit: "working_days" }, quote: days[0].trim() };
+  return undefined;
+}

@@ -10,8 +10,10 @@ import { registerDashboard, registerNav } from "../../web/registry";
 import { findAgencyByCode } from "../agencies/agencies";
 import "./demo";
 import "./messages";
+import { catalogTermsRoutes } from "./staff-terms";
 import { invalidateCatalogSearch, MARKS_TTL_MS, searchProcedures } from "./search-cache";
 import {
+  ASSIGNMENT_STATUSES,
   AssignmentError,
   changeAssignment,
   countMissingTimeLimits,
@@ -128,6 +130,7 @@ async function resolveAgency(app: FastifyInstance, code: string | undefined): Pr
 }
 
 export async function catalogRoutes(app: FastifyInstance): Promise<void> {
+  await catalogTermsRoutes(app);
   const db = app.deps.db;
 
   async function runList(req: FastifyRequest, q: { q?: string | undefined; field?: string | undefined; agency: AgencyRef; offset: number; limit: number }) {
@@ -257,7 +260,8 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
   const StaffQuery = z.object({
     q: optionalText(200),
     field: optionalText(300),
-    status: z.enum(["", "on", "off", "published", "unpublished"]).default(""),
+    status: z.enum(["", ...ASSIGNMENT_STATUSES]).default(""),
+    bulk: z.string().regex(/^[01]:\d{1,6}$/).optional(),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     saved: z.string().max(60).optional(),
     lang: z.string().optional(),
@@ -270,7 +274,8 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     if (!canAssign && !canPublish) throw forbidden();
     const f = parseWith(StaffQuery, req.query, req);
     const size = 25;
-    const { list, fields } = await req.tx(async (tx) => ({
+    const { list, fields, missing } = await req.tx(async (tx) => ({
+      missing: await countMissingTimeLimits(tx, user.agencyId),
       list: await listAssignments(tx, {
         agencyId: user.agencyId,
         ...(f.q ? { q: f.q } : {}),
@@ -297,6 +302,8 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
         pages={pages}
         href={href}
         saved={f.saved && ProcedureCode.safeParse(f.saved).success ? f.saved : undefined}
+        missing={missing}
+        bulk={f.bulk ? { enabled: f.bulk.startsWith("1"), n: Number(f.bulk.slice(2)) } : undefined}
       />,
     );
   });

@@ -6,6 +6,7 @@ import { CsrfField, Layout } from "../../web/views/layout";
 import type { AssignmentRow, OnlineLevel, ProcedureVersion } from "./service";
 
 export function timeLimitText(ctx: PageCtx, t: TimeLimit | null, raw: string | null): string {
+  if (t?.unit === "same_day") return t.amount === 0 ? ctx.t("catalog.unit.same_day") : ctx.t("catalog.unit.same_day_plus", { n: formatNumber(t.amount) });
   if (t) return ctx.t(`catalog.unit.${t.unit}`, { n: formatNumber(t.amount) });
   return raw ?? ctx.t("catalog.noInfo");
 }
@@ -404,6 +405,8 @@ export type StaffListProps = {
   href: (p: number) => string;
   saved?: string | undefined;
   error?: string | undefined;
+  missing: number;
+  bulk?: { enabled: boolean; n: number } | undefined;
 };
 
 export function StaffListPage(p: StaffListProps): VNode {
@@ -416,6 +419,12 @@ export function StaffListPage(p: StaffListProps): VNode {
       <p class="lead">{t("catalog.staff.intro", { name: p.agencyName })}</p>
       <p class="muted">{t("catalog.online.help")}</p>
       {p.saved ? <p class="notice" role="status">{t("catalog.staff.saved", { code: p.saved })}</p> : null}
+      {p.bulk ? <p class="notice" role="status">{t("catalog.staff.bulkDone", { n: formatNumber(p.bulk.n) })}</p> : null}
+      {p.missing > 0 && p.filter.status !== "no_time_limit" ? (
+        <p class="notice warn">
+          {t("catalog.staff.missingBanner", { n: formatNumber(p.missing) })} <a href="/staff/procedures?status=no_time_limit">{t("catalog.staff.missingLink")}</a>
+        </p>
+      ) : null}
       {p.error ? <div class="error-summary" role="alert"><p>{p.error}</p></div> : null}
       <form method="get" action="/staff/procedures" class="search-row">
         <div class="field">
@@ -436,7 +445,7 @@ export function StaffListPage(p: StaffListProps): VNode {
         <div class="field">
           <label for="s-status">{t("catalog.staff.status")}</label>
           <select id="s-status" name="status">
-            {["", "on", "off", "published", "unpublished"].map((s) => (
+            {["", "on", "off", "published", "unpublished", "no_time_limit", "local"].map((s) => (
               <option key={s} value={s} selected={s === p.filter.status}>
                 {t(`catalog.staff.status.${s || "any"}`)}
               </option>
@@ -446,12 +455,26 @@ export function StaffListPage(p: StaffListProps): VNode {
         <button type="submit">{t("catalog.staff.filter")}</button>
       </form>
       <p>{t("catalog.staff.total", { total: formatNumber(p.total) })}</p>
+      {p.canAssign && p.filter.field ? (
+        <form method="post" action="/staff/procedures/by-field" class="inline">
+          <CsrfField ctx={ctx} />
+          <input type="hidden" name="field" value={p.filter.field} />
+          <span>{t("catalog.staff.bulk", { field: p.filter.field })}: </span>
+          <button type="submit" name="enabled" value="1" class="secondary">
+            {t("catalog.staff.bulkOn")}
+          </button>{" "}
+          <button type="submit" name="enabled" value="0" class="secondary">
+            {t("catalog.staff.bulkOff")}
+          </button>
+        </form>
+      ) : null}
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
               <th scope="col">{t("catalog.code")}</th>
               <th scope="col">{t("catalog.title")}</th>
+              <th scope="col">{t("catalog.staff.timeLimit")}</th>
               <th scope="col">{t("catalog.staff.enabled")} · {t("catalog.online")}</th>
               <th scope="col">{t("catalog.staff.published")}</th>
             </tr>
@@ -463,9 +486,25 @@ export function StaffListPage(p: StaffListProps): VNode {
                 <tr key={i.code}>
                   <td>{i.code}</td>
                   <td>
-                    <a href={`/procedures/${encodeURIComponent(i.code)}`}>{i.name}</a>
+                    <a href={action}>{i.name}</a>
                     <br />
-                    <small class="muted">{i.field}</small>
+                    <small class="muted">
+                      {i.field}
+                      {i.assigned ? "" : ` · ${t("catalog.staff.defaultMark")}`}
+                    </small>
+                  </td>
+                  <td>
+                    {i.timeLimit ? (
+                      <>
+                        {timeLimitText(ctx, i.timeLimit, null)} {i.timeLimitLocal ? <small class="muted">{t("catalog.staff.localMark")}</small> : null}
+                      </>
+                    ) : i.enabled ? (
+                      <a href={action} class="tag bad">
+                        {t("catalog.staff.noTimeLimit")}
+                      </a>
+                    ) : (
+                      "—"
+                    )}
                   </td>
                   <td>
                     {p.canAssign ? (
