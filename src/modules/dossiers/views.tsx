@@ -9,6 +9,12 @@ export function StatusTag({ ctx, status }: { ctx: PageCtx; status: string }) {
   return <span class={`tag st-${status}`}>{ctx.t(`dossier.status.${status}`)}</span>;
 }
 
+/** How a dossier stands against its deadline (on time, due soon, overdue). */
+export function TimeTag({ ctx, value }: { ctx: PageCtx; value: string }) {
+  const tone = value === "overdue" ? "bad" : value === "due_soon" ? "warn" : "";
+  return <span class={`tag ${tone}`}>{ctx.t(`dossier.time.${value}`)}</span>;
+}
+
 /** The required documents and whether each was received. */
 export function DocumentChecklist({ ctx, documents }: { ctx: PageCtx; documents: Dossier["documents"] }) {
   const t = ctx.t;
