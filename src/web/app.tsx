@@ -13,7 +13,7 @@ import type { Config } from "../config";
 import { type Db, NotFoundError, PUBLIC_SCOPE } from "../db/scope";
 import { loadApiToken, loadSession, SESSION_COOKIE, scopeFor } from "../modules/accounts/sessions";
 import type { PageCtx } from "./context";
-import { HttpError, wantsJson } from "./http";
+import { asHttpError, HttpError, wantsJson } from "./http";
 import { isLang, type Lang, translator } from "./i18n";
 import "./messages";
 import { MODULES } from "./modules";
@@ -216,7 +216,8 @@ type Classified = { status: number; message: string; details?: { path: string; m
 /** Maps any error to what a client may see: a 4xx with a clear message, or a bare 500. */
 export function classifyError(err: FastifyError | Error, req: FastifyRequest): Classified {
   const t = req.t;
-  if (err instanceof HttpError) return { status: err.status, message: t(err.messageKey, err.vars), ...(err.details ? { details: err.details } : {}) };
+  const he = asHttpError(err);
+  if (he) return { status: he.status, message: t(he.messageKey, he.vars), ...(he.details ? { details: he.details } : {}) };
   if (err instanceof NotFoundError) return { status: 404, message: t("error.404.body") };
   const fe = err as FastifyError & { code?: string };
   switch (fe.code) {

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Applicant } from "../../domain/dossiers/applicant";
 import type { PageCtx } from "../../web/context";
 import { siteAgency } from "../../web/core-routes";
-import { HttpError, notFound } from "../../web/http";
+import { asHttpError, HttpError, httpErrorOf, notFound } from "../../web/http";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { findAgencyByCode, listAgencies } from "../agencies/agencies";
 import { searchProcedures } from "../catalog/search-cache";
@@ -365,7 +365,7 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
       values.draft = saved.token;
       const notice = req.t("dossier.draft.saved", { url, days: DRAFT_DAYS });
       // The text and the good files are saved; each bad file is named, and nothing of it is kept.
-      const rejected = [...form.tooLarge.map((f) => new HttpError(413, "dossier.err.fileTooLarge", { name: f.fileName })), ...saved.rejected];
+      const rejected = [...form.tooLarge.map((f) => new HttpError(413, "dossier.err.fileTooLarge", { name: f.fileName })), ...saved.rejected.map(httpErrorOf)];
       const bad = rejected.map((e) => req.t("dossier.draft.fileNotKept", { reason: req.t(e.messageKey, e.vars) }));
       return again(bad.length > 0 ? { attachments: bad.join(" ") } : {}, rejected[0]?.status ?? 200, notice);
     }
@@ -397,7 +397,8 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
     try {
       staged = await stageFiles({ root: filesDir(app), agencyId: agency.id, uploads });
     } catch (e) {
-      if (e instanceof HttpError) return again({ attachments: req.t(e.messageKey, e.vars) }, e.status);
+      const he = asHttpError(e);
+      if (he) return again({ attachments: req.t(he.messageKey, he.vars) }, he.status);
       throw e;
     }
     if (fromDraft) {
@@ -426,8 +427,9 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
       }
       return reply.code(303).redirect(`/submit/done?code=${encodeURIComponent(r.dossier.code)}`);
     } catch (e) {
-      if (e instanceof HttpError && e.status === 422) {
-        const l = localise(e, req) as HttpError;
+      const he = asHttpError(e);
+      if (he?.status === 422) {
+        const l = localise(he, req) as HttpError;
         return again({ attachments: req.t(l.messageKey, l.vars) }, 422);
       }
       throw e;

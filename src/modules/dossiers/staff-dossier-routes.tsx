@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Applicant } from "../../domain/dossiers/applicant";
 import { availableActions, type DossierAction, isDossierAction, TRANSITIONS, type Transition } from "../../domain/dossiers/state-machine";
 import type { PageCtx } from "../../web/context";
-import { HttpError, notFound, requirePermission } from "../../web/http";
+import { asHttpError, notFound, requirePermission } from "../../web/http";
 import { formatDateTime } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { getAgencyCalendar } from "../calendar/service";
@@ -133,8 +133,9 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
       );
       return reply.code(303).redirect(`/staff/dossiers/${encodeURIComponent(d.code)}?received=1`);
     } catch (e) {
-      if (e instanceof HttpError && e.status === 422) {
-        const r = await renderIntake(req, { values: body, errors: { attachments: req.t(e.messageKey, e.vars) }, status: 422 });
+      const he = asHttpError(e);
+      if (he?.status === 422) {
+        const r = await renderIntake(req, { values: body, errors: { attachments: req.t(he.messageKey, he.vars) }, status: 422 });
         return reply.page(r.page, r.status);
       }
       throw e;
