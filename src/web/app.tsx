@@ -13,6 +13,7 @@ import type { Config } from "../config";
 import { type Db, NotFoundError, PUBLIC_SCOPE } from "../db/scope";
 import { loadApiToken, loadSession, SESSION_COOKIE, scopeFor } from "../modules/accounts/sessions";
 import type { PageCtx } from "./context";
+import { CSRF_COOKIE, LANG_COOKIE } from "./cookies";
 import { asHttpError, HttpError, wantsJson } from "./http";
 import { isLang, type Lang, translator } from "./i18n";
 import "./messages";
@@ -45,8 +46,6 @@ declare module "fastify" {
 }
 
 const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "assets");
-export const CSRF_COOKIE = "mc_csrf";
-export const LANG_COOKIE = "mc_lang";
 
 export function csrfTokenFor(secret: string, cookieValue: string): string {
   return createHmac("sha256", secret).update(`csrf:${cookieValue}`).digest("base64url");
