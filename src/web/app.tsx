@@ -13,7 +13,8 @@ import type { Config } from "../config";
 import { type Db, NotFoundError, PUBLIC_SCOPE } from "../db/scope";
 import { loadApiToken, loadSession, SESSION_COOKIE, scopeFor } from "../modules/accounts/sessions";
 import type { PageCtx } from "./context";
-import { HttpError, wantsJson } from "./http";
+import { CSRF_COOKIE, LANG_COOKIE } from "./cookies";
+import { asHttpError, HttpError, wantsJson } from "./http";
 import { isLang, type Lang, translator } from "./i18n";
 import "./messages";
 import { MODULES } from "./modules";
@@ -45,8 +46,6 @@ declare module "fastify" {
 }
 
 const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "assets");
-export const CSRF_COOKIE = "mc_csrf";
-export const LANG_COOKIE = "mc_lang";
 
 export function csrfTokenFor(secret: string, cookieValue: string): string {
   return createHmac("sha256", secret).update(`csrf:${cookieValue}`).digest("base64url");
@@ -216,7 +215,8 @@ type Classified = { status: number; message: string; details?: { path: string; m
 /** Maps any error to what a client may see: a 4xx with a clear message, or a bare 500. */
 export function classifyError(err: FastifyError | Error, req: FastifyRequest): Classified {
   const t = req.t;
-  if (err instanceof HttpError) return { status: err.status, message: t(err.messageKey, err.vars), ...(err.details ? { details: err.details } : {}) };
+  const he = asHttpError(err);
+  if (he) return { status: he.status, message: t(he.messageKey, he.vars), ...(he.details ? { details: he.details } : {}) };
   if (err instanceof NotFoundError) return { status: 404, message: t("error.404.body") };
   const fe = err as FastifyError & { code?: string };
   switch (fe.code) {

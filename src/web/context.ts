@@ -1,18 +1,9 @@
-import type { Role } from "../domain/auth/roles";
+import type { CurrentUser } from "../modules/accounts/sessions";
 import type { Scope, Tx } from "../db/scope";
 import type { Lang, Translate } from "./i18n";
 
-export type CurrentUser = {
-  id: number;
-  username: string;
-  fullName: string;
-  role: Role;
-  title: string | null;
-  agencyId: number;
-  agencyCode: string;
-  agencyName: string;
-  sessionId?: string;
-};
+// Defined where sessions and tokens load it, so that module needs nothing from the web layer.
+export type { CurrentUser };
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -2,13 +2,15 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Permission } from "../domain/auth/permissions";
 import { can } from "../domain/auth/permissions";
+import { DomainError, type DomainErrorKind, type ErrorDetail } from "../domain/errors";
 import type { Lang, Translate } from "./i18n";
 
-export type ErrorDetail = { path: string; message: string };
+export type { ErrorDetail };
 
 /**
  * An error meant for the client: a status and a message key from the catalogs, shown in the
- * user's language. Anything else thrown becomes a generic 500 without details.
+ * user's language. Routes throw it; services throw a DomainError (src/domain/errors.ts), which
+ * becomes one through httpErrorOf. Anything else thrown becomes a generic 500 without details.
  */
 export class HttpError extends Error {
   constructor(
@@ -20,6 +22,28 @@ export class HttpError extends Error {
     super(messageKey);
     this.name = "HttpError";
   }
+}
+
+/** The one place a domain error's kind becomes an HTTP status. */
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_type: 415,
+  unprocessable: 422,
+};
+
+export function httpErrorOf(e: DomainError): HttpError {
+  return new HttpError(STATUS_OF_KIND[e.kind], e.messageKey, e.vars, e.details);
+}
+
+/** The error as the client is to see it, for an HttpError or a DomainError; undefined for anything else. */
+export function asHttpError(e: unknown): HttpError | undefined {
+  if (e instanceof HttpError) return e;
+  if (e instanceof DomainError) return httpErrorOf(e);
+  return undefined;
 }
 
 export const notFound = (key = "error.404.body") => new HttpError(404, key);

@@ -11,7 +11,7 @@ import { onDossierEvent } from "../../src/modules/dossiers/events";
 import { filesRoot, type StagedFile, stageFiles } from "../../src/modules/dossiers/files";
 import { intakeStatistics, type OnlineSubmission, submissionHash, submitOnlineTx } from "../../src/modules/dossiers/online-intake";
 import { requiredDocuments } from "../../src/modules/dossiers/service";
-import { HttpError } from "../../src/web/http";
+import { asHttpError, HttpError } from "../../src/web/http";
 import { createTestApp, signIn, type TestApp } from "../support/app";
 
 let t: TestApp;
@@ -123,7 +123,7 @@ describe("batched online intake", () => {
     const unknown = await submission("Sai thủ tục", { procedureCode: "9.999999" });
     const settled = await Promise.allSettled([submitOnlineTx(db(), good[0]!), submitOnlineTx(db(), missing), submitOnlineTx(db(), good[1]!), submitOnlineTx(db(), unknown)]);
     expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected"]);
-    const reasons = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected").map((s) => s.reason as HttpError);
+    const reasons = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected").map((s) => (asHttpError(s.reason) ?? s.reason) as HttpError);
     expect(reasons.every((r) => r instanceof HttpError && r.status === 422)).toBe(true);
     expect(reasons.map((r) => r.messageKey).sort()).toEqual(["dossier.err.missingDocuments", "dossier.err.procedureNotOffered"]);
     // Files of refused submissions are removed, those of written ones kept.
@@ -142,7 +142,7 @@ describe("batched online intake", () => {
     const [ra, rb] = await Promise.all([submitOnlineTx(db(), a), submitOnlineTx(db(), b)]);
     expect(ra.dossier.code).toBe(rb.dossier.code);
     expect([ra.replayed, rb.replayed].sort()).toEqual([false, true]);
-    await expect(submitOnlineTx(db(), other)).rejects.toMatchObject({ status: 422, messageKey: "dossier.err.idempotencyMismatch" });
+    await expect(submitOnlineTx(db(), other).catch((e: unknown) => Promise.reject(asHttpError(e) ?? e))).rejects.toMatchObject({ status: 422, messageKey: "dossier.err.idempotencyMismatch" });
     const n = await sys((tx) => tx.one<{ n: number }>("select count(*)::int as n from dossiers where agency_id = $1 and idempotency_key = $2", [communeId, key]));
     expect(n.n).toBe(1);
     // The replayed request's own copies of the files are not kept.

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { can } from "../../domain/auth/permissions";
 import { parseForm, redirect, requireUser } from "../../web/http";
 import { isLang } from "../../web/i18n";
-import { LANG_COOKIE } from "../../web/app";
+import { LANG_COOKIE } from "../../web/cookies";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import type { PageCtx } from "../../web/context";
 import { attemptLogin, changePassword } from "./auth";

@@ -1,7 +1,19 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db, Scope, Tx } from "../../db/scope";
 import { ROLE_SCOPE, type Role } from "../../domain/auth/roles";
-import type { CurrentUser } from "../../web/context";
+
+/** The signed-in user of a request (session or API token). */
+export type CurrentUser = {
+  id: number;
+  username: string;
+  fullName: string;
+  role: Role;
+  title: string | null;
+  agencyId: number;
+  agencyCode: string;
+  agencyName: string;
+  sessionId?: string;
+};
 
 export const SESSION_COOKIE = "mc_session";
 export const SESSION_IDLE_MS = 8 * 3600_000; // a working day without activity

@@ -4,7 +4,7 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { calendarMessage } from "../../domain/calendar/validation";
-import { type ErrorDetail, HttpError } from "../../web/http";
+import { DomainError, type ErrorDetail } from "../../domain/errors";
 
 const zodLocales = { vi: z.locales.vi().localeError, en: z.locales.en().localeError } as const;
 
@@ -34,7 +34,7 @@ export function parseCalendar<S extends z.ZodType>(schema: S, data: unknown, req
   const r = safeParseCalendar(schema, data, req);
   if (r.ok) return r.data;
   const first = r.details[0];
-  throw new HttpError(400, "calendar.invalid", { message: first ? (first.path ? `${first.path}: ${first.message}` : first.message) : "" }, r.details);
+  throw new DomainError("invalid", "calendar.invalid", { vars: { message: first ? (first.path ? `${first.path}: ${first.message}` : first.message) : "" }, details: r.details });
 }
 
 /** A query-string number: only optional sign and digits/decimals count, so "" or "abc" is NaN, not 0. */

@@ -3,7 +3,7 @@
 import type { Procedure } from "../../domain/catalog/model";
 import { diffProcedures, procedureContentHash } from "../../domain/catalog/version";
 import type { Tx } from "../../db/scope";
-import { formatDate } from "../../web/i18n";
+import { formatDate } from "../../domain/text/format";
 import { appendAudit } from "../audit/audit";
 import { refreshProcedureDefaults } from "./defaults";
 import { searchText } from "./file";

@@ -4,7 +4,7 @@ import { htmlToText, MEDIA_PREFIX, sanitizeArticleHtml } from "../../domain/comm
 import type { ItemActionInput, ItemInput } from "../../domain/communications/schemas";
 import { slugify } from "../../domain/communications/slug";
 import { type Actor, actorsOf, canEdit, type ItemStatus, nextStatus } from "../../domain/communications/workflow";
-import { HttpError } from "../../web/http";
+import { DomainError } from "../../domain/errors";
 import { appendAudit } from "../audit/audit";
 import { saveAttachment, saveImage, type Upload } from "./media";
 
@@ -116,12 +116,12 @@ function summaryOf(input: ItemInput, cleanBody: string): string | null {
 }
 
 function requireActor(acting: Acting, actor: Actor): void {
-  if (!actorsOf(acting.role).includes(actor)) throw new HttpError(403, "error.403.body");
+  if (!actorsOf(acting.role).includes(actor)) throw new DomainError("forbidden", "error.403.body");
 }
 
 async function checkColumn(tx: Tx, agencyId: number, columnId: number): Promise<void> {
   const c = await tx.maybeOne("select 1 from comm_columns where id = $1 and agency_id = $2", [columnId, agencyId]);
-  if (!c) throw new HttpError(400, "communications.err.column");
+  if (!c) throw new DomainError("invalid", "communications.err.column");
 }
 
 /** cover: the item's picture; images: pictures appended to the text (the writer moves the tags); attachments: documents. */
@@ -171,7 +171,7 @@ export async function createItem(tx: Tx, o: { acting: Acting; input: ItemInput; 
 
 export async function updateItem(tx: Tx, o: { acting: Acting; id: number; input: ItemInput; files?: ItemFiles }): Promise<{ cleaned: boolean }> {
   const item = await getItem(tx, o.id);
-  if (!canEdit(item.status, actorsOf(o.acting.role))) throw new HttpError(409, "communications.err.notEditable");
+  if (!canEdit(item.status, actorsOf(o.acting.role))) throw new DomainError("conflict", "communications.err.notEditable");
   await checkColumn(tx, item.agency_id, o.input.columnId);
   const body = sanitizeArticleHtml(o.input.body);
   await tx.exec(
@@ -198,19 +198,19 @@ export async function actOnItem(tx: Tx, o: { acting: Acting; id: number; input: 
     "select id, agency_id, status, title, body from comm_items where id = $1 for update",
     [o.id],
   );
-  if (!item) throw new HttpError(404, "error.404.body");
+  if (!item) throw new DomainError("not_found", "error.404.body");
   const to = nextStatus(item.status, o.input.action, actorsOf(o.acting.role));
   if (!to) {
     const anyone = nextStatus(item.status, o.input.action, ["writer", "approver", "system"]);
-    throw anyone ? new HttpError(403, "communications.err.notYourAction") : new HttpError(409, "communications.err.badTransition", { status: item.status });
+    throw anyone ? new DomainError("forbidden", "communications.err.notYourAction") : new DomainError("conflict", "communications.err.badTransition", { vars: { status: item.status } });
   }
   if ((to === "submitted" && o.input.action === "submit") || to === "published" || to === "scheduled") {
-    if (!item.title.trim() || !htmlToText(item.body).trim()) throw new HttpError(400, "communications.err.emptyBody");
+    if (!item.title.trim() || !htmlToText(item.body).trim()) throw new DomainError("invalid", "communications.err.emptyBody");
   }
-  if (o.input.action === "send_back" && !o.input.note) throw new HttpError(400, "communications.err.noteRequired");
+  if (o.input.action === "send_back" && !o.input.note) throw new DomainError("invalid", "communications.err.noteRequired");
   if (o.input.action === "schedule") {
-    if (!o.input.publishAt) throw new HttpError(400, "communications.err.publishAtRequired");
-    if (o.input.publishAt.getTime() <= now.getTime()) throw new HttpError(400, "communications.err.publishAtPast");
+    if (!o.input.publishAt) throw new DomainError("invalid", "communications.err.publishAtRequired");
+    if (o.input.publishAt.getTime() <= now.getTime()) throw new DomainError("invalid", "communications.err.publishAtPast");
   }
   const sets: string[] = ["status = $2", "updated_at = now()"];
   const vals: unknown[] = [o.id, to];

@@ -1,7 +1,7 @@
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
 import type { Tx } from "../../db/scope";
-import { HttpError } from "../../web/http";
+import { DomainError } from "../../domain/errors";
 
 /** Photos larger than this many pixels are refused before decoding (decompression bombs). */
 export const MAX_INPUT_PIXELS = 40_000_000;
@@ -18,7 +18,7 @@ export type ProcessedImage = { data: Buffer; thumb: Buffer; width: number; heigh
 export async function processImage(input: Buffer): Promise<ProcessedImage> {
   const type = await fileTypeFromBuffer(input);
   if (!type || !["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif", "image/tiff"].includes(type.mime)) {
-    throw new HttpError(400, "communications.err.notImage");
+    throw new DomainError("invalid", "communications.err.notImage");
   }
   try {
     const base = () => sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "error" }).rotate();
@@ -26,8 +26,8 @@ export async function processImage(input: Buffer): Promise<ProcessedImage> {
     const thumb = await base().resize({ width: THUMB_WIDTH, height: THUMB_WIDTH, fit: "inside", withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
     return { data: large.data, thumb, width: large.info.width, height: large.info.height, mime: "image/webp" };
   } catch (e) {
-    if (/pixel limit/i.test((e as Error).message)) throw new HttpError(413, "communications.err.imageTooLarge");
-    throw new HttpError(400, "communications.err.notImage");
+    if (/pixel limit/i.test((e as Error).message)) throw new DomainError("too_large", "communications.err.imageTooLarge");
+    throw new DomainError("invalid", "communications.err.notImage");
   }
 }
 
@@ -45,7 +45,7 @@ const ATTACHMENT_TYPES: Record<string, string> = {
 /** Attachments are checked by their bytes, not their name or declared type. */
 export async function checkAttachment(upload: Upload): Promise<{ mime: string }> {
   const type = await fileTypeFromBuffer(upload.data);
-  if (!type || !(type.mime in ATTACHMENT_TYPES)) throw new HttpError(400, "communications.err.attachmentType");
+  if (!type || !(type.mime in ATTACHMENT_TYPES)) throw new DomainError("invalid", "communications.err.attachmentType");
   return { mime: type.mime };
 }
 

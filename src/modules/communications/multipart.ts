@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import { HttpError } from "../../web/http";
+import { DomainError } from "../../domain/errors";
 import type { Upload } from "./media";
 
 export type FormData = { fields: Record<string, string>; files: Record<string, Upload[]> };
@@ -24,7 +24,7 @@ export async function readForm(req: FastifyRequest): Promise<FormData> {
       try {
         data = await part.toBuffer();
       } catch (e) {
-        if ((e as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") throw new HttpError(413, "communications.err.fileTooLarge", { name: part.filename || "?" });
+        if ((e as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") throw new DomainError("too_large", "communications.err.fileTooLarge", { vars: { name: part.filename || "?" } });
         throw e;
       }
       if (!part.filename || data.length === 0) continue;

@@ -2,8 +2,8 @@ import type { Tx } from "../../db/scope";
 import { bulletinFromText, endTime, findOverlap } from "../../domain/communications/radio";
 import { htmlToText } from "../../domain/communications/sanitize";
 import type { BulletinInput, SlotInput } from "../../domain/communications/schemas";
-import { HttpError } from "../../web/http";
-import { formatDate } from "../../web/i18n";
+import { DomainError } from "../../domain/errors";
+import { formatDate } from "../../domain/text/format";
 import { appendAudit } from "../audit/audit";
 import type { Acting } from "./items";
 import { saveAudio } from "./media";
@@ -53,18 +53,20 @@ export async function createSlot(tx: Tx, o: { acting: Acting; input: SlotInput }
   const near = await tx.query<Slot>(`${SLOT_SELECT} where s.agency_id = $1 and s.date between ($2::date - 1) and ($2::date + 1)`, [a.agencyId, o.input.date]);
   const clash = findOverlap({ date: o.input.date, time: o.input.time, durationMinutes: o.input.durationMinutes }, near.map((s) => ({ ...s, durationMinutes: s.duration_minutes })));
   if (clash) {
-    throw new HttpError(409, "communications.err.slotOverlap", {
-      date: formatDate(clash.date),
-      start: clash.time,
-      end: endTime({ date: clash.date, time: clash.time, durationMinutes: clash.duration_minutes }),
-      topic: clash.topic,
+    throw new DomainError("conflict", "communications.err.slotOverlap", {
+      vars: {
+        date: formatDate(clash.date),
+        start: clash.time,
+        end: endTime({ date: clash.date, time: clash.time, durationMinutes: clash.duration_minutes }),
+        topic: clash.topic,
+      },
     });
   }
   if (o.input.itemId) await tx.one("select 1 from comm_items where id = $1 and agency_id = $2", [o.input.itemId, a.agencyId]).catch(() => {
-    throw new HttpError(400, "communications.err.itemUnknown");
+    throw new DomainError("invalid", "communications.err.itemUnknown");
   });
   if (o.input.bulletinId) await tx.one("select 1 from radio_bulletins where id = $1 and agency_id = $2", [o.input.bulletinId, a.agencyId]).catch(() => {
-    throw new HttpError(400, "communications.err.bulletinUnknown");
+    throw new DomainError("invalid", "communications.err.bulletinUnknown");
   });
   const r = await tx.one<{ id: number }>(
     `insert into radio_slots (agency_id, date, start_time, duration_minutes, topic, item_id, bulletin_id, note, created_by)
@@ -77,7 +79,7 @@ export async function createSlot(tx: Tx, o: { acting: Acting; input: SlotInput }
 
 export async function deleteSlot(tx: Tx, o: { acting: Acting; id: number }): Promise<void> {
   const n = await tx.exec("delete from radio_slots where id = $1 and agency_id = $2", [o.id, o.acting.agencyId]);
-  if (n !== 1) throw new HttpError(404, "error.404.body");
+  if (n !== 1) throw new DomainError("not_found", "error.404.body");
   await appendAudit(tx, { agencyId: o.acting.agencyId, actorUserId: o.acting.userId, actor: o.acting.username, action: "communications.radio.slot.delete", entity: "radio_slot", entityId: o.id });
 }
 
@@ -101,7 +103,7 @@ export async function draftBulletinFromItem(tx: Tx, itemId: number): Promise<{ t
 export async function createBulletin(tx: Tx, o: { acting: Acting; input: BulletinInput }): Promise<number> {
   const a = o.acting;
   if (o.input.itemId) await tx.one("select 1 from comm_items where id = $1 and agency_id = $2", [o.input.itemId, a.agencyId]).catch(() => {
-    throw new HttpError(400, "communications.err.itemUnknown");
+    throw new DomainError("invalid", "communications.err.itemUnknown");
   });
   const r = await tx.one<{ id: number }>(
     "insert into radio_bulletins (agency_id, title, text, item_id, created_by) values ($1, $2, $3, $4, $5) returning id",
@@ -114,14 +116,14 @@ export async function createBulletin(tx: Tx, o: { acting: Acting; input: Bulleti
 /** The text to speak, checked to be the caller's agency's bulletin. */
 export async function getBulletinText(tx: Tx, o: { acting: Acting; id: number }): Promise<string> {
   const b = await tx.maybeOne<{ text: string }>("select text from radio_bulletins where id = $1 and agency_id = $2", [o.id, o.acting.agencyId]);
-  if (!b) throw new HttpError(404, "error.404.body");
+  if (!b) throw new DomainError("not_found", "error.404.body");
   return b.text;
 }
 
 /** Stores a rendered spoken version (MP3 + duration), replacing any earlier one. */
 export async function saveSpokenVersion(tx: Tx, o: { acting: Acting; id: number; audio: SpokenAudio }): Promise<{ fileId: number; durationSeconds: number }> {
   const b = await tx.maybeOne<{ id: number; agency_id: number }>("select id, agency_id from radio_bulletins where id = $1 and agency_id = $2 for update", [o.id, o.acting.agencyId]);
-  if (!b) throw new HttpError(404, "error.404.body");
+  if (!b) throw new DomainError("not_found", "error.404.body");
   const { audio } = o;
   const fileId = await saveAudio(tx, { agencyId: b.agency_id, userId: o.acting.userId, name: `ban-tin-${b.id}.mp3`, mp3: audio.mp3, durationSeconds: audio.durationSeconds });
   await tx.exec("update radio_bulletins set audio_file_id = $2, updated_at = now() where id = $1", [b.id, fileId]);
@@ -139,7 +141,7 @@ export async function makeSpokenVersion(runTx: <T>(fn: (tx: Tx) => Promise<T>) =
   try {
     audio = await speak(text);
   } catch {
-    throw new HttpError(422, "communications.err.speak");
+    throw new DomainError("unprocessable", "communications.err.speak");
   }
   return runTx((tx) => saveSpokenVersion(tx, { ...o, audio }));
 }

@@ -1,6 +1,6 @@
 import type { Tx } from "../../db/scope";
 import type { SignageCheckInput, SignageInput } from "../../domain/communications/schemas";
-import { HttpError } from "../../web/http";
+import { DomainError } from "../../domain/errors";
 import { appendAudit } from "../audit/audit";
 import type { Acting } from "./items";
 import { saveImage, type Upload } from "./media";
@@ -51,15 +51,15 @@ export async function createSignage(tx: Tx, o: { acting: Acting; input: SignageI
 
 export async function removeSignage(tx: Tx, o: { acting: Acting; id: number; removedOn: string }): Promise<void> {
   const s = await tx.maybeOne<{ installed_on: string }>("select to_char(installed_on, 'YYYY-MM-DD') as installed_on from signage where id = $1 and agency_id = $2", [o.id, o.acting.agencyId]);
-  if (!s) throw new HttpError(404, "error.404.body");
-  if (o.removedOn < s.installed_on) throw new HttpError(400, "communications.err.removedBeforeInstalled");
+  if (!s) throw new DomainError("not_found", "error.404.body");
+  if (o.removedOn < s.installed_on) throw new DomainError("invalid", "communications.err.removedBeforeInstalled");
   await tx.exec("update signage set removed_on = $2 where id = $1", [o.id, o.removedOn]);
   await appendAudit(tx, { agencyId: o.acting.agencyId, actorUserId: o.acting.userId, actor: o.acting.username, action: "communications.signage.remove", entity: "signage", entityId: o.id, data: { removedOn: o.removedOn } });
 }
 
 export async function addSignageCheck(tx: Tx, o: { acting: Acting; id: number; input: SignageCheckInput }): Promise<number> {
   const s = await tx.maybeOne("select 1 from signage where id = $1 and agency_id = $2", [o.id, o.acting.agencyId]);
-  if (!s) throw new HttpError(404, "error.404.body");
+  if (!s) throw new DomainError("not_found", "error.404.body");
   const r = await tx.one<{ id: number }>(
     "insert into signage_checks (agency_id, signage_id, checked_on, condition, note, checked_by) values ($1, $2, $3, $4, $5, $6) returning id",
     [o.acting.agencyId, o.id, o.input.checkedOn, o.input.condition, o.input.note ?? null, o.acting.userId],

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ItemActionInput, ItemInput } from "../../domain/communications/schemas";
 import { actorsOf, allowedActions, canEdit, type ItemAction, type ItemStatus } from "../../domain/communications/workflow";
 import type { PageCtx } from "../../web/context";
-import { HttpError, parseForm, requirePermission, requireUser } from "../../web/http";
+import { asHttpError, HttpError, parseForm, requirePermission, requireUser } from "../../web/http";
 import { formatDateTime } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { type Acting, type Attachment, type Column, createItem, ensureDefaultColumns, findItem, type Item, listAttachments, listColumns, listStaffItems, actOnItem, updateItem } from "./items";
@@ -198,7 +198,8 @@ function NewItemPage({ ctx, columns, errors, values }: { ctx: PageCtx; columns: 
 }
 
 function errorsOf(e: unknown, req: FastifyRequest): Record<string, string> | undefined {
-  if (e instanceof HttpError && e.status < 500 && e.status !== 413) return { _: req.t(e.messageKey, e.vars) };
+  const he = asHttpError(e);
+  if (he && he.status < 500 && he.status !== 413) return { _: req.t(he.messageKey, he.vars) };
   return undefined;
 }
 
@@ -235,7 +236,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
     } catch (e) {
       const errors = errorsOf(e, req);
       if (!errors) throw e;
-      return reply.page(<NewItemPage ctx={req.pageCtx()} columns={columns} values={form.fields} errors={errors} />, (e as HttpError).status);
+      return reply.page(<NewItemPage ctx={req.pageCtx()} columns={columns} values={form.fields} errors={errors} />, asHttpError(e)?.status ?? 400);
     }
   });
 
@@ -277,7 +278,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
       const errors = errorsOf(e, req);
       if (!errors) throw e;
       const data = await loadItemPage(req, id);
-      return reply.page(<ItemPage ctx={req.pageCtx()} {...data} values={form.fields} errors={errors} />, (e as HttpError).status);
+      return reply.page(<ItemPage ctx={req.pageCtx()} {...data} values={form.fields} errors={errors} />, asHttpError(e)?.status ?? 400);
     }
   });
 
@@ -293,7 +294,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
       const errors = parsed.ok ? errorsOf(e, req) : parsed.errors;
       if (!errors) throw e;
       const data = await loadItemPage(req, id);
-      return reply.page(<ItemPage ctx={req.pageCtx()} {...data} errors={errors} />, e instanceof HttpError ? e.status : 400);
+      return reply.page(<ItemPage ctx={req.pageCtx()} {...data} errors={errors} />, asHttpError(e)?.status ?? 400);
     }
   });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { addDays, endTime, weekStart } from "../../domain/communications/radio";
 import { BulletinInput, IsoDate, Period, SlotInput } from "../../domain/communications/schemas";
 import type { PageCtx } from "../../web/context";
-import { HttpError, parseForm, requirePermission } from "../../web/http";
+import { asHttpError, HttpError, parseForm, requirePermission } from "../../web/http";
 import { formatDate, formatNumber } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { broadcastTotals, type Bulletin, createBulletin, createSlot, deleteSlot, draftBulletinFromItem, getBulletin, listBulletins, listSlots, makeSpokenVersion, type Slot } from "./radio";
@@ -211,9 +211,10 @@ export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
         await req.tx((tx) => createSlot(tx, { acting: actingOf(req), input: parsed.data }));
         return reply.code(303).redirect(`/staff/communications/radio?week=${weekStart(parsed.data.date)}&saved=1`);
       } catch (e) {
-        if (!(e instanceof HttpError) || e.status >= 500) throw e;
-        errors = { _: req.t(e.messageKey, e.vars) };
-        status = e.status;
+        const he = asHttpError(e);
+        if (!he || he.status >= 500) throw e;
+        errors = { _: req.t(he.messageKey, he.vars) };
+        status = he.status;
       }
     } else errors = parsed.errors;
     (req.query as Record<string, string>).week = values.date ?? "";

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AUDIENCES, ConferenceInput, IsoDate, Period, SIGNAGE_KINDS, SignageCheckInput, SignageInput } from "../../domain/communications/schemas";
 import type { CommunicationsSummary } from "../../domain/reports/contracts";
 import type { PageCtx } from "../../web/context";
-import { HttpError, parseForm, requirePermission, requireUser } from "../../web/http";
+import { asHttpError, HttpError, parseForm, requirePermission, requireUser } from "../../web/http";
 import { formatDate, formatNumber } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { type Conference, createConference, listConferences } from "./conferences";
@@ -273,9 +273,10 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
         await req.tx((tx) => createSignage(tx, { acting: actingOf(req), input: parsed.data, photo: form.files.photo?.[0] }));
         return reply.code(303).redirect("/staff/communications/signage?saved=1");
       } catch (e) {
-        if (!(e instanceof HttpError) || e.status >= 500) throw e;
-        const r = await signagePage(req, { errors: { photo: req.t(e.messageKey, e.vars) }, values: form.fields });
-        return reply.page(r.page, e.status);
+        const he = asHttpError(e);
+        if (!he || he.status >= 500) throw e;
+        const r = await signagePage(req, { errors: { photo: req.t(he.messageKey, he.vars) }, values: form.fields });
+        return reply.page(r.page, he.status);
       }
     }
     const r = await signagePage(req, { errors: parsed.errors, values: form.fields });
@@ -321,8 +322,9 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
     try {
       await req.tx((tx) => createConference(tx, { acting: actingOf(req), input: parsed.data, materials: form.files.materials ?? [] }));
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500) throw e;
-      return reply.page(await conferencesPage(req, { errors: { materials: req.t(e.messageKey, e.vars) }, values: form.fields }), e.status);
+      const he = asHttpError(e);
+      if (!he || he.status >= 500) throw e;
+      return reply.page(await conferencesPage(req, { errors: { materials: req.t(he.messageKey, he.vars) }, values: form.fields }), he.status);
     }
     return reply.code(303).redirect("/staff/communications/conferences?saved=1");
   });

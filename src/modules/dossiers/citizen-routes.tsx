@@ -10,7 +10,7 @@ import { z } from "zod";
 import { availableActions, type DossierAction, isDossierAction } from "../../domain/dossiers/state-machine";
 import type { Timeliness } from "../../domain/dossiers/timeliness";
 import type { CurrentUser, PageCtx } from "../../web/context";
-import { HttpError, notFound, parseForm, requirePermission } from "../../web/http";
+import { asHttpError, HttpError, notFound, parseForm, requirePermission } from "../../web/http";
 import { formatDate, formatDateTime } from "../../web/i18n";
 import { registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Field, FileField, Layout, TextAreaField } from "../../web/views/layout";
@@ -491,13 +491,15 @@ export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> 
     try {
       staged = await stageFiles({ root: root(), agencyId: own.d.agencyId, uploads });
     } catch (e) {
-      if (e instanceof HttpError) return again(e.status, { files: errorText(req, e) });
+      const he = asHttpError(e);
+      if (he) return again(he.status, { files: errorText(req, he) });
       throw e;
     }
     try {
       await act({ user, own, action: "supply_supplement", input: parsed.data.note ? { note: parsed.data.note } : {}, files: staged });
     } catch (e) {
-      if (e instanceof HttpError && e.status < 500) return again(e.status, { _: errorText(req, e) });
+      const he = asHttpError(e);
+      if (he && he.status < 500) return again(he.status, { _: errorText(req, he) });
       throw e;
     }
     return reply.code(303).redirect(`${ownPath(code)}?done=supply_supplement`);
@@ -518,7 +520,8 @@ export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> 
     try {
       await act({ user, own, action: "withdraw", input: { note: parsed.data.reason }, files: [] });
     } catch (e) {
-      if (e instanceof HttpError && e.status < 500) return again(e.status, { _: errorText(req, e) });
+      const he = asHttpError(e);
+      if (he && he.status < 500) return again(he.status, { _: errorText(req, he) });
       throw e;
     }
     return reply.code(303).redirect(`${ownPath(code)}?done=withdraw`);

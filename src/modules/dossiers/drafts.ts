@@ -12,7 +12,7 @@ import { loadConfig } from "../../config";
 import type { Db } from "../../db/scope";
 import { cleanSpaces, toNfc } from "../../domain/text/fold";
 import { registerJob } from "../../jobs/queue";
-import { HttpError } from "../../web/http";
+import { DomainError } from "../../domain/errors";
 import "./draft-messages";
 import { ALLOWED_TYPES, type AllowedType, discardFiles, filesRoot, finaliseFiles, type StagedFile, stageFiles, type UploadInput } from "./files";
 import type { DossierAttachment } from "./types";
@@ -122,12 +122,12 @@ export async function listDraftFiles(
 export async function saveDraft(
   db: Db,
   q: { root: string; agencyId: number; procedureCode: string; token: string | undefined; values: DraftValues; uploads: readonly DraftUpload[]; drop?: readonly number[] },
-): Promise<{ token: string; rejected: HttpError[] }> {
+): Promise<{ token: string; rejected: DomainError[] }> {
   const data = Object.fromEntries(KEPT_VALUES.filter((k) => typeof q.values[k] === "string").map((k) => [k, String(q.values[k]).slice(0, 300)]));
   const latest = new Map<number, DraftUpload>();
   for (const u of q.uploads) latest.set(u.documentIndex, u);
   const staged: { index: number; file: StagedFile }[] = [];
-  const rejected: HttpError[] = [];
+  const rejected: DomainError[] = [];
   let saved: { token: string; removed: string[] };
   try {
     for (const [index, u] of latest) {
@@ -135,7 +135,7 @@ export async function saveDraft(
         const [file] = await stageFiles({ root: q.root, agencyId: q.agencyId, uploads: [u] });
         if (file) staged.push({ index, file });
       } catch (e) {
-        if (!(e instanceof HttpError)) throw e;
+        if (!(e instanceof DomainError)) throw e;
         rejected.push(e);
       }
     }

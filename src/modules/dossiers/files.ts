@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
-import { HttpError } from "../../web/http";
+import { DomainError } from "../../domain/errors";
 import { cleanSpaces, toNfc } from "../../domain/text/fold";
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -39,23 +39,23 @@ export function filesRoot(dataDir: string): string {
   return path.join(dataDir, "files");
 }
 
-/** Checks one upload; throws HttpError 413/415/422 naming the document. */
+/** Checks one upload; throws DomainError too_large / unsupported_type / unprocessable naming the document. */
 export async function checkUpload(u: UploadInput): Promise<AllowedType> {
   const vars = { name: u.documentName || u.fileName };
-  if (u.data.length === 0) throw new HttpError(422, "dossier.err.fileEmpty", vars);
-  if (u.data.length > MAX_FILE_BYTES) throw new HttpError(413, "dossier.err.fileTooLarge", vars);
+  if (u.data.length === 0) throw new DomainError("unprocessable", "dossier.err.fileEmpty", { vars });
+  if (u.data.length > MAX_FILE_BYTES) throw new DomainError("too_large", "dossier.err.fileTooLarge", { vars });
   const ft = await fileTypeFromBuffer(u.data);
   const mime = ft?.mime as string | undefined;
-  if (!mime || !(ALLOWED_TYPES as readonly string[]).includes(mime)) throw new HttpError(415, "dossier.err.fileType", vars);
+  if (!mime || !(ALLOWED_TYPES as readonly string[]).includes(mime)) throw new DomainError("unsupported_type", "dossier.err.fileType", { vars });
   if (mime !== "application/pdf") {
     try {
       const meta = await sharp(u.data, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
-      if (!meta.width || !meta.height || meta.width * meta.height > MAX_IMAGE_PIXELS) throw new HttpError(422, "dossier.err.imageTooBig", vars);
+      if (!meta.width || !meta.height || meta.width * meta.height > MAX_IMAGE_PIXELS) throw new DomainError("unprocessable", "dossier.err.imageTooBig", { vars });
       // Decoding (shrunk on load) proves the image is readable within the pixel limit.
       await sharp(u.data, { limitInputPixels: MAX_IMAGE_PIXELS }).resize(16, 16, { fit: "inside" }).toBuffer();
     } catch (e) {
-      if (e instanceof HttpError) throw e;
-      throw new HttpError(422, /pixel limit/i.test((e as Error).message) ? "dossier.err.imageTooBig" : "dossier.err.imageBroken", vars);
+      if (e instanceof DomainError) throw e;
+      throw new DomainError("unprocessable", /pixel limit/i.test((e as Error).message) ? "dossier.err.imageTooBig" : "dossier.err.imageBroken", { vars });
     }
   }
   return mime as AllowedType;

@@ -18,7 +18,7 @@ import { type AuditHead, appendAuditBatch, auditLockCte, canonicalJson } from ".
 import { computeAgencyDeadline } from "../calendar/service";
 import type { OfferedProcedure } from "../catalog/service";
 import { allocateDossierCodes, type DossierCodeTerms, dossierCodeTerms } from "../codes/dossier-codes";
-import { HttpError } from "../../web/http";
+import { DomainError } from "../../domain/errors";
 import { emitDossierEvent } from "./events";
 import { discardFiles, finaliseFiles, type StagedFile } from "./files";
 import { checkDocuments, DOSSIER_COLUMNS, type DossierRow, offeredOrFail, requiredDocuments, searchText, toDossier, dossierTimeLimit } from "./service";
@@ -134,21 +134,21 @@ async function check(db: Db, batch: readonly Pending[]): Promise<Checked[]> {
     try {
       const prior = input.idempotencyKey ? existing.get(`${input.agencyId}/${input.idempotencyKey}`) : undefined;
       if (prior) {
-        if (prior.request_hash !== input.requestHash) throw new HttpError(422, "dossier.err.idempotencyMismatch");
+        if (prior.request_hash !== input.requestHash) throw new DomainError("unprocessable", "dossier.err.idempotencyMismatch");
         settle(p, { ok: { dossier: toDossier(prior), replayed: true } });
         continue;
       }
       const offered = await procedures.get(`${input.agencyId}/${input.procedureCode}`)!;
       if ("error" in offered) throw offered.error;
       const procedure = offered.value;
-      if (procedure.onlineLevel === "none") throw new HttpError(422, "dossier.err.notOnline", { code: procedure.code }, [{ path: "procedureCode", message: procedure.code }]);
+      if (procedure.onlineLevel === "none") throw new DomainError("unprocessable", "dossier.err.notOnline", { vars: { code: procedure.code }, details: [{ path: "procedureCode", message: procedure.code }] });
       const docs = requiredDocuments(procedure);
       checkDocuments(
         docs.mandatory,
         input.files.map((f) => f.documentName),
       );
       if (docs.mandatory.length === 0 && docs.items.some((i) => !i.optional) && input.files.length === 0) {
-        throw new HttpError(422, "dossier.err.noFiles", undefined, [{ path: "attachments", message: "" }]);
+        throw new DomainError("unprocessable", "dossier.err.noFiles", { details: [{ path: "attachments", message: "" }] });
       }
       const agency = await perAgency.get(`${input.agencyId}/${nowOf(p).getTime()}`)!;
       if ("error" in agency) throw agency.error;
@@ -156,8 +156,8 @@ async function check(db: Db, batch: readonly Pending[]): Promise<Checked[]> {
       const documents = [...new Set(docs.items.map((i) => i.name))].map((name) => ({ name, received: attached.has(name) }));
       out.push({ p, procedure, documents, acceptDueAt: agency.value.acceptDueAt, terms: agency.value.terms, now: nowOf(p) });
     } catch (e) {
-      // A refusal (4xx) is this submission's alone; anything else fails the batch, retried one by one.
-      if (!(e instanceof HttpError)) throw e;
+      // A refusal (a DomainError) is this submission's alone; anything else fails the batch, retried one by one.
+      if (!(e instanceof DomainError)) throw e;
       settle(p, { error: e });
     }
   }
@@ -308,7 +308,7 @@ async function replayOf(db: Db, p: Pending): Promise<SubmissionResult> {
     ),
   );
   if (!row) throw new Error("idempotency key conflict without a dossier");
-  if (row.request_hash !== input.requestHash) throw new HttpError(422, "dossier.err.idempotencyMismatch");
+  if (row.request_hash !== input.requestHash) throw new DomainError("unprocessable", "dossier.err.idempotencyMismatch");
   return { dossier: toDossier(row), replayed: true };
 }
 

@@ -22,7 +22,7 @@ import { appendAudit } from "../audit/audit";
 import { computeAgencyDeadline, getAgencyCalendar } from "../calendar/service";
 import { findOfferedProcedure, type OfferedProcedure } from "../catalog/service";
 import { nextDossierCode } from "../codes/dossier-codes";
-import { HttpError } from "../../web/http";
+import { DomainError } from "../../domain/errors";
 import { emitDossierEvent } from "./events";
 import type { StagedFile } from "./files";
 import type { Dossier, DossierAttachment, DossierChannel, DossierEvent } from "./types";
@@ -142,7 +142,7 @@ export async function findDossier(tx: Tx, q: { agencyId: number; code: string })
 /** Like findDossier, but throws NotFoundError (→ 404). */
 export async function getDossier(tx: Tx, q: { agencyId: number; code: string }): Promise<Dossier> {
   const d = await findDossier(tx, q);
-  if (!d) throw new HttpError(404, "dossier.err.notFound");
+  if (!d) throw new DomainError("not_found", "dossier.err.notFound");
   return d;
 }
 
@@ -243,7 +243,7 @@ export function requiredDocuments(p: Pick<OfferedProcedure, "documents">): { ite
 
 export async function offeredOrFail(tx: Tx, agencyId: number, code: string): Promise<OfferedProcedure> {
   const p = await findOfferedProcedure(tx, { agencyId, code });
-  if (!p) throw new HttpError(422, "dossier.err.procedureNotOffered", { code }, [{ path: "procedureCode", message: code }]);
+  if (!p) throw new DomainError("unprocessable", "dossier.err.procedureNotOffered", { vars: { code }, details: [{ path: "procedureCode", message: code }] });
   return p;
 }
 
@@ -364,12 +364,10 @@ export function checkDocuments(mandatory: readonly string[], present: readonly s
   const have = new Set(present);
   const missing = mandatory.filter((m) => !have.has(m));
   if (missing.length > 0) {
-    throw new HttpError(
-      422,
-      "dossier.err.missingDocuments",
-      { names: missing.join("; ") },
-      missing.map((m) => ({ path: "attachments", message: m })),
-    );
+    throw new DomainError("unprocessable", "dossier.err.missingDocuments", {
+      vars: { names: missing.join("; ") },
+      details: missing.map((m) => ({ path: "attachments", message: m })),
+    });
   }
 }
 
@@ -397,7 +395,7 @@ export type CounterIntake = {
  * naming the missing documents). Assigns by the agency's field rule when there is one.
  */
 export async function receiveAtCounter(tx: Tx, input: CounterIntake): Promise<Dossier> {
-  if (!(CREATION.receive.roles as readonly ActorRole[]).includes(input.actor.role)) throw new HttpError(403, "dossier.err.role");
+  if (!(CREATION.receive.roles as readonly ActorRole[]).includes(input.actor.role)) throw new DomainError("forbidden", "dossier.err.role");
   const now = input.now ?? new Date();
   const procedure = await offeredOrFail(tx, input.agencyId, input.procedureCode);
   const docs = requiredDocuments(procedure);
@@ -475,12 +473,7 @@ const zodErrors = { vi: z.locales.vi().localeError, en: z.locales.en().localeErr
 function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   const r = schema.safeParse(data ?? {}, { error: zodErrors.vi });
   if (!r.success) {
-    throw new HttpError(
-      422,
-      "dossier.err.input",
-      undefined,
-      r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-    );
+    throw new DomainError("unprocessable", "dossier.err.input", { details: r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) });
   }
   return r.data;
 }
@@ -526,28 +519,28 @@ async function recomputeDue(tx: Tx, r: Row): Promise<Date | null> {
 
 /**
  * Applies one action of the state table to a dossier, in the caller's transaction. Throws
- * HttpError 404 (unknown / not visible), 409 (not allowed in the current status), 403 (not allowed
- * for the role), 422 (invalid input). Returns the updated dossier.
+ * a DomainError: not_found (unknown / not visible), conflict (not allowed in the current status),
+ * forbidden (not allowed for the role), unprocessable (invalid input). Returns the updated dossier.
  */
 export async function applyAction(tx: Tx, a: ApplyActionInput): Promise<Dossier> {
   const now = a.now ?? new Date();
   const row = await lockDossier(tx, { code: a.dossierCode, agencyId: a.agencyId, userId: a.actor.userId, role: a.actor.role });
-  if (!row) throw new HttpError(404, "dossier.err.notFound");
+  if (!row) throw new DomainError("not_found", "dossier.err.notFound");
   const t: Transition = TRANSITIONS[a.action];
   const actingForOther = row.agency_id !== a.agencyId && a.actor.role !== "citizen" && a.actor.role !== "system";
   // The receiving agency of a transfer may only annotate it and send it back; the owner may not send it back for them.
   if (actingForOther && !(row.status === "transferred" && (a.action === "transfer_back" || a.action === "note"))) {
-    throw new HttpError(409, "dossier.err.transferredAway");
+    throw new DomainError("conflict", "dossier.err.transferredAway");
   }
   if (t.byReceivingAgency && !actingForOther && a.actor.role !== "system" && row.status === "transferred") {
-    throw new HttpError(409, "dossier.err.onlyReceiver");
+    throw new DomainError("conflict", "dossier.err.onlyReceiver");
   }
   const decision = decide({ status: row.status, action: a.action, role: a.actor.role, resumeStatus: row.resume_status });
   if (!decision.ok) {
     if (isTerminal(row.status) || decision.reason === "status") {
-      throw new HttpError(409, "dossier.err.status", { action: `dossier.action.${a.action}`, status: `dossier.status.${row.status}` });
+      throw new DomainError("conflict", "dossier.err.status", { vars: { action: `dossier.action.${a.action}`, status: `dossier.status.${row.status}` } });
     }
-    throw new HttpError(403, "dossier.err.role", { action: `dossier.action.${a.action}` });
+    throw new DomainError("forbidden", "dossier.err.role", { vars: { action: `dossier.action.${a.action}` } });
   }
   const input = parseInput(ActionInputs[t.input], a.input) as Record<string, unknown>;
   const note = typeof input.note === "string" && input.note !== "" ? input.note : null;
@@ -588,9 +581,9 @@ export async function applyAction(tx: Tx, a: ApplyActionInput): Promise<Dossier>
       case "set_assignee": {
         let userId = input.assigneeUserId as number | undefined;
         if (!userId) userId = (await ruleFor(tx, { agencyId: row.agency_id, field: row.procedure_field }))?.user_id;
-        if (!userId) throw new HttpError(422, "dossier.err.assignee", undefined, [{ path: "assigneeUserId", message: "" }]);
+        if (!userId) throw new DomainError("unprocessable", "dossier.err.assignee", { details: [{ path: "assigneeUserId", message: "" }] });
         const u = await staffOf(tx, { agencyId: row.agency_id, userId, roles: ["specialist", "leader", "desk_officer"] });
-        if (!u) throw new HttpError(422, "dossier.err.assignee", undefined, [{ path: "assigneeUserId", message: String(userId) }]);
+        if (!u) throw new DomainError("unprocessable", "dossier.err.assignee", { details: [{ path: "assigneeUserId", message: String(userId) }] });
         set.assignee_user_id = u.id;
         data.assignee = { id: u.id, name: u.full_name };
         break;
@@ -601,7 +594,7 @@ export async function applyAction(tx: Tx, a: ApplyActionInput): Promise<Dossier>
           userId = (await tx.maybeOne<{ id: number }>("select id from users where agency_id = $1 and role = 'leader' and active order by id limit 1", [row.agency_id]))?.id;
         }
         const u = userId ? await staffOf(tx, { agencyId: row.agency_id, userId, roles: ["leader"] }) : undefined;
-        if (!u) throw new HttpError(422, "dossier.err.leader", undefined, [{ path: "leaderUserId", message: String(userId ?? "") }]);
+        if (!u) throw new DomainError("unprocessable", "dossier.err.leader", { details: [{ path: "leaderUserId", message: String(userId ?? "") }] });
         set.leader_user_id = u.id;
         data.leader = { id: u.id, name: u.full_name };
         break;
@@ -615,7 +608,7 @@ export async function applyAction(tx: Tx, a: ApplyActionInput): Promise<Dossier>
         break;
       case "open_transfer": {
         const to = await tx.maybeOne<{ id: number; name: string }>("select id, name from agencies where code = $1 or gso_code = $1", [input.toAgencyCode]);
-        if (!to || to.id === row.agency_id) throw new HttpError(422, "dossier.err.toAgency", undefined, [{ path: "toAgencyCode", message: String(input.toAgencyCode) }]);
+        if (!to || to.id === row.agency_id) throw new DomainError("unprocessable", "dossier.err.toAgency", { details: [{ path: "toAgencyCode", message: String(input.toAgencyCode) }] });
         await tx.exec("insert into dossier_transfers (agency_id, dossier_id, to_agency_id, sent_by, note) values ($1,$2,$3,$4,$5)", [
           row.agency_id,
           row.id,
@@ -639,7 +632,7 @@ export async function applyAction(tx: Tx, a: ApplyActionInput): Promise<Dossier>
         data.fromAgencyId = row.transfer_agency_id;
         break;
       case "extend_due": {
-        if (!row.received_at || row.time_limit_amount === null) throw new HttpError(422, "dossier.err.noDeadline");
+        if (!row.received_at || row.time_limit_amount === null) throw new DomainError("unprocessable", "dossier.err.noDeadline");
         work.extension_amount = row.extension_amount + (input.amount as number);
         set.extension_amount = work.extension_amount;
         const due = await recomputeDue(tx, work);
@@ -715,7 +708,7 @@ export async function setAssignmentRule(tx: Tx, r: { agencyId: number; field: st
     await tx.exec("delete from dossier_assignment_rules where agency_id = $1 and field = $2", [r.agencyId, r.field]);
   } else {
     const u = await staffOf(tx, { agencyId: r.agencyId, userId: r.userId, roles: ["specialist", "leader", "desk_officer"] });
-    if (!u) throw new HttpError(422, "dossier.err.assignee");
+    if (!u) throw new DomainError("unprocessable", "dossier.err.assignee");
     await tx.exec(
       `insert into dossier_assignment_rules (agency_id, field, user_id) values ($1,$2,$3)
        on conflict (agency_id, field) do update set user_id = excluded.user_id`,

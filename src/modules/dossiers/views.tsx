@@ -2,11 +2,17 @@
 
 import type { FastifyRequest } from "fastify";
 import type { PageCtx } from "../../web/context";
-import { HttpError } from "../../web/http";
+import { asHttpError, HttpError } from "../../web/http";
 import type { Dossier } from "./types";
 
 export function StatusTag({ ctx, status }: { ctx: PageCtx; status: string }) {
   return <span class={`tag st-${status}`}>{ctx.t(`dossier.status.${status}`)}</span>;
+}
+
+/** How a dossier stands against its deadline (on time, due soon, overdue). */
+export function TimeTag({ ctx, value }: { ctx: PageCtx; value: string }) {
+  const tone = value === "overdue" ? "bad" : value === "due_soon" ? "warn" : "";
+  return <span class={`tag ${tone}`}>{ctx.t(`dossier.time.${value}`)}</span>;
 }
 
 /** The required documents and whether each was received. */
@@ -23,11 +29,15 @@ export function DocumentChecklist({ ctx, documents }: { ctx: PageCtx; documents:
   );
 }
 
-/** An HttpError with its catalog-key variables (action, status names) and details in the reader's language. */
+/**
+ * An HttpError, or a DomainError as one, with its catalog-key variables (action, status names) and
+ * details in the reader's language; anything else, or an error without variables, as it is.
+ */
 export function localise(e: unknown, req: FastifyRequest): unknown {
-  if (!(e instanceof HttpError) || !e.vars) return e;
+  const he = asHttpError(e);
+  if (!he?.vars) return e;
   const vars: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(e.vars)) vars[k] = typeof v === "string" && v.startsWith("dossier.") ? req.t(v) : v;
-  const details = e.details?.map((d) => ({ ...d, message: d.message.startsWith("msg:") ? req.t(d.message.slice(4)) : d.message }));
-  return new HttpError(e.status, e.messageKey, vars, details);
+  for (const [k, v] of Object.entries(he.vars)) vars[k] = typeof v === "string" && v.startsWith("dossier.") ? req.t(v) : v;
+  const details = he.details?.map((d) => ({ ...d, message: d.message.startsWith("msg:") ? req.t(d.message.slice(4)) : d.message }));
+  return new HttpError(he.status, he.messageKey, vars, details);
 }

@@ -1,0 +1,134 @@
+// What the dossier route files share: the actor of a request, error localisation, the tracking
+// limiter, multipart reading and the one way an action is run (pages and API alike).
+
+import type { MultipartFile } from "@fastify/multipart";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Tx } from "../../db/scope";
+import type { ActorRole, DossierAction } from "../../domain/dossiers/state-machine";
+import type { CurrentUser } from "../../web/context";
+import { HttpError, issueMessages, notFound } from "../../web/http";
+import { filesRoot, finaliseFiles, MAX_FILE_BYTES, stageFiles, type UploadInput, withStagedFiles } from "./files";
+import { applyAction, type Dossier, type DossierActor, findOwnDossier } from "./service";
+import { localise } from "./views";
+
+export function actorOf(user: CurrentUser): DossierActor {
+  return { userId: user.id, role: user.role as ActorRole, label: user.username, agencyId: user.agencyId };
+}
+
+/** Message variables that are catalog keys (status and action names) shown in the reader's language. */
+export async function localised<T>(req: FastifyRequest, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw localise(e, req);
+  }
+}
+
+/** A small fixed-window limiter per client address: tracking must not become a code oracle. */
+const hits = new Map<string, { start: number; n: number }>();
+export const TRACK_LIMIT = { max: 30, windowMs: 60_000 };
+export function rateLimit(req: FastifyRequest, bucket: string): void {
+  const key = `${bucket}:${req.ip}`;
+  const now = Date.now();
+  const h = hits.get(key);
+  if (!h || now - h.start > TRACK_LIMIT.windowMs) {
+    if (hits.size > 50_000) hits.clear();
+    hits.set(key, { start: now, n: 1 });
+    return;
+  }
+  h.n++;
+  if (h.n > TRACK_LIMIT.max) throw new HttpError(429, "error.429");
+}
+
+export function filesDir(app: FastifyInstance): string {
+  return filesRoot(app.deps.config.dataDir);
+}
+
+export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, { error: "msg:dossier.err.idempotencyKey" });
+
+export function fieldErrors(error: z.ZodError, req: FastifyRequest): Record<string, string> {
+  const map: Record<string, string> = { "address.line": "addressLine", "address.communeCode": "addressCommune" };
+  const errors: Record<string, string> = {};
+  for (const d of issueMessages(error, req.t)) {
+    const k = map[d.path] ?? d.path;
+    if (!(k in errors)) errors[k] = d.message;
+  }
+  return errors;
+}
+
+export type MultipartForm = {
+  values: Record<string, string>;
+  files: { field: string; fileName: string; data: Buffer }[];
+  /** Files over 10 MB: cut off while streaming and dropped, so the rest of the form is still read. */
+  tooLarge: { field: string; fileName: string }[];
+};
+
+/** Reads a multipart form: text fields and files (each at most 10 MB, enforced while streaming). */
+export async function readMultipart(req: FastifyRequest): Promise<MultipartForm> {
+  const values: Record<string, string> = {};
+  const files: MultipartForm["files"] = [];
+  const tooLarge: MultipartForm["tooLarge"] = [];
+  if (!req.isMultipart()) {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(body)) values[k] = Array.isArray(v) ? String(v[0]) : String(v ?? "");
+    return { values, files, tooLarge };
+  }
+  // throwFileSizeLimit (read by @fastify/multipart per call, missing from its types): mark, not throw.
+  const options = { limits: { fileSize: MAX_FILE_BYTES }, throwFileSizeLimit: false } as Parameters<FastifyRequest["parts"]>[0];
+  for await (const part of req.parts(options)) {
+    if (part.type === "file") {
+      const f = part as MultipartFile;
+      const data = await f.toBuffer();
+      if (f.file.truncated) tooLarge.push({ field: f.fieldname, fileName: f.filename || "tep" });
+      else if (data.length > 0) files.push({ field: f.fieldname, fileName: f.filename || "tep", data });
+    } else {
+      values[part.fieldname] = String((part as { value: unknown }).value ?? "");
+    }
+  }
+  return { values, files, tooLarge };
+}
+
+/** The 413 of the first file over the limit, for forms that cannot use the rest without it. */
+export function tooLargeError(form: MultipartForm): HttpError | undefined {
+  const f = form.tooLarge[0];
+  return f ? new HttpError(413, "dossier.err.fileTooLarge", { name: f.fileName }) : undefined;
+}
+
+/** Search text is stored folded (no tones, đ → d): fold the query the same way. */
+export function foldSearch(s: string): string {
+  return s
+    .replace(/[đĐ]/g, "d")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[%_\\]/g, "")
+    .trim();
+}
+
+/** An action of the state table by a staff member or a citizen, with its uploaded files (pages and API). */
+export async function runAction(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  a: { code: string; action: DossierAction; user: CurrentUser; input: Record<string, unknown>; uploads: UploadInput[] },
+): Promise<Dossier> {
+  // A citizen acts on their own dossier within the agency that holds it (their scope has no agency).
+  let agencyId = a.user.agencyId;
+  let run = <T,>(fn: (tx: Tx) => Promise<T>) => req.tx(fn);
+  if (a.user.role === "citizen") {
+    const own = await req.tx((tx) => findOwnDossier(tx, { userId: a.user.id, code: a.code }));
+    if (!own) throw notFound("dossier.err.notFound");
+    agencyId = own.agencyId;
+    run = (fn) => app.deps.db.scoped({ agencyIds: [own.agencyId], userId: a.user.id }, fn);
+  }
+  const staged = a.uploads.length ? await stageFiles({ root: filesDir(app), agencyId, uploads: a.uploads }) : [];
+  return localised(req, () =>
+    withStagedFiles(staged, () =>
+      run(async (tx) => {
+        const d = await applyAction(tx, { dossierCode: a.code, agencyId, action: a.action, actor: { ...actorOf(a.user), agencyId }, input: a.input, files: staged });
+        await finaliseFiles(staged);
+        return d;
+      }),
+    ),
+  );
+}

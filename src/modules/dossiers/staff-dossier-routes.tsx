@@ -1,0 +1,393 @@
+// A dossier for the staff: counter intake, the detail page with its actions, attachments.
+
+import path from "node:path";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { Applicant } from "../../domain/dossiers/applicant";
+import { availableActions, type DossierAction, isDossierAction, TRANSITIONS, type Transition } from "../../domain/dossiers/state-machine";
+import type { PageCtx } from "../../web/context";
+import { asHttpError, notFound, requirePermission } from "../../web/http";
+import { formatDateTime } from "../../web/i18n";
+import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
+import { getAgencyCalendar } from "../calendar/service";
+import { findOfferedProcedure, listOfferedProcedures } from "../catalog/service";
+import { sendAttachment } from "./download";
+import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, tooLargeError } from "./route-support";
+import { findDossier, listAttachments, listEvents, listStaff, receiveAtCounter, requiredDocuments, timelinessOf } from "./service";
+import { DocumentChecklist, StatusTag, TimeTag } from "./views";
+
+export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
+  // Counter intake: step 1 picks the procedure (datalist type-ahead, works without JS), step 2 the rest.
+  async function renderIntake(req: FastifyRequest, opts: { values?: Record<string, unknown>; errors?: Record<string, string>; status?: number }) {
+    const user = requirePermission(req, "dossier.receive");
+    const q = req.query as Record<string, string | undefined>;
+    const values = (opts.values ?? {}) as Record<string, string | string[] | undefined>;
+    const raw = String(values.procedure ?? q.procedure ?? "").trim();
+    const code = raw.split(/\s+/)[0] ?? "";
+    const { offered, procedure } = await req.tx(async (tx) => ({
+      offered: await listOfferedProcedures(tx, { agencyId: user.agencyId }),
+      procedure: code ? await findOfferedProcedure(tx, { agencyId: user.agencyId, code }) : undefined,
+    }));
+    const ctx = req.pageCtx();
+    const t = ctx.t;
+    const errors = { ...(opts.errors ?? {}) };
+    if (raw && !procedure && !errors.procedure) errors.procedure = t("dossier.err.procedure");
+    const docs = procedure ? requiredDocuments(procedure) : undefined;
+    const ticked = new Set(Array.isArray(values.doc) ? values.doc : values.doc ? [values.doc] : []);
+    const v = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : "");
+    return {
+      status: opts.status ?? (raw && !procedure ? 422 : 200),
+      page: (
+        <Layout ctx={ctx} title={t("dossier.new.title")} area="staff">
+          <h1>{t("dossier.new.title")}</h1>
+          <ErrorSummary ctx={ctx} errors={errors} />
+          <form method="get" action="/staff/dossiers/new" class="panel">
+            <div class={`field${errors.procedure ? " has-error" : ""}`}>
+              <label for="f-procedure">{t("dossier.f.procedure")}</label>
+              <p class="hint">{t("dossier.f.procedureHint")}</p>
+              <input id="f-procedure" name="procedure" list="offered" value={procedure ? `${procedure.code} — ${procedure.name}` : raw} autoComplete="off" />
+              <datalist id="offered">
+                {offered.map((p) => (
+                  <option key={p.code} value={`${p.code} — ${p.name}`} />
+                ))}
+              </datalist>
+            </div>
+            <button type="submit" class={procedure ? "secondary" : ""}>
+              {t("dossier.new.pick")}
+            </button>
+            <p class="hint">{t("dossier.new.pickHint")}</p>
+          </form>
+          {procedure && docs ? (
+            <form method="post" action="/staff/dossiers/new" class="panel" novalidate>
+              <CsrfField ctx={ctx} />
+              <input type="hidden" name="procedure" value={procedure.code} />
+              <h2>
+                {procedure.name} <small class="muted">{procedure.code}</small>
+              </h2>
+              <Field name="fullName" label={t("dossier.f.fullName")} value={v("fullName")} error={errors.fullName} required maxLength={200} />
+              <Field name="idNumber" label={t("dossier.f.idNumber")} value={v("idNumber")} error={errors.idNumber} required inputMode="numeric" maxLength={12} />
+              <Field name="phone" label={t("dossier.f.phone")} value={v("phone")} error={errors.phone} required type="tel" inputMode="tel" maxLength={20} />
+              <Field name="email" label={t("dossier.f.email")} value={v("email")} error={errors.email} type="email" maxLength={200} />
+              <Field name="addressLine" label={t("dossier.f.addressLine")} value={v("addressLine")} error={errors.addressLine} required maxLength={300} />
+              <fieldset class={`field${errors.attachments ? " has-error" : ""}`}>
+                <legend>{t("dossier.f.documents")}</legend>
+                {errors.attachments ? <p class="error">{errors.attachments}</p> : null}
+                {[...new Map(docs.items.map((d) => [d.name, d])).values()].map((d, i) => (
+                  <label key={`${i}`}>
+                    <input type="checkbox" name="doc" value={d.name} checked={ticked.has(d.name)} /> {d.caseName ? `${d.caseName}: ` : ""}
+                    {d.name} {d.optional ? t("dossier.f.optional") : ""}
+                  </label>
+                ))}
+              </fieldset>
+              <div class="field">
+                <label for="f-channel">{t("dossier.f.channel")}</label>
+                <select id="f-channel" name="channel">
+                  <option value="in_person" selected={v("channel") !== "post"}>
+                    {t("dossier.channel.in_person")}
+                  </option>
+                  <option value="post" selected={v("channel") === "post"}>
+                    {t("dossier.channel.post")}
+                  </option>
+                </select>
+              </div>
+              <button type="submit">{t("dossier.new.submit")}</button>
+            </form>
+          ) : null}
+        </Layout>
+      ),
+    };
+  }
+
+  app.get("/staff/dossiers/new", async (req, reply) => {
+    const r = await renderIntake(req, {});
+    return reply.page(r.page, r.status);
+  });
+
+  app.post("/staff/dossiers/new", async (req, reply) => {
+    const user = requirePermission(req, "dossier.receive");
+    const body = (req.body ?? {}) as Record<string, string | string[] | undefined>;
+    const str = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
+    const parsed = Applicant.safeParse({
+      fullName: str("fullName"),
+      idNumber: str("idNumber"),
+      phone: str("phone"),
+      email: str("email"),
+      address: { line: str("addressLine") },
+    });
+    if (!parsed.success) {
+      const r = await renderIntake(req, { values: body, errors: fieldErrors(parsed.error, req), status: 400 });
+      return reply.page(r.page, r.status);
+    }
+    const docs = Array.isArray(body.doc) ? body.doc : body.doc ? [body.doc] : [];
+    try {
+      const d = await localised(req, () =>
+        req.tx((tx) =>
+          receiveAtCounter(tx, {
+            agencyId: user.agencyId,
+            procedureCode: str("procedure").split(/\s+/)[0] ?? "",
+            applicant: parsed.data,
+            documentsReceived: docs,
+            channel: str("channel") === "post" ? "post" : "in_person",
+            actor: actorOf(user),
+          }),
+        ),
+      );
+      return reply.code(303).redirect(`/staff/dossiers/${encodeURIComponent(d.code)}?received=1`);
+    } catch (e) {
+      const he = asHttpError(e);
+      if (he?.status === 422) {
+        const r = await renderIntake(req, { values: body, errors: { attachments: req.t(he.messageKey, he.vars) }, status: 422 });
+        return reply.page(r.page, r.status);
+      }
+      throw e;
+    }
+  });
+
+  app.get("/staff/dossiers/:code", async (req, reply) => {
+    const user = requirePermission(req, "dossier.view");
+    const { code } = req.params as { code: string };
+    const q = req.query as Record<string, string | undefined>;
+    const data = await req.tx(async (tx) => {
+      const d = await findDossier(tx, { agencyId: user.agencyId, code });
+      if (!d) throw notFound("dossier.err.notFound");
+      const users = await tx.query<{ id: number; full_name: string }>("select id, full_name from users where id = any($1)", [
+        [d.assigneeUserId, d.leaderUserId].filter((x): x is number => x !== null),
+      ]);
+      return {
+        d,
+        events: await listEvents(tx, d.id),
+        attachments: await listAttachments(tx, d.id),
+        calendar: await getAgencyCalendar(tx, d.agencyId),
+        staff: await listStaff(tx, { agencyId: d.agencyId, roles: ["specialist", "leader", "desk_officer"] }),
+        names: new Map(users.map((u) => [u.id, u.full_name])),
+      };
+    });
+    const { d, events, attachments, staff, names } = data;
+    const ctx = req.pageCtx();
+    const t = ctx.t;
+    const own = d.agencyId === user.agencyId;
+    const actions = availableActions(d.status, user.role).filter((a) =>
+      own ? !(TRANSITIONS[a] as Transition).byReceivingAgency || d.status !== "transferred" : d.status === "transferred" && (a === "transfer_back" || a === "note"),
+    );
+    const tl = timelinessOf(d, data.calendar);
+    return reply.page(
+      <Layout ctx={ctx} title={t("dossier.detail.title", { code: d.code })} area="staff">
+        <h1>{t("dossier.detail.title", { code: d.code })}</h1>
+        {q.received ? (
+          <p class="notice" role="status">
+            {t("dossier.detail.received", { code: d.code })}
+          </p>
+        ) : null}
+        {q.done && isDossierAction(q.done) ? (
+          <p class="notice" role="status">
+            {t("dossier.detail.done", { action: t(`dossier.action.${q.done}`) })}
+          </p>
+        ) : null}
+        <p class="lead">
+          <StatusTag ctx={ctx} status={d.status} /> <TimeTag ctx={ctx} value={tl} />
+        </p>
+        {d.receivedAt ? (
+          <p class="no-print">
+            <a class="button" href={`/staff/dossiers/${encodeURIComponent(d.code)}/slips/01.pdf`}>
+              {t("dossier.detail.print01")}
+            </a>{" "}
+            <a href={`/staff/dossiers/${encodeURIComponent(d.code)}/slips/05.pdf`}>{t("dossier.detail.print05")}</a>
+          </p>
+        ) : null}
+        <div class="grid2">
+          <section>
+            <h2>{t("dossier.detail.data")}</h2>
+            <dl class="proc-facts">
+              <dt>{t("dossier.f.procedure")}</dt>
+              <dd>
+                {d.procedureName} <small class="muted">{d.procedureCode}</small>
+              </dd>
+              <dt>{t("dossier.f.applicant")}</dt>
+              <dd>
+                {d.applicant.fullName} · {d.applicant.idNumber} · {d.applicant.phone}
+                {d.applicant.email ? ` · ${d.applicant.email}` : ""}
+                <br />
+                {d.applicant.address.line}
+              </dd>
+              <dt>{t("dossier.f.channel")}</dt>
+              <dd>{t(`dossier.channel.${d.channel}`)}</dd>
+              {d.submittedAt ? (
+                <>
+                  <dt>{t("dossier.f.submittedAt")}</dt>
+                  <dd>{formatDateTime(d.submittedAt)}</dd>
+                </>
+              ) : null}
+              {d.status === "submitted" && d.acceptDueAt ? (
+                <>
+                  <dt>{t("dossier.f.acceptDueAt")}</dt>
+                  <dd>{formatDateTime(d.acceptDueAt)}</dd>
+                </>
+              ) : null}
+              <dt>{t("dossier.f.receivedAt")}</dt>
+              <dd>{formatDateTime(d.receivedAt)}</dd>
+              <dt>{t("dossier.f.dueAt")}</dt>
+              <dd>{formatDateTime(d.dueAt)}</dd>
+              {d.finishedAt ? (
+                <>
+                  <dt>{t("dossier.f.finishedAt")}</dt>
+                  <dd>{formatDateTime(d.finishedAt)}</dd>
+                </>
+              ) : null}
+              <dt>{t("dossier.f.assignee")}</dt>
+              <dd>{d.assigneeUserId ? names.get(d.assigneeUserId) : "—"}</dd>
+              {d.leaderUserId ? (
+                <>
+                  <dt>{t("dossier.f.leader")}</dt>
+                  <dd>{names.get(d.leaderUserId)}</dd>
+                </>
+              ) : null}
+              <dt>{t("dossier.f.supplements")}</dt>
+              <dd>{d.supplementCount}</dd>
+            </dl>
+            <h3>{t("dossier.detail.documents")}</h3>
+            <DocumentChecklist ctx={ctx} documents={d.documents} />
+            <h3>{t("dossier.detail.attachments")}</h3>
+            <ul>
+              {attachments.map((a) => (
+                <li key={a.id}>
+                  <a href={`/staff/dossiers/${encodeURIComponent(d.code)}/attachments/${a.id}`}>{a.documentName}</a>{" "}
+                  <small class="muted">
+                    {a.fileName} · {Math.ceil(a.size / 1024)} KB
+                  </small>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section>
+            <h2>{t("dossier.detail.actions")}</h2>
+            {actions.length === 0 ? <p>{t("dossier.detail.noActions")}</p> : null}
+            {actions.map((a) => (
+              <ActionForm key={a} ctx={ctx} code={d.code} action={a} staff={staff} />
+            ))}
+          </section>
+        </div>
+        <h2>{t("dossier.detail.history")}</h2>
+        <ol>
+          {events.map((e) => (
+            <li key={e.id}>
+              {formatDateTime(e.at)} · {t(`dossier.action.${e.action}`)} · {e.actorLabel} → <StatusTag ctx={ctx} status={e.toStatus} />
+              {e.note ? ` — ${e.note}` : ""}
+            </li>
+          ))}
+        </ol>
+      </Layout>,
+    );
+  });
+
+  app.post("/staff/dossiers/:code/actions/:action", async (req, reply) => {
+    const user = requirePermission(req, "dossier.view");
+    const p = req.params as { code: string; action: string };
+    if (!isDossierAction(p.action)) throw notFound();
+    const form = await readMultipart(req);
+    const oversize = tooLargeError(form);
+    if (oversize) throw oversize;
+    const { values, files } = form;
+    const uploads = files.map((f) => ({ documentName: values.documentName || f.fileName, fileName: f.fileName, data: f.data }));
+    const { _csrf: _c, documentName: _n, ...input } = values;
+    await runAction(app, req, { code: p.code, action: p.action, user, input, uploads });
+    return reply.code(303).redirect(`/staff/dossiers/${encodeURIComponent(p.code)}?done=${p.action}`);
+  });
+
+  app.get("/staff/dossiers/:code/attachments/:id", async (req, reply) => {
+    const user = requirePermission(req, "dossier.view");
+    const p = req.params as { code: string; id: string };
+    const id = Number(p.id);
+    if (!Number.isInteger(id) || id <= 0) throw notFound();
+    const att = await req.tx(async (tx) => {
+      const d = await findDossier(tx, { agencyId: user.agencyId, code: p.code });
+      if (!d) return undefined;
+      return (await listAttachments(tx, d.id)).find((a) => a.id === id);
+    });
+    if (!att) throw notFound();
+    return sendAttachment(reply, { path: path.join(filesDir(app), att.storagePath), fileName: att.fileName, contentType: att.contentType });
+  });
+}
+
+function ActionForm({ ctx, code, action, staff }: { ctx: PageCtx; code: string; action: DossierAction; staff: { id: number; fullName: string; role: string }[] }) {
+  const t = ctx.t;
+  const kind = TRANSITIONS[action].input;
+  const multipart = kind === "result";
+  const url = `/staff/dossiers/${encodeURIComponent(code)}/actions/${action}`;
+  const id = (n: string) => `a-${action}-${n}`;
+  return (
+    <form
+      method="post"
+      action={multipart ? `${url}?_csrf=${encodeURIComponent(ctx.csrfToken)}` : url}
+      {...(multipart ? { enctype: "multipart/form-data" } : {})}
+      class="panel action-form"
+    >
+      <CsrfField ctx={ctx} />
+      <h3>{t(`dossier.action.${action}`)}</h3>
+      {kind === "assignee" ? (
+        <div class="field">
+          <label for={id("assignee")}>{t("dossier.f.assignee")}</label>
+          <select id={id("assignee")} name="assigneeUserId">
+            <option value="">{t("dossier.f.byRule")}</option>
+            {staff
+              .filter((s) => s.role === "specialist")
+              .map((s) => (
+                <option key={s.id} value={String(s.id)}>
+                  {s.fullName}
+                </option>
+              ))}
+          </select>
+        </div>
+      ) : null}
+      {kind === "leader" ? (
+        <div class="field">
+          <label for={id("leader")}>{t("dossier.f.leader")}</label>
+          <select id={id("leader")} name="leaderUserId">
+            {staff
+              .filter((s) => s.role === "leader")
+              .map((s) => (
+                <option key={s.id} value={String(s.id)}>
+                  {s.fullName}
+                </option>
+              ))}
+          </select>
+        </div>
+      ) : null}
+      {kind === "transfer" ? (
+        <div class="field">
+          <label for={id("to")}>{t("dossier.f.toAgency")}</label>
+          <input id={id("to")} name="toAgencyCode" required maxLength={60} />
+        </div>
+      ) : null}
+      {kind === "redate" ? (
+        <div class="field">
+          <label for={id("amount")}>{t("dossier.f.redateAmount")}</label>
+          <input id={id("amount")} name="amount" type="number" min={1} max={365} required inputMode="numeric" />
+        </div>
+      ) : null}
+      {kind === "result" ? (
+        <div class="field">
+          <label for={id("file")}>{t("dossier.f.resultFile")}</label>
+          <input id={id("file")} type="file" name="file" accept="application/pdf,image/jpeg,image/png" />
+        </div>
+      ) : null}
+      {kind === "return" ? (
+        <div class="field">
+          <label for={id("channel")}>{t("dossier.f.returnChannel")}</label>
+          <select id={id("channel")} name="returnChannel">
+            <option value="counter">{t("dossier.f.returnCounter")}</option>
+            <option value="online">{t("dossier.f.returnOnline")}</option>
+            <option value="post">{t("dossier.f.returnPost")}</option>
+          </select>
+        </div>
+      ) : null}
+      {kind !== "none" ? (
+        <div class="field">
+          <label for={id("note")}>{kind === "reasons" || kind === "redate" ? t("dossier.f.reasons") : t("dossier.f.note")}</label>
+          <textarea id={id("note")} name="note" maxLength={2000} required={kind === "reasons" || kind === "redate"} />
+        </div>
+      ) : null}
+      <button type="submit" class={action === "refuse" || action === "withdraw" ? "danger" : ""}>
+        {t(`dossier.action.${action}`)}
+      </button>
+    </form>
+  );
+}
