@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 // Three projects: pure unit tests (no I/O), integration tests on a real PostgreSQL
 // (embedded by default, TEST_DATABASE_URL for an external server), and end-to-end tests
-// driving Debian's Chromium against a real server.
+// driving Chromium against a real server (Debian's, else npm @sparticuz/chromium's: see
+// test/support/chromium.ts).
 export default defineConfig({
   test: {
     projects: [

@@ -1,19 +1,15 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import ExcelJS from "exceljs";
 import jsQR from "jsqr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../src/modules/accounts/users";
 import { DEMO_COMMUNE_CODE, DEMO_PASSWORD } from "../../src/modules/demo/seed";
 import { type Client, createTestApp, signIn, type TestApp } from "../support/app";
+import { pdfInfo, pdfText, renderPdfPage } from "../support/pdf";
 
 // Slips of Thông tư 01/2018/TT-VPCP rendered from real dossier rows, through the staff routes.
 
 let t: TestApp;
 let desk: Client;
-let dir: string;
 const CODE = "000.00.25.H12-261203-0007";
 
 async function insertDossier(): Promise<void> {
@@ -52,21 +48,13 @@ async function insertDossier(): Promise<void> {
   });
 }
 
-function pdfText(buf: Buffer, name: string): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, buf);
-  return execFileSync("/usr/bin/pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
-}
-
 beforeAll(async () => {
   t = await createTestApp();
-  dir = mkdtempSync(path.join(tmpdir(), "slips-"));
   await insertDossier();
   desk = await signIn(t.app, "demo-desk");
 });
 
 afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
   await t?.close();
 });
 
@@ -77,12 +65,9 @@ describe("slip routes", () => {
     expect(res.headers["content-type"]).toContain("application/pdf");
     const buf = res.rawPayload;
     expect(buf.subarray(0, 5).toString()).toBe("%PDF-");
-    const file = path.join(dir, "m01.pdf");
-    writeFileSync(file, buf);
-    const info = execFileSync("/usr/bin/pdfinfo", [file], { encoding: "utf8" });
-    expect(info).toMatch(/Page size:\s+419\.53 x 595\.28 pts/);
-    expect(info).toMatch(/Pages:\s+1/);
-    const text = pdfText(buf, "m01.pdf");
+    // A5 in points, one page
+    expect((await pdfInfo(buf)).pages).toEqual([{ width: 419.53, height: 595.28 }]);
+    const text = await pdfText(buf);
     expect(text).toContain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
     expect(text).toContain("Độc lập - Tự do - Hạnh phúc");
     expect(text).toContain("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ");
@@ -97,14 +82,9 @@ describe("slip routes", () => {
 
   it("the QR code printed at the top left decodes to the dossier, procedure, applicant and document name", async () => {
     const res = await desk.get(`/staff/dossiers/${CODE}/slips/01.pdf`);
-    const file = path.join(dir, "qr.pdf");
-    writeFileSync(file, res.rawPayload);
-    // The QR is drawn as vector squares: rasterise the top-left corner at 300 dpi (grey PGM).
-    execFileSync("/usr/bin/pdftoppm", ["-r", "300", "-gray", "-f", "1", "-l", "1", "-x", "100", "-y", "40", "-W", "265", "-H", "270", file, path.join(dir, "corner")]);
-    const img = readPnm(readFileSync(path.join(dir, readdirSync(dir).find((f) => f.startsWith("corner"))!)));
-    const rgba = new Uint8ClampedArray(img.width * img.height * 4);
-    for (let i = 0; i < img.width * img.height; i++) rgba.set([img.grey[i]!, img.grey[i]!, img.grey[i]!, 255], i * 4);
-    const padded = pad(rgba, img.width, img.height, 24);
+    // The QR is drawn as vector squares: rasterise the top-left corner at 300 dpi.
+    const img = await renderPdfPage(res.rawPayload, { dpi: 300, crop: { x: 100, y: 40, width: 265, height: 270 } });
+    const padded = pad(img.rgba, img.width, img.height, 24);
     const qr = jsQR(padded.data, padded.width, padded.height);
     expect(qr).not.toBeNull();
     expect(JSON.parse(qr!.data)).toEqual({
@@ -118,20 +98,20 @@ describe("slip routes", () => {
   });
 
   it("Mẫu 02, 03, 04 and 05 take their content from the events", async () => {
-    const m02 = pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/02.pdf`)).rawPayload, "m02.pdf");
+    const m02 = await pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/02.pdf`)).rawPayload);
     expect(m02).toContain("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ");
     expect(m02).toContain("Bản sao Giấy chứng nhận kết hôn có chứng thực");
-    const m03 = pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/03.pdf`)).rawPayload, "m03.pdf");
+    const m03 = await pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/03.pdf`)).rawPayload);
     expect(m03).toContain("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ");
     expect(m03).toContain("Không thuộc thẩm quyền");
-    const m04 = pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/04.pdf`)).rawPayload, "m04.pdf").replace(/\s+/g, " ");
+    const m04 = (await pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/04.pdf`)).rawPayload)).replace(/\s+/g, " ");
     expect(m04).toContain("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ");
     expect(m04).toContain("Chờ kết quả xác minh");
     expect(m04).toContain("16 giờ 00 phút, ngày 08 tháng 12 năm 2026");
     expect(m04).toContain("Ngày hẹn trả kết quả: 04/12/2026");
     expect(m04).toContain("Kính gửi: Ông/Bà Vũ Thị Hương");
     expect(m04).toContain("Hoàng Văn Minh"); // the leader who re-dated signs
-    const m05 = pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/05.pdf`)).rawPayload, "m05.pdf");
+    const m05 = await pdfText((await desk.get(`/staff/dossiers/${CODE}/slips/05.pdf`)).rawPayload);
     expect(m05).toContain("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
     expect(m05).toContain("Chuyển xử lý");
     expect(m05).toContain("Trần Văn Hùng");
@@ -184,37 +164,6 @@ describe("slip routes", () => {
     expect(bad.statusCode).toBe(400);
   });
 });
-
-function readPnm(buf: Buffer): { width: number; height: number; grey: Uint8Array } {
-  const header: string[] = [];
-  let pos = 0;
-  const magic = buf.subarray(0, 2).toString();
-  const need = magic === "P4" ? 3 : 4;
-  while (header.length < need) {
-    while (/\s/.test(String.fromCharCode(buf[pos]!))) pos++;
-    if (buf[pos] === 0x23) {
-      while (buf[pos] !== 0x0a) pos++;
-      continue;
-    }
-    let tok = "";
-    while (!/\s/.test(String.fromCharCode(buf[pos]!))) tok += String.fromCharCode(buf[pos++]!);
-    header.push(tok);
-  }
-  pos++;
-  const width = Number(header[1]);
-  const height = Number(header[2]);
-  const grey = new Uint8Array(width * height);
-  const data = buf.subarray(pos);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (magic === "P4") grey[i] = (data[y * Math.ceil(width / 8) + (x >> 3)]! >> (7 - (x & 7))) & 1 ? 0 : 255;
-      else if (magic === "P5") grey[i] = data[i]!;
-      else grey[i] = data[i * 3]!;
-    }
-  }
-  return { width, height, grey };
-}
 
 function pad(data: Uint8ClampedArray, w: number, h: number, m: number): { data: Uint8ClampedArray; width: number; height: number } {
   // A quiet zone around the code (rendered with margin 0 on the slip, the page is white around it).

@@ -1,22 +1,8 @@
-import { type Browser, chromium } from "playwright-core";
 import { loadConfig } from "../../src/config";
 import { buildApp } from "../../src/web/app";
 import { createTestDb, type TestDb } from "./db";
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
-}
+export { CHROMIUM_ARGS, launchBrowser } from "./chromium";
 
 export type LiveServer = { url: string; tdb: TestDb; close: () => Promise<void> };
 
