@@ -55,11 +55,16 @@ export const DocumentRequirements = z.object({
 });
 export type DocumentRequirements = z.infer<typeof DocumentRequirements>;
 
-export function requirementId(name: string): string {
-  return `d${createHash("sha256").update(fold(cleanSpaces(name))).digest("hex").slice(0, 10)}`;
+const BULLET = /^[\s\-+*•–·]+/u;
+
+/** How two spellings of a document's name are compared: case, spacing, tones and a leading bullet do not count. */
+export function documentKey(name: string): string {
+  return fold(cleanSpaces(name).replace(BULLET, ""));
 }
 
-const BULLET = /^[\s\-+*•–·]+/u;
+export function requirementId(name: string): string {
+  return `d${createHash("sha256").update(documentKey(name)).digest("hex").slice(0, 10)}`;
+}
 
 /** Folded, single-spaced, without a leading bullet: what the patterns below are written against. */
 function key(text: string): string {
@@ -201,6 +206,7 @@ export function missingMandatory(reqs: DocumentRequirements, channel: ApplyChann
     have.add(p);
     have.add(requirementId(p));
   }
+  // `present` may hold ids as well as names: an id is its own key.
   const list = channel === "online" ? onlineInputs(reqs) : counterChecklist(reqs);
   return list.filter((r) => isMandatory(r, channel) && !have.has(r.id));
 }

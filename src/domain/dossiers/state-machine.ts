@@ -63,7 +63,7 @@ export type Effect =
   | "attach_result";
 
 /** Input an action needs; the service validates it with the zod schema of the same name. */
-export type InputKind = "none" | "note" | "reasons" | "assignee" | "leader" | "transfer" | "redate" | "result" | "return";
+export type InputKind = "none" | "accept" | "note" | "reasons" | "assignee" | "leader" | "transfer" | "redate" | "result" | "return";
 
 export type Transition = {
   /** Statuses the action may start from. */
@@ -80,7 +80,7 @@ export type Transition = {
 const OPEN: readonly DossierStatus[] = ["submitted", "received", "in_progress", "awaiting_approval", "approved", "supplement_requested", "transferred", "result_ready"];
 
 export const TRANSITIONS = {
-  accept: { from: ["submitted"], to: "received", roles: ["desk_officer"], input: "none", effects: ["set_received"] },
+  accept: { from: ["submitted"], to: "received", roles: ["desk_officer"], input: "accept", effects: ["set_received"] },
   request_supplement: {
     from: ["submitted", "received", "in_progress"],
     to: "supplement_requested",
@@ -92,7 +92,8 @@ export const TRANSITIONS = {
   // "system": assignment by the agency's rule (field → specialist) right after receipt.
   assign: { from: ["received", "in_progress"], to: "in_progress", roles: ["desk_officer", "leader", "system"], input: "assignee", effects: ["set_assignee"] },
   note: { from: OPEN, to: "same", roles: ["desk_officer", "specialist", "leader"], input: "note", effects: [] },
-  send_to_leader: { from: ["in_progress"], to: "awaiting_approval", roles: ["specialist"], input: "leader", effects: ["set_leader"] },
+  // The specialist sends the draft result for signature with it: the leader approves what they see.
+  send_to_leader: { from: ["in_progress"], to: "awaiting_approval", roles: ["specialist"], input: "leader", effects: ["set_leader", "attach_result"] },
   approve: { from: ["awaiting_approval"], to: "approved", roles: ["leader"], input: "note", effects: [] },
   send_back: { from: ["awaiting_approval", "approved"], to: "in_progress", roles: ["leader"], input: "reasons", effects: [] },
   refuse: {

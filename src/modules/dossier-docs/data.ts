@@ -20,7 +20,7 @@ type DossierRow = {
   applicant_phone: string;
   applicant_email: string | null;
   applicant_address: { line?: string; communeCode?: string } | null;
-  documents: { name?: string; received?: boolean; originals?: number; copies?: number }[] | null;
+  documents: { name?: string; received?: boolean; originals?: number; copies?: number; kind?: "submit" | "present" }[] | null;
   received_at: Date | null;
   submitted_at: Date | null;
   created_at: Date;
@@ -85,6 +85,13 @@ const STATUS_HOLDERS: Record<string, string> = {
 
 const UNIT_LABELS: Record<string, string> = { working_days: "ngày làm việc", working_hours: "giờ làm việc", calendar_days: "ngày" };
 
+/** The time limit as the slip states it; a same-day limit names its 15:00 rule. */
+export function slipTimeLimitText(amount: number | null, unit: string | null): string | null {
+  if (amount === null || unit === null) return null;
+  if (unit === "same_day") return amount === 0 ? "trong ngày (tiếp nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo)" : `trong ngày và thêm ${amount} ngày làm việc`;
+  return `${amount} ${UNIT_LABELS[unit] ?? unit}`;
+}
+
 function texts(v: unknown): string[] {
   if (Array.isArray(v)) return v.map((x) => (typeof x === "string" ? x : typeof x === "object" && x && "name" in x ? String((x as { name: unknown }).name) : String(x))).filter(Boolean);
   if (typeof v === "string" && v.trim()) return v.split(/\n+/).map((s) => s.trim()).filter(Boolean);
@@ -137,7 +144,8 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
   const last = (actions: string[]) => [...events].reverse().find((e) => actions.includes(e.action));
 
   const documents: SlipDocument[] = (d.documents ?? [])
-    .filter((x) => x?.name && x.received !== false)
+    // Papers only shown at the desk (giấy tờ xuất trình) are handed back, not part of the dossier.
+    .filter((x) => x?.name && x.received !== false && x.kind !== "present")
     .map((x) => ({ name: String(x.name), originals: x.originals, copies: x.copies }));
   const receivedAt = d.received_at ?? d.submitted_at ?? d.created_at;
   const reception = last(["receive", "accept"]);
@@ -151,7 +159,7 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
       channel: d.channel,
       receivedAt,
       dueAt: d.due_at,
-      timeLimitText: d.time_limit_amount != null && d.time_limit_unit ? `${d.time_limit_amount} ${UNIT_LABELS[d.time_limit_unit] ?? d.time_limit_unit}` : null,
+      timeLimitText: slipTimeLimitText(d.time_limit_amount ?? null, d.time_limit_unit ?? null),
       resultDelivery: d.channel === "post" ? "Qua dịch vụ bưu chính công ích" : null,
       sets: 1,
     },

@@ -10,7 +10,7 @@ import { copyFile, link, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "../../config";
 import type { Db } from "../../db/scope";
-import { cleanSpaces, toNfc } from "../../domain/text/fold";
+import { documentKey } from "../../domain/catalog/requirements";
 import { registerJob } from "../../jobs/queue";
 import { DomainError } from "../../domain/errors";
 import "./draft-messages";
@@ -56,10 +56,6 @@ function draftHash(token: string): string {
   return createHash("sha256").update(`draft:${token}`).digest("hex");
 }
 
-/** Document names as stageFiles stores them, so a kept file can be matched with the current list. */
-function documentKey(name: string): string {
-  return cleanSpaces(toNfc(name)).slice(0, 300);
-}
 
 async function removeStored(root: string, storagePaths: readonly string[]): Promise<void> {
   for (const p of storagePaths) await rm(path.join(root, p), { force: true }).catch(() => {});
@@ -78,29 +74,30 @@ export async function loadDraft(db: Db, q: { agencyId: number; procedureCode: st
 }
 
 /**
- * The files kept with a live draft, by document index, for the documents of `documents` (the
- * procedure's current list) only: a file kept for a document the list no longer has at that
- * place is neither shown nor submitted.
+ * The files kept with a live draft, by document index (several per document, in the order
+ * chosen), for the documents of `documents` (the procedure's current list) only: a file kept for
+ * a document the list no longer has at that place is neither shown nor submitted.
  */
 export async function listDraftFiles(
   db: Db,
   q: { agencyId: number; procedureCode: string; token: string | undefined; documents: readonly { name: string }[] },
-): Promise<Map<number, DraftFile>> {
-  const out = new Map<number, DraftFile>();
+): Promise<Map<number, DraftFile[]>> {
+  const out = new Map<number, DraftFile[]>();
   if (!isDraftToken(q.token)) return out;
   const token = q.token;
   const rows = await db.scoped(scopeOf(q.agencyId), (tx) =>
     tx.query<DraftFileRow>(
       `select f.document_index, f.document_name, f.file_name, f.content_type, f.size, f.sha256, f.storage_path
        from dossier_draft_files f join dossier_drafts d on d.id = f.draft_id
-       where d.token_hash = $1 and d.procedure_code = $2 and d.expires_at > now() order by f.document_index`,
+       where d.token_hash = $1 and d.procedure_code = $2 and d.expires_at > now() order by f.document_index, f.id`,
       [draftHash(token), q.procedureCode],
     ),
   );
   for (const r of rows) {
     const doc = q.documents[r.document_index];
-    if (!doc || documentKey(doc.name) !== r.document_name) continue;
-    out.set(r.document_index, {
+    if (!doc || documentKey(doc.name) !== documentKey(r.document_name)) continue;
+    const list = out.get(r.document_index) ?? [];
+    list.push({
       documentIndex: r.document_index,
       documentName: r.document_name,
       fileName: r.file_name,
@@ -109,6 +106,7 @@ export async function listDraftFiles(
       sha256: r.sha256,
       storagePath: r.storage_path,
     });
+    out.set(r.document_index, list);
   }
   return out;
 }
@@ -116,7 +114,7 @@ export async function listDraftFiles(
 /**
  * Saves the draft's text and files. Each file is checked on its own: a bad one is left out (and
  * nothing of it stays on disk) and returned in `rejected`, while the text and the good files are
- * saved. A new file for a document replaces the one kept before; `drop` removes kept files.
+ * saved. New files for a document replace those kept before; `drop` removes kept files.
  * Returns the token actually used (a new one when the given one is unknown here).
  */
 export async function saveDraft(
@@ -124,16 +122,14 @@ export async function saveDraft(
   q: { root: string; agencyId: number; procedureCode: string; token: string | undefined; values: DraftValues; uploads: readonly DraftUpload[]; drop?: readonly number[] },
 ): Promise<{ token: string; rejected: DomainError[] }> {
   const data = Object.fromEntries(KEPT_VALUES.filter((k) => typeof q.values[k] === "string").map((k) => [k, String(q.values[k]).slice(0, 300)]));
-  const latest = new Map<number, DraftUpload>();
-  for (const u of q.uploads) latest.set(u.documentIndex, u);
   const staged: { index: number; file: StagedFile }[] = [];
   const rejected: DomainError[] = [];
   let saved: { token: string; removed: string[] };
   try {
-    for (const [index, u] of latest) {
+    for (const u of q.uploads) {
       try {
         const [file] = await stageFiles({ root: q.root, agencyId: q.agencyId, uploads: [u] });
-        if (file) staged.push({ index, file });
+        if (file) staged.push({ index: u.documentIndex, file });
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
         rejected.push(e);
@@ -233,7 +229,7 @@ export async function stageDraftFiles(
   try {
     const year = String((q.now ?? new Date()).getUTCFullYear());
     await mkdir(path.join(q.root, String(q.agencyId), year), { recursive: true });
-    for (const [index, f] of kept) {
+    for (const [index, f] of [...kept].flatMap(([i, files]) => files.map((file) => [i, file] as const))) {
       if (q.skip.has(index) || !(ALLOWED_TYPES as readonly string[]).includes(f.contentType)) continue;
       const storagePath = `${q.agencyId}/${year}/${randomBytes(18).toString("base64url")}`;
       const finalPath = path.join(q.root, storagePath);

@@ -21,6 +21,7 @@ import { allocateDossierCodes, type DossierCodeTerms, dossierCodeTerms } from ".
 import { DomainError } from "../../domain/errors";
 import { emitDossierEvent } from "./events";
 import { discardFiles, finaliseFiles, type StagedFile } from "./files";
+import { documentKey } from "../../domain/catalog/requirements";
 import { checkDocuments, DOSSIER_COLUMNS, type DossierRow, offeredOrFail, requiredDocuments, searchText, toDossier, dossierTimeLimit } from "./service";
 import type { Dossier, DossierEvent } from "./types";
 
@@ -142,18 +143,15 @@ async function check(db: Db, batch: readonly Pending[]): Promise<Checked[]> {
       if ("error" in offered) throw offered.error;
       const procedure = offered.value;
       if (procedure.onlineLevel === "none") throw new DomainError("unprocessable", "dossier.err.notOnline", { vars: { code: procedure.code }, details: [{ path: "procedureCode", message: procedure.code }] });
-      const docs = requiredDocuments(procedure);
+      const docs = requiredDocuments(procedure, "online");
       checkDocuments(
         docs.mandatory,
         input.files.map((f) => f.documentName),
       );
-      if (docs.mandatory.length === 0 && docs.items.some((i) => !i.optional) && input.files.length === 0) {
-        throw new DomainError("unprocessable", "dossier.err.noFiles", { details: [{ path: "attachments", message: "" }] });
-      }
       const agency = await perAgency.get(`${input.agencyId}/${nowOf(p).getTime()}`)!;
       if ("error" in agency) throw agency.error;
-      const attached = new Set(input.files.map((f) => f.documentName));
-      const documents = [...new Set(docs.items.map((i) => i.name))].map((name) => ({ name, received: attached.has(name) }));
+      const attached = new Set(input.files.map((f) => documentKey(f.documentName)));
+      const documents = docs.items.map((i) => ({ name: i.name, received: attached.has(documentKey(i.name)), kind: i.kind === "present" ? ("present" as const) : ("submit" as const) }));
       out.push({ p, procedure, documents, acceptDueAt: agency.value.acceptDueAt, terms: agency.value.terms, now: nowOf(p) });
     } catch (e) {
       // A refusal (a DomainError) is this submission's alone; anything else fails the batch, retried one by one.

@@ -1,6 +1,6 @@
 // Online submission by the public: choose a procedure, fill the form (or keep a draft), confirm.
 
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Applicant } from "../../domain/dossiers/applicant";
 import type { PageCtx } from "../../web/context";
@@ -9,13 +9,29 @@ import { asHttpError, HttpError, httpErrorOf, notFound } from "../../web/http";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { findAgencyByCode, listAgencies } from "../agencies/agencies";
 import { searchProcedures } from "../catalog/search-cache";
-import { findOfferedProcedure, listOfferedProcedures } from "../catalog/service";
+import { FILES_PER_DOCUMENT } from "../../domain/catalog/requirements";
+import { findOfferedProcedure, listOfferedProcedures, type OfferedProcedure } from "../catalog/service";
+import { feeText, timeLimitText } from "../catalog/views";
 import { DRAFT_COOKIE, DRAFT_DAYS, type DraftFile, type DraftUpload, deleteDraft, findSubmittedCode, isDraftToken, listDraftFiles, loadDraft, saveDraft, stageDraftFiles } from "./drafts";
 import { type StagedFile, stageFiles, type UploadInput, withStagedFiles } from "./files";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 import { fieldErrors, filesDir, IdempotencyKey, readMultipart, tooLargeError } from "./route-support";
-import { requiredDocuments } from "./service";
+import { listOwnDossiers, requiredDocuments } from "./service";
+import "./intake-messages";
 import { localise } from "./views";
+
+/**
+ * The confirmation page and its PDF are reached with the dossier code and this token (an HMAC of
+ * the code with the installation secret): a code alone, guessable, shows nobody's details.
+ */
+export function receiptToken(app: FastifyInstance, code: string): string {
+  return createHmac("sha256", app.deps.secret).update(`receipt:${code}`).digest("base64url").slice(0, 32);
+}
+
+export function isReceiptToken(app: FastifyInstance, code: string, token: unknown): boolean {
+  if (typeof token !== "string" || token.length !== 32) return false;
+  return timingSafeEqual(Buffer.from(token), Buffer.from(receiptToken(app, code)));
+}
 
 function newKey(): string {
   return randomBytes(18).toString("base64url");
@@ -35,13 +51,19 @@ function applicantFrom(v: SubmitValues) {
 
 type ProcedureDocs = ReturnType<typeof requiredDocuments>;
 
-/** A file kept with the draft: used on submit unless replaced by a new upload or dropped. */
-function KeptFile({ ctx, index, file }: { ctx: PageCtx; index: number; file: DraftFile }) {
+/** The field of a document's file input. */
+const fileField = (index: number) => `file_${index}`;
+
+/** Files kept with the draft for one document: used on submit unless replaced by new files or dropped. */
+function KeptFiles({ ctx, index, files }: { ctx: PageCtx; index: number; files: readonly DraftFile[] }) {
   return (
     <div id={`f-file_${index}-kept`}>
-      <p class="hint">
-        {ctx.t("dossier.draft.kept", { name: file.fileName, size: Math.max(1, Math.ceil(file.size / 1024)) })}. {ctx.t("dossier.draft.replaceHint")}
-      </p>
+      <ul class="kept-files">
+        {files.map((f) => (
+          <li key={f.sha256 + f.fileName}>{ctx.t("dossier.draft.kept", { name: f.fileName, size: Math.max(1, Math.ceil(f.size / 1024)) })}</li>
+        ))}
+      </ul>
+      <p class="hint">{ctx.t("dossier.draft.replaceHint")}</p>
       <label>
         <input type="checkbox" name={`dropFile_${index}`} value="yes" /> {ctx.t("dossier.draft.drop")}
       </label>
@@ -49,10 +71,62 @@ function KeptFile({ ctx, index, file }: { ctx: PageCtx; index: number; file: Dra
   );
 }
 
+function needTag(ctx: PageCtx, d: ProcedureDocs["items"][number]): string {
+  if (!d.optional) return ctx.t("dossier.doc.required");
+  if (d.kind === "present") return ctx.t("dossier.doc.presentOnline");
+  return d.need === "optional" ? ctx.t("dossier.doc.ifAny") : ctx.t("dossier.doc.ifCase");
+}
+
+/** One file input per document the procedure asks for online, grouped as the procedure groups them. */
+export function DocumentInputs({ ctx, docs, kept, errors }: { ctx: PageCtx; docs: ProcedureDocs; kept?: ReadonlyMap<number, readonly DraftFile[]> | undefined; errors?: Record<string, string> | undefined }) {
+  const t = ctx.t;
+  let lastGroup: string | null = null;
+  return (
+    <>
+      {docs.items.length === 0 ? <p class="notice">{t("dossier.doc.noneOnline")}</p> : <p class="hint">{t("dossier.doc.filesHint", { n: FILES_PER_DOCUMENT })}</p>}
+      {docs.items.map((d, i) => {
+        const files = kept?.get(i) ?? [];
+        const heading = d.groupTitle !== lastGroup && d.groupTitle ? <h3 key={`g${i}`}>{d.groupTitle}</h3> : null;
+        lastGroup = d.groupTitle;
+        const name = fileField(i);
+        const error = errors?.[name];
+        const hintId = `f-${name}-need`;
+        return (
+          <>
+            {heading}
+            <div class={`field doc-input${error ? " has-error" : ""}`} key={d.id}>
+              <label for={`f-${name}`}>{d.name}</label>
+              <p class="hint" id={hintId}>
+                <span class={`tag${d.optional ? "" : " warn"}`}>{needTag(ctx, d)}</span>
+                {d.copies.original + d.copies.copy > 0 ? ` ${t("catalog.copies.value", { original: d.copies.original, copy: d.copies.copy })}` : ""}
+              </p>
+              {error ? (
+                <p class="error" id={`f-${name}-error`}>
+                  {error}
+                </p>
+              ) : null}
+              {files.length ? <KeptFiles ctx={ctx} index={i} files={files} /> : null}
+              <input
+                id={`f-${name}`}
+                type="file"
+                name={name}
+                multiple
+                accept="application/pdf,image/jpeg,image/png"
+                aria-invalid={error ? "true" : undefined}
+                aria-describedby={[hintId, error ? `f-${name}-error` : "", files.length ? `f-${name}-kept` : ""].filter(Boolean).join(" ")}
+              />
+            </div>
+          </>
+        );
+      })}
+    </>
+  );
+}
+
 function SubmitForm(p: {
   ctx: PageCtx;
   agency: { code: string; name: string; parentCode: string | null };
-  procedure: { code: string; name: string };
+  procedure: { code: string; name: string; terms: OfferedProcedure["terms"] };
   docs: ProcedureDocs;
   communes: { code: string; unitName: string }[];
   provinces: { code: string; unitName: string }[];
@@ -60,17 +134,24 @@ function SubmitForm(p: {
   values: SubmitValues;
   errors?: Record<string, string>;
   notice?: string;
-  kept?: ReadonlyMap<number, DraftFile>;
+  kept?: ReadonlyMap<number, readonly DraftFile[]>;
 }) {
   const { ctx, values: v, errors } = p;
   const t = ctx.t;
   const action = `/submit/${encodeURIComponent(p.agency.code)}/${encodeURIComponent(p.procedure.code)}?_csrf=${encodeURIComponent(ctx.csrfToken)}`;
+  const terms = p.procedure.terms;
   return (
     <Layout ctx={ctx} title={t("dossier.submit.formTitle", { name: p.procedure.name })}>
       <h1>{t("dossier.submit.formTitle", { name: p.procedure.name })}</h1>
       <p class="lead">
         {p.procedure.code} · {p.agency.name}
       </p>
+      <dl class="proc-facts">
+        <dt>{t("catalog.timeLimit")}</dt>
+        <dd>{terms.timeLimit ? timeLimitText(ctx, terms.timeLimit, null) : t("dossier.doc.timeLimitByDesk")}</dd>
+        <dt>{t("catalog.fees")}</dt>
+        <dd>{terms.fees.length ? terms.fees.map((f) => feeText(ctx, f)).join("; ") : t("catalog.noInfo")}</dd>
+      </dl>
       {p.notice ? (
         <p class="notice" role="status">
           {p.notice}
@@ -116,25 +197,17 @@ function SubmitForm(p: {
         </div>
         <h2>{t("dossier.f.attachments")}</h2>
         {errors?.attachments ? <p class="error">{errors.attachments}</p> : null}
-        {p.docs.items.map((d, i) => {
-          const kept = p.kept?.get(i);
-          return (
-            <div class="field" key={`${i}`}>
-              <label for={`f-file_${i}`}>
-                {d.caseName ? `${d.caseName}: ` : ""}
-                {d.name} {d.optional ? t("dossier.f.optional") : ""}
-              </label>
-              {kept ? <KeptFile ctx={ctx} index={i} file={kept} /> : null}
-              <input
-                id={`f-file_${i}`}
-                type="file"
-                name={`file_${i}`}
-                accept="application/pdf,image/jpeg,image/png"
-                aria-describedby={kept ? `f-file_${i}-kept` : undefined}
-              />
-            </div>
-          );
-        })}
+        <DocumentInputs ctx={ctx} docs={p.docs} kept={p.kept} errors={errors} />
+        {p.docs.notes.length ? (
+          <details class="doc-notes">
+            <summary>{t("dossier.doc.notes", { n: p.docs.notes.length })}</summary>
+            <ul>
+              {p.docs.notes.map((n, i) => (
+                <li key={i}>{n}</li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
         <div class={`field${errors?.consent ? " has-error" : ""}`}>
           {errors?.consent ? <p class="error">{errors.consent}</p> : null}
           <label>
@@ -287,6 +360,28 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
     );
   });
 
+  /** A signed-in citizen's details, from the account and their latest dossier, to fill the form with. */
+  async function citizenDefaults(req: FastifyRequest): Promise<SubmitValues> {
+    const user = req.user;
+    if (user?.role !== "citizen") return {};
+    const r = await req.tx(async (tx) => {
+      const account = await tx.maybeOne<{ full_name: string; phone: string | null; email: string | null }>("select full_name, phone, email from users where id = $1", [user.id]);
+      const last = (await listOwnDossiers(tx, user.id))[0];
+      return { account, last };
+    });
+    const out: SubmitValues = { fullName: r.account?.full_name ?? user.fullName };
+    const phone = r.account?.phone ?? r.last?.applicant.phone;
+    const email = r.account?.email ?? r.last?.applicant.email;
+    if (phone) out.phone = phone;
+    if (email) out.email = email;
+    if (r.last) {
+      out.idNumber = r.last.applicant.idNumber;
+      out.addressLine = r.last.applicant.address.line;
+      if (r.last.applicant.address.communeCode) out.addressCommune = r.last.applicant.address.communeCode;
+    }
+    return out;
+  }
+
   async function renderSubmitForm(
     req: FastifyRequest,
     opts: { agencyCode: string; procedureCode: string; values?: SubmitValues; errors?: Record<string, string>; notice?: string; status?: number },
@@ -297,11 +392,12 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
     const q = req.query as Record<string, string | undefined>;
     const draftToken = q.draft ?? opts.values?.draft ?? req.cookies[DRAFT_COOKIE];
     const draft = opts.values ? undefined : await loadDraft(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: draftToken });
-    const values: SubmitValues = { idempotencyKey: newKey(), ...(draft ?? {}), ...(opts.values ?? {}) };
+    const defaults = opts.values || draft ? {} : await citizenDefaults(req);
+    const values: SubmitValues = { idempotencyKey: newKey(), ...defaults, ...(draft ?? {}), ...(opts.values ?? {}) };
     if (!values.idempotencyKey) values.idempotencyKey = newKey();
     const province = q.province ?? agency.parentCode ?? "";
     const lists = await formLists(req, province);
-    const docs = requiredDocuments(procedure);
+    const docs = requiredDocuments(procedure, "online");
     const kept = await listDraftFiles(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: values.draft, documents: docs.items });
     return {
       status: opts.status ?? 200,
@@ -329,86 +425,89 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
     return reply.page(r.page, r.status);
   });
 
+  /**
+   * A submission is saved as a draft first (its text and every good file), then checked: a
+   * refused submission comes back with everything typed and every file already received, and
+   * the draft becomes the dossier only when nothing is missing.
+   */
   app.post("/submit/:agency/:procedure", async (req, reply) => {
     const p = req.params as { agency: string; procedure: string };
     const agency = await publicAgency(req, p.agency);
     const procedure = await req.tx((tx) => findOfferedProcedure(tx, { agencyId: agency.id, code: p.procedure }));
     if (!procedure || procedure.onlineLevel === "none") throw notFound();
-    const form = await readMultipart(req);
+    const docs = requiredDocuments(procedure, "online");
+    // The multipart limits follow the form: a browser sends a part for every file input, even empty.
+    const form = await readMultipart(req, { files: Math.max(1, docs.items.length) * FILES_PER_DOCUMENT });
     const { values, files } = form;
     const again = async (errors: Record<string, string>, status: number, notice?: string) => {
       const r = await renderSubmitForm(req, { agencyCode: agency.code, procedureCode: procedure.code, values, errors, status, ...(notice ? { notice } : {}) });
       return reply.page(r.page, r.status);
     };
+    const errors: Record<string, string> = {};
     const dropped = Object.keys(values)
       .filter((k) => values[k] === "yes")
       .map((k) => documentIndex(k, "dropFile_"))
-      .filter((i) => i >= 0);
-    if (values.intent === "draft") {
-      const draftDocs = requiredDocuments(procedure).items;
-      const draftUploads: DraftUpload[] = files.flatMap((f) => {
-        const i = documentIndex(f.field, "file_");
-        const d = draftDocs[i];
-        return d ? [{ documentIndex: i, documentName: d.name, fileName: f.fileName, data: f.data }] : [];
-      });
-      const saved = await saveDraft(app.deps.db, {
-        root: filesDir(app),
-        agencyId: agency.id,
-        procedureCode: procedure.code,
-        token: values.draft,
-        values,
-        uploads: draftUploads,
-        drop: dropped,
-      });
-      reply.setCookie(DRAFT_COOKIE, saved.token, { path: "/submit", httpOnly: true, sameSite: "lax", maxAge: DRAFT_DAYS * 86400 });
-      const url = `/submit/${encodeURIComponent(agency.code)}/${encodeURIComponent(procedure.code)}?draft=${saved.token}`;
-      values.draft = saved.token;
-      const notice = req.t("dossier.draft.saved", { url, days: DRAFT_DAYS });
-      // The text and the good files are saved; each bad file is named, and nothing of it is kept.
-      const rejected = [...form.tooLarge.map((f) => new HttpError(413, "dossier.err.fileTooLarge", { name: f.fileName })), ...saved.rejected.map(httpErrorOf)];
-      const bad = rejected.map((e) => req.t("dossier.draft.fileNotKept", { reason: req.t(e.messageKey, e.vars) }));
-      return again(bad.length > 0 ? { attachments: bad.join(" ") } : {}, rejected[0]?.status ?? 200, notice);
+      .filter((i) => i >= 0 && i < docs.items.length);
+    const perDocument = new Map<number, number>();
+    const uploads: DraftUpload[] = [];
+    for (const f of files) {
+      const i = documentIndex(f.field, "file_");
+      const d = docs.items[i];
+      if (!d) continue;
+      const n = (perDocument.get(i) ?? 0) + 1;
+      perDocument.set(i, n);
+      if (n > FILES_PER_DOCUMENT) {
+        errors[fileField(i)] = req.t("dossier.err.tooManyFiles", { name: d.name, n: FILES_PER_DOCUMENT });
+        continue;
+      }
+      uploads.push({ documentIndex: i, documentName: d.name, fileName: f.fileName, data: f.data });
     }
-    const errors: Record<string, string> = {};
+    const retried = isDraftToken(values.draft) && !(await loadDraft(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: values.draft }));
+    if (retried && values.intent !== "draft") {
+      // A retried submission whose draft went with the first attempt: that dossier is the answer.
+      const key = IdempotencyKey.safeParse(values.idempotencyKey);
+      const code = key.success ? await findSubmittedCode(app.deps.db, { agencyId: agency.id, idempotencyKey: key.data }) : undefined;
+      if (code) {
+        reply.clearCookie(DRAFT_COOKIE, { path: "/submit" });
+        return reply.code(303).redirect(`/submit/done?code=${encodeURIComponent(code)}&t=${receiptToken(app, code)}`);
+      }
+    }
+    const saved = await saveDraft(app.deps.db, {
+      root: filesDir(app),
+      agencyId: agency.id,
+      procedureCode: procedure.code,
+      token: values.draft,
+      values,
+      uploads,
+      drop: dropped,
+    });
+    reply.setCookie(DRAFT_COOKIE, saved.token, { path: "/submit", httpOnly: true, sameSite: "lax", maxAge: DRAFT_DAYS * 86400 });
+    values.draft = saved.token;
+    const draftUrl = `/submit/${encodeURIComponent(agency.code)}/${encodeURIComponent(procedure.code)}?draft=${saved.token}`;
+    // Each bad file is named; nothing of it is kept, while the text and the good files are.
+    const rejected = [...form.tooLarge.map((f) => new HttpError(413, "dossier.err.fileTooLarge", { name: f.fileName })), ...saved.rejected.map(httpErrorOf)];
+    if (form.tooManyFiles) rejected.push(new HttpError(413, "dossier.err.formTooManyFiles", { n: FILES_PER_DOCUMENT }));
+    const rejectedText = rejected.map((e) => req.t("dossier.draft.fileNotKept", { reason: req.t(e.messageKey, e.vars) }));
+    if (rejectedText.length) errors.attachments = rejectedText.join(" ");
+    if (values.intent === "draft") {
+      const notice = req.t("dossier.draft.saved", { url: draftUrl, days: DRAFT_DAYS });
+      return again(errors, rejected[0]?.status ?? (Object.keys(errors).length ? 413 : 200), notice);
+    }
     const parsed = Applicant.safeParse(applicantFrom(values));
     if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error, req));
     if (values.consent !== "yes") errors.consent = req.t("dossier.err.consent");
     const key = IdempotencyKey.safeParse(values.idempotencyKey);
     if (!key.success) errors._ = req.t("dossier.err.idempotencyKey");
-    if (Object.keys(errors).length > 0 || !parsed.success) return again(errors, 400);
-    const oversize = tooLargeError(form);
-    if (oversize) return again({ attachments: req.t(oversize.messageKey, oversize.vars) }, 413);
-    const fromDraft = isDraftToken(values.draft) ? values.draft : undefined;
-    if (fromDraft && !(await loadDraft(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: fromDraft }))) {
-      // A retried submission whose draft (kept files included) went with the first attempt:
-      // the first dossier, not a mismatch of the idempotency key.
-      const code = await findSubmittedCode(app.deps.db, { agencyId: agency.id, idempotencyKey: key.data! });
-      if (code) {
-        reply.clearCookie(DRAFT_COOKIE, { path: "/submit" });
-        return reply.code(303).redirect(`/submit/done?code=${encodeURIComponent(code)}`);
-      }
-    }
-    const docs = requiredDocuments(procedure);
-    const uploads: UploadInput[] = files.map((f) => {
-      const index = Number(/^file_(\d+)$/.exec(f.field)?.[1] ?? -1);
-      return { documentName: docs.items[index]?.name ?? f.fileName, fileName: f.fileName, data: f.data };
+    const kept = await listDraftFiles(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: saved.token, documents: docs.items });
+    docs.items.forEach((d, i) => {
+      if (!d.optional && !kept.get(i)?.length && !errors[fileField(i)]) errors[fileField(i)] = req.t("dossier.err.documentMissing", { name: d.name });
     });
-    let staged: StagedFile[];
-    try {
-      staged = await stageFiles({ root: filesDir(app), agencyId: agency.id, uploads });
-    } catch (e) {
-      const he = asHttpError(e);
-      if (he) return again({ attachments: req.t(he.messageKey, he.vars) }, he.status);
-      throw e;
+    if (Object.keys(errors).length > 0 || !parsed.success || !key.success) {
+      const status = rejected[0]?.status ?? (parsed.success && Object.keys(errors).some((k) => k.startsWith("file_")) ? 422 : 400);
+      return again(errors, status, req.t("dossier.submit.keptNotice", { url: draftUrl, days: DRAFT_DAYS }));
     }
-    if (fromDraft) {
-      // Documents without a new upload (and not dropped) take the file kept with the draft.
-      const skip = new Set([...dropped, ...files.map((f) => documentIndex(f.field, "file_"))]);
-      const kept = await withStagedFiles(staged, () =>
-        stageDraftFiles(app.deps.db, { root: filesDir(app), agencyId: agency.id, procedureCode: procedure.code, token: fromDraft, documents: docs.items, skip }),
-      );
-      staged.push(...(kept ?? []));
-    }
+    const staged =
+      (await stageDraftFiles(app.deps.db, { root: filesDir(app), agencyId: agency.id, procedureCode: procedure.code, token: saved.token, documents: docs.items, skip: new Set() })) ?? [];
     try {
       const r = await submitOnlineTx(app.deps.db, {
         agencyId: agency.id,
@@ -416,21 +515,19 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
         applicant: parsed.data,
         fields: {},
         files: staged,
-        idempotencyKey: key.data!,
+        idempotencyKey: key.data,
         requestHash: submissionHash({ agencyCode: agency.code, procedureCode: procedure.code, applicant: parsed.data, fields: {}, files: staged }),
         applicantUserId: req.user?.role === "citizen" ? req.user.id : null,
       });
-      if (fromDraft) {
-        // The dossier is in: a failure here must not turn it into an error (expiry sweeps the rest).
-        await deleteDraft(app.deps.db, { root: filesDir(app), agencyId: agency.id, token: fromDraft }).catch((e: unknown) => req.log.warn({ err: e }, "draft not deleted"));
-        reply.clearCookie(DRAFT_COOKIE, { path: "/submit" });
-      }
-      return reply.code(303).redirect(`/submit/done?code=${encodeURIComponent(r.dossier.code)}`);
+      // The dossier is in: a failure here must not turn it into an error (expiry sweeps the rest).
+      await deleteDraft(app.deps.db, { root: filesDir(app), agencyId: agency.id, token: saved.token }).catch((e: unknown) => req.log.warn({ err: e }, "draft not deleted"));
+      reply.clearCookie(DRAFT_COOKIE, { path: "/submit" });
+      return reply.code(303).redirect(`/submit/done?code=${encodeURIComponent(r.dossier.code)}&t=${receiptToken(app, r.dossier.code)}`);
     } catch (e) {
       const he = asHttpError(e);
       if (he?.status === 422) {
         const l = localise(he, req) as HttpError;
-        return again({ attachments: req.t(l.messageKey, l.vars) }, 422);
+        return again({ attachments: req.t(l.messageKey, l.vars) }, 422, req.t("dossier.submit.keptNotice", { url: draftUrl, days: DRAFT_DAYS }));
       }
       throw e;
     }

@@ -62,10 +62,22 @@ export type MultipartForm = {
   files: { field: string; fileName: string; data: Buffer }[];
   /** Files over 10 MB: cut off while streaming and dropped, so the rest of the form is still read. */
   tooLarge: { field: string; fileName: string }[];
+  /** More files than the form allows: reading stopped there; what came before is kept. */
+  tooManyFiles?: boolean;
 };
 
-/** Reads a multipart form: text fields and files (each at most 10 MB, enforced while streaming). */
-export async function readMultipart(req: FastifyRequest): Promise<MultipartForm> {
+/** Per-form limits; the default suits forms with a single file input. */
+export type MultipartLimits = { files?: number };
+
+/** Text fields a form may have besides its files (applicant, consent, drop boxes…). */
+const MAX_FIELDS = 300;
+
+/**
+ * Reads a multipart form: text fields and files (each at most 10 MB, enforced while streaming).
+ * The number of files follows the form (`limits.files`): browsers send a part for every file
+ * input, chosen or not. Past it, reading stops and the form is returned as read so far, marked.
+ */
+export async function readMultipart(req: FastifyRequest, limits: MultipartLimits = {}): Promise<MultipartForm> {
   const values: Record<string, string> = {};
   const files: MultipartForm["files"] = [];
   const tooLarge: MultipartForm["tooLarge"] = [];
@@ -75,16 +87,26 @@ export async function readMultipart(req: FastifyRequest): Promise<MultipartForm>
     return { values, files, tooLarge };
   }
   // throwFileSizeLimit (read by @fastify/multipart per call, missing from its types): mark, not throw.
-  const options = { limits: { fileSize: MAX_FILE_BYTES }, throwFileSizeLimit: false } as Parameters<FastifyRequest["parts"]>[0];
-  for await (const part of req.parts(options)) {
-    if (part.type === "file") {
-      const f = part as MultipartFile;
-      const data = await f.toBuffer();
-      if (f.file.truncated) tooLarge.push({ field: f.fieldname, fileName: f.filename || "tep" });
-      else if (data.length > 0) files.push({ field: f.fieldname, fileName: f.filename || "tep", data });
-    } else {
-      values[part.fieldname] = String((part as { value: unknown }).value ?? "");
+  const maxFiles = limits.files ?? 20;
+  const options = {
+    limits: { fileSize: MAX_FILE_BYTES, files: maxFiles, fields: MAX_FIELDS, parts: maxFiles + MAX_FIELDS },
+    throwFileSizeLimit: false,
+  } as Parameters<FastifyRequest["parts"]>[0];
+  try {
+    for await (const part of req.parts(options)) {
+      if (part.type === "file") {
+        const f = part as MultipartFile;
+        const data = await f.toBuffer();
+        if (f.file.truncated) tooLarge.push({ field: f.fieldname, fileName: f.filename || "tep" });
+        else if (data.length > 0) files.push({ field: f.fieldname, fileName: f.filename || "tep", data });
+      } else {
+        values[part.fieldname] = String((part as { value: unknown }).value ?? "");
+      }
     }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== "FST_FILES_LIMIT" && code !== "FST_PARTS_LIMIT" && code !== "FST_FIELDS_LIMIT") throw e;
+    return { values, files, tooLarge, tooManyFiles: true };
   }
   return { values, files, tooLarge };
 }

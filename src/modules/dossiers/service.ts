@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Tx } from "../../db/scope";
 import type { TimeLimit } from "../../domain/catalog/model";
+import { type ApplyChannel, counterChecklist, documentKey, type FormInput, isMandatory, onlineInputs } from "../../domain/catalog/requirements";
 import type { DeadlineUnit } from "../../domain/calendar/validation";
 import type { Applicant } from "../../domain/dossiers/applicant";
 import {
@@ -230,15 +231,54 @@ export function dossierTimeLimit(t: TimeLimit | null): { amount: number; unit: D
   }
 }
 
-export type RequiredDocumentItem = { name: string; optional: boolean; caseName: string | null };
+export type RequiredDocumentItem = FormInput & {
+  /** Not demanded on this channel (conditional, "if any", or a paper only shown). */
+  optional: boolean;
+  /** The catalog group it is listed under ("Giấy tờ phải xuất trình", "Trường hợp …"). */
+  caseName: string | null;
+};
 
-/** The procedure's documents, flattened; with several cases ("Trường hợp …") none is mandatory by itself. */
-export function requiredDocuments(p: Pick<OfferedProcedure, "documents">): { items: RequiredDocumentItem[]; mandatory: string[] } {
-  const items: RequiredDocumentItem[] = [];
-  for (const g of p.documents) for (const d of g.items) items.push({ name: d.name, optional: d.optional, caseName: g.case });
-  const single = p.documents.length === 1 && p.documents[0]!.case === null;
-  const mandatory = single ? [...new Set(items.filter((i) => !i.optional).map((i) => i.name))] : [];
-  return { items, mandatory };
+/**
+ * The documents of a procedure as the agency applies them, for one channel: online, the file
+ * inputs of the form (the online form replaces the declaration; papers to show may be uploaded);
+ * at the counter, the checklist of papers received and shown. `mandatory` are the names whose
+ * absence refuses the dossier.
+ */
+export function requiredDocuments(p: Pick<OfferedProcedure, "requirements">, channel: ApplyChannel = "online"): { items: RequiredDocumentItem[]; mandatory: string[]; notes: string[] } {
+  const list = channel === "online" ? onlineInputs(p.requirements) : counterChecklist(p.requirements);
+  const items = list.map((r) => ({ ...r, optional: !isMandatory(r, channel), caseName: r.groupTitle }));
+  return { items, mandatory: items.filter((i) => !i.optional).map((i) => i.name), notes: p.requirements.notes };
+}
+
+/** A time limit the officer enters for a procedure that has none (catalog and agency silent). */
+export const EnteredTimeLimit = z.object({
+  amount: z.coerce.number({ error: "msg:dossier.err.timeLimitAmount" }).int({ error: "msg:dossier.err.timeLimitAmount" }).min(0).max(365, { error: "msg:dossier.err.timeLimitAmount" }),
+  unit: z.enum(["same_day", "working_days", "working_hours", "calendar_days"], { error: "msg:dossier.err.timeLimitUnit" }),
+  basis: z
+    .string()
+    .trim()
+    .min(3, { error: "msg:dossier.err.timeLimitBasis" })
+    .max(1000, { error: "msg:dossier.err.tooLong" })
+    .transform((t) => t.normalize("NFC")),
+}).refine((t) => t.unit === "same_day" || t.amount >= 1, { path: ["amount"], error: "msg:dossier.err.timeLimitAmount" });
+export type EnteredTimeLimit = z.infer<typeof EnteredTimeLimit>;
+
+/**
+ * The time limit a receipt uses: the procedure's (agency's own, else the catalog's), else the one
+ * the officer entered. Neither: the dossier cannot be received (no appointment slip without a date).
+ */
+function timeLimitFor(procedure: Pick<OfferedProcedure, "timeLimit" | "code">, entered: unknown): { limit: { amount: number; unit: DeadlineUnit }; entered: EnteredTimeLimit | null } {
+  const own = dossierTimeLimit(procedure.timeLimit);
+  if (own) return { limit: own, entered: null };
+  const r = EnteredTimeLimit.safeParse(entered ?? {});
+  if (!r.success) {
+    const hasAny = entered && typeof entered === "object" && Object.values(entered as Record<string, unknown>).some((v) => v !== undefined && v !== "");
+    throw new DomainError("unprocessable", hasAny ? "dossier.err.timeLimitInvalid" : "dossier.err.timeLimitRequired", {
+      vars: { code: procedure.code },
+      details: r.error.issues.map((i) => ({ path: `timeLimit.${i.path.map(String).join(".")}`, message: i.message })),
+    });
+  }
+  return { limit: { amount: r.data.amount, unit: r.data.unit }, entered: r.data };
 }
 
 export async function offeredOrFail(tx: Tx, agencyId: number, code: string): Promise<OfferedProcedure> {
@@ -271,10 +311,12 @@ type NewDossier = {
   applicantUserId: number | null;
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** The limit counted (the procedure's, or the one entered at receipt). */
+  timeLimit?: { amount: number; unit: DeadlineUnit } | null;
 };
 
 async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
-  const limit = dossierTimeLimit(n.procedure.timeLimit);
+  const limit = n.timeLimit !== undefined ? n.timeLimit : dossierTimeLimit(n.procedure.timeLimit);
   return tx.maybeOne<Row>(
     `insert into dossiers as d (agency_id, code, procedure_code, procedure_name, procedure_field, procedure_version_id, online_level, channel, status,
        applicant_full_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, fields, documents,
@@ -361,8 +403,8 @@ async function recordEvent(
 }
 
 export function checkDocuments(mandatory: readonly string[], present: readonly string[]): void {
-  const have = new Set(present);
-  const missing = mandatory.filter((m) => !have.has(m));
+  const have = new Set(present.map(documentKey));
+  const missing = mandatory.filter((m) => !have.has(documentKey(m)));
   if (missing.length > 0) {
     throw new DomainError("unprocessable", "dossier.err.missingDocuments", {
       vars: { names: missing.join("; ") },
@@ -381,8 +423,10 @@ export type CounterIntake = {
   procedureCode: string;
   applicant: Applicant;
   fields?: Record<string, unknown>;
-  /** Names of the required documents the officer ticked as received. */
+  /** Names of the documents the officer ticked as received (or, for papers to show, as seen). */
   documentsReceived: readonly string[];
+  /** Entered by the officer when the procedure has no time limit (amount, unit, basis). */
+  timeLimit?: unknown;
   channel?: "in_person" | "post";
   actor: DossierActor;
   files?: readonly StagedFile[];
@@ -398,10 +442,11 @@ export async function receiveAtCounter(tx: Tx, input: CounterIntake): Promise<Do
   if (!(CREATION.receive.roles as readonly ActorRole[]).includes(input.actor.role)) throw new DomainError("forbidden", "dossier.err.role");
   const now = input.now ?? new Date();
   const procedure = await offeredOrFail(tx, input.agencyId, input.procedureCode);
-  const docs = requiredDocuments(procedure);
+  const docs = requiredDocuments(procedure, "counter");
   checkDocuments(docs.mandatory, input.documentsReceived);
-  const ticked = new Set(input.documentsReceived);
-  const dueAt = await dueFor(tx, input.agencyId, now, dossierTimeLimit(procedure.timeLimit));
+  const ticked = new Set(input.documentsReceived.map(documentKey));
+  const { limit, entered } = timeLimitFor(procedure, input.timeLimit);
+  const dueAt = await dueFor(tx, input.agencyId, now, limit);
   const code = await nextDossierCode(tx, { agencyId: input.agencyId, at: now });
   const row = await insertDossier(tx, {
     agencyId: input.agencyId,
@@ -411,11 +456,12 @@ export async function receiveAtCounter(tx: Tx, input: CounterIntake): Promise<Do
     status: "received",
     applicant: input.applicant,
     fields: input.fields ?? {},
-    documents: [...new Set(docs.items.map((i) => i.name))].map((name) => ({ name, received: ticked.has(name) })),
+    documents: docs.items.map((i) => ({ name: i.name, received: ticked.has(documentKey(i.name)), kind: i.kind === "present" ? "present" : "submit" })),
     submittedAt: now,
     acceptDueAt: null,
     receivedAt: now,
     dueAt,
+    timeLimit: limit,
     createdBy: input.actor.userId,
     applicantUserId: null,
     idempotencyKey: null,
@@ -423,7 +469,13 @@ export async function receiveAtCounter(tx: Tx, input: CounterIntake): Promise<Do
   });
   let dossier = toDossier(row!);
   if (input.files?.length) await insertAttachments(tx, dossier, input.files, { kind: "document", userId: input.actor.userId });
-  await recordEvent(tx, { dossier, action: "receive", from: null, actor: input.actor, data: { channel: dossier.channel, dueAt: dossier.dueAt } });
+  await recordEvent(tx, {
+    dossier,
+    action: "receive",
+    from: null,
+    actor: input.actor,
+    data: { channel: dossier.channel, dueAt: dossier.dueAt, ...(entered ? { timeLimitEntered: entered } : {}) },
+  });
   dossier = await assignByRule(tx, dossier);
   return dossier;
 }
@@ -443,6 +495,10 @@ const optionalId = z.preprocess((v) => (v === "" || v === null ? undefined : v),
 
 export const ActionInputs = {
   none: z.object({ note: optionalText(2000) }),
+  accept: z.object({
+    note: optionalText(2000),
+    timeLimit: z.preprocess((v) => (v && typeof v === "object" && Object.values(v).every((x) => x === "" || x === undefined) ? undefined : v), z.record(z.string(), z.unknown()).optional()),
+  }),
   note: z.object({ note: optionalText(2000) }),
   reasons: z.object({ note: Text(2000).pipe(z.string().min(3, { error: "msg:dossier.err.reasons" })) }),
   assignee: z.object({ assigneeUserId: optionalId, note: optionalText(2000) }),
@@ -553,7 +609,16 @@ export async function applyAction(tx: Tx, a: ApplyActionInput): Promise<Dossier>
       case "set_received": {
         set.received_at = now;
         work.received_at = now;
-        const due = await dueFor(tx, row.agency_id, now, row.time_limit_amount === null ? null : { amount: row.time_limit_amount, unit: row.time_limit_unit! });
+        let limit = row.time_limit_amount === null ? null : { amount: row.time_limit_amount, unit: row.time_limit_unit! };
+        if (!limit) {
+          // Submitted online for a procedure without a time limit: the officer accepting it enters one.
+          const chosen = timeLimitFor({ timeLimit: null, code: row.procedure_code }, input.timeLimit);
+          limit = chosen.limit;
+          set.time_limit_amount = limit.amount;
+          set.time_limit_unit = limit.unit;
+          data.timeLimitEntered = chosen.entered;
+        }
+        const due = await dueFor(tx, row.agency_id, now, limit);
         set.due_at = due;
         data.dueAt = due;
         break;
@@ -659,7 +724,7 @@ export async function applyAction(tx: Tx, a: ApplyActionInput): Promise<Dossier>
   const dossier = toDossier(updated);
   if (a.files?.length) {
     await insertAttachments(tx, { id: dossier.id, agencyId: dossier.agencyId }, a.files, {
-      kind: a.action === "mark_result_ready" ? "result" : "supplement",
+      kind: a.action === "mark_result_ready" || a.action === "send_to_leader" ? "result" : "supplement",
       userId: a.actor.userId,
     });
   }

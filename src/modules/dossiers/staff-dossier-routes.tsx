@@ -9,53 +9,83 @@ import { asHttpError, notFound, requirePermission } from "../../web/http";
 import { formatDateTime } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { getAgencyCalendar } from "../calendar/service";
-import { findOfferedProcedure, listOfferedProcedures } from "../catalog/service";
+import { computeAgencyDeadline } from "../calendar/service";
+import { searchProcedures } from "../catalog/search-cache";
+import { findOfferedProcedure } from "../catalog/service";
+import { timeLimitText } from "../catalog/views";
 import { sendAttachment } from "./download";
 import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, tooLargeError } from "./route-support";
-import { findDossier, listAttachments, listEvents, listStaff, receiveAtCounter, requiredDocuments, timelinessOf } from "./service";
+import { LOCAL_TIME_UNITS } from "../../domain/catalog/terms";
+import { type Dossier, type DossierAttachment, dossierTimeLimit, findDossier, listAttachments, listEvents, listStaff, receiveAtCounter, requiredDocuments, timelinessOf } from "./service";
+import "./intake-messages";
 import { DocumentChecklist, StatusTag, TimeTag } from "./views";
 
 export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
-  // Counter intake: step 1 picks the procedure (datalist type-ahead, works without JS), step 2 the rest.
+  // Counter intake: step 1 finds the procedure with the catalog's own search (tones and đ folded,
+  // typos tolerated) and works without JavaScript (a results list of links); with it, the list
+  // appears while typing and arrow keys + Enter pick. Step 2: applicant, checklist, time limit.
   async function renderIntake(req: FastifyRequest, opts: { values?: Record<string, unknown>; errors?: Record<string, string>; status?: number }) {
     const user = requirePermission(req, "dossier.receive");
     const q = req.query as Record<string, string | undefined>;
     const values = (opts.values ?? {}) as Record<string, string | string[] | undefined>;
-    const raw = String(values.procedure ?? q.procedure ?? "").trim();
-    const code = raw.split(/\s+/)[0] ?? "";
-    const { offered, procedure } = await req.tx(async (tx) => ({
-      offered: await listOfferedProcedures(tx, { agencyId: user.agencyId }),
-      procedure: code ? await findOfferedProcedure(tx, { agencyId: user.agencyId, code }) : undefined,
-    }));
+    const code = String(values.procedure ?? q.procedure ?? "").trim().split(/\s+/)[0] ?? "";
+    const query = String(q.q ?? "").slice(0, 200).trim();
+    const procedure = code ? await req.tx((tx) => findOfferedProcedure(tx, { agencyId: user.agencyId, code })) : undefined;
+    const found = !procedure && query ? await searchProcedures(app.deps.db, { agencyId: user.agencyId, q: query, limit: 15 }) : undefined;
     const ctx = req.pageCtx();
     const t = ctx.t;
     const errors = { ...(opts.errors ?? {}) };
-    if (raw && !procedure && !errors.procedure) errors.procedure = t("dossier.err.procedure");
-    const docs = procedure ? requiredDocuments(procedure) : undefined;
+    if (code && !procedure && !errors.procedure) errors.procedure = t("dossier.err.procedure");
+    const docs = procedure ? requiredDocuments(procedure, "counter") : undefined;
     const ticked = new Set(Array.isArray(values.doc) ? values.doc : values.doc ? [values.doc] : []);
     const v = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : "");
+    const strings = Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === "string"));
+    const preview = procedure?.timeLimit
+      ? await req.tx(async (tx) => {
+          const limit = dossierTimeLimit(procedure.timeLimit);
+          return limit ? (await computeAgencyDeadline(tx, { agencyId: user.agencyId, start: new Date(), amount: limit.amount, unit: limit.unit })).dueAt : null;
+        })
+      : null;
+    const groups: { key: "submit" | "present"; items: NonNullable<typeof docs>["items"] }[] = docs
+      ? [
+          { key: "submit", items: docs.items.filter((d) => d.kind !== "present") },
+          { key: "present", items: docs.items.filter((d) => d.kind === "present") },
+        ]
+      : [];
     return {
-      status: opts.status ?? (raw && !procedure ? 422 : 200),
+      status: opts.status ?? (code && !procedure ? 422 : 200),
       page: (
         <Layout ctx={ctx} title={t("dossier.new.title")} area="staff">
           <h1>{t("dossier.new.title")}</h1>
           <ErrorSummary ctx={ctx} errors={errors} />
-          <form method="get" action="/staff/dossiers/new" class="panel">
-            <div class={`field${errors.procedure ? " has-error" : ""}`}>
-              <label for="f-procedure">{t("dossier.f.procedure")}</label>
-              <p class="hint">{t("dossier.f.procedureHint")}</p>
-              <input id="f-procedure" name="procedure" list="offered" value={procedure ? `${procedure.code} — ${procedure.name}` : raw} autoComplete="off" />
-              <datalist id="offered">
-                {offered.map((p) => (
-                  <option key={p.code} value={`${p.code} — ${p.name}`} />
+          {procedure ? (
+            <p>
+              <a href="/staff/dossiers/new">{t("dossier.new.change")}</a>
+            </p>
+          ) : (
+            <form method="get" action="/staff/dossiers/new" class="panel" role="search" data-procedure-search={`/api/v1/procedures?agency=${encodeURIComponent(user.agencyCode)}&limit=10&q=`}>
+              <div class={`field${errors.procedure ? " has-error" : ""}`}>
+                <label for="f-q">{t("dossier.new.searchLabel")}</label>
+                <p class="hint" id="f-q-hint">
+                  {t("dossier.new.searchHint")}
+                </p>
+                <input id="f-q" name="q" type="search" value={query} autoComplete="off" maxLength={200} aria-describedby="f-q-hint" autoFocus />
+              </div>
+              <button type="submit">{t("dossier.new.search")}</button>
+            </form>
+          )}
+          {found ? (
+            <section aria-labelledby="found-h" id="intake-results">
+              <h2 id="found-h">{found.items.length ? t("dossier.new.results", { n: found.items.length }) : t("dossier.new.noResults", { q: query })}</h2>
+              <ol class="proc-list">
+                {found.items.map((i) => (
+                  <li key={i.code}>
+                    <a href={`/staff/dossiers/new?procedure=${encodeURIComponent(i.code)}`}>{i.name}</a> <small class="muted">{i.code} · {i.field}</small>
+                  </li>
                 ))}
-              </datalist>
-            </div>
-            <button type="submit" class={procedure ? "secondary" : ""}>
-              {t("dossier.new.pick")}
-            </button>
-            <p class="hint">{t("dossier.new.pickHint")}</p>
-          </form>
+              </ol>
+            </section>
+          ) : null}
           {procedure && docs ? (
             <form method="post" action="/staff/dossiers/new" class="panel" novalidate>
               <CsrfField ctx={ctx} />
@@ -63,21 +93,52 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
               <h2>
                 {procedure.name} <small class="muted">{procedure.code}</small>
               </h2>
+              <p>
+                {t("catalog.timeLimit")}: {procedure.timeLimit ? timeLimitText(ctx, procedure.timeLimit, null) : "—"}
+                {preview ? (
+                  <>
+                    <br />
+                    <strong>{t("dossier.new.appointment", { due: formatDateTime(preview) })}</strong>
+                  </>
+                ) : null}
+              </p>
               <Field name="fullName" label={t("dossier.f.fullName")} value={v("fullName")} error={errors.fullName} required maxLength={200} />
               <Field name="idNumber" label={t("dossier.f.idNumber")} value={v("idNumber")} error={errors.idNumber} required inputMode="numeric" maxLength={12} />
               <Field name="phone" label={t("dossier.f.phone")} value={v("phone")} error={errors.phone} required type="tel" inputMode="tel" maxLength={20} />
               <Field name="email" label={t("dossier.f.email")} value={v("email")} error={errors.email} type="email" maxLength={200} />
               <Field name="addressLine" label={t("dossier.f.addressLine")} value={v("addressLine")} error={errors.addressLine} required maxLength={300} />
-              <fieldset class={`field${errors.attachments ? " has-error" : ""}`}>
-                <legend>{t("dossier.f.documents")}</legend>
+              <fieldset class={`field checklist${errors.attachments ? " has-error" : ""}`} id="f-attachments">
+                <legend>{t("dossier.new.checklist")}</legend>
+                <p class="hint">{t("dossier.new.checklistHint")}</p>
                 {errors.attachments ? <p class="error">{errors.attachments}</p> : null}
-                {[...new Map(docs.items.map((d) => [d.name, d])).values()].map((d, i) => (
-                  <label key={`${i}`}>
-                    <input type="checkbox" name="doc" value={d.name} checked={ticked.has(d.name)} /> {d.caseName ? `${d.caseName}: ` : ""}
-                    {d.name} {d.optional ? t("dossier.f.optional") : ""}
-                  </label>
-                ))}
+                {groups
+                  .filter((g) => g.items.length > 0)
+                  .map((g) => (
+                    <div key={g.key}>
+                      <h3>{t(g.key === "submit" ? "dossier.new.submitGroup" : "dossier.new.presentGroup")}</h3>
+                      {g.items.map((d) => (
+                        <label key={d.id} class="check-row">
+                          <input type="checkbox" name="doc" value={d.name} checked={ticked.has(d.name)} /> {d.name}{" "}
+                          <span class={`tag${d.optional ? "" : " warn"}`}>
+                            {d.optional ? (d.need === "optional" ? t("dossier.doc.ifAny") : t("dossier.doc.ifCase")) : t("dossier.doc.required")}
+                          </span>{" "}
+                          <small class="muted">{t(d.kind === "present" ? "dossier.new.seen" : "dossier.new.received")}</small>
+                        </label>
+                      ))}
+                    </div>
+                  ))}
+                {docs.notes.length ? (
+                  <details>
+                    <summary>{t("dossier.doc.notes", { n: docs.notes.length })}</summary>
+                    <ul>
+                      {docs.notes.map((n, i) => (
+                        <li key={i}>{n}</li>
+                      ))}
+                    </ul>
+                  </details>
+                ) : null}
               </fieldset>
+              {procedure.timeLimit ? null : <TimeLimitFields ctx={ctx} prefix="f-tl" values={strings} errors={errors} />}
               <div class="field">
                 <label for="f-channel">{t("dossier.f.channel")}</label>
                 <select id="f-channel" name="channel">
@@ -126,6 +187,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
             procedureCode: str("procedure").split(/\s+/)[0] ?? "",
             applicant: parsed.data,
             documentsReceived: docs,
+            timeLimit: enteredTimeLimit(body),
             channel: str("channel") === "post" ? "post" : "in_person",
             actor: actorOf(user),
           }),
@@ -135,7 +197,8 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
     } catch (e) {
       const he = asHttpError(e);
       if (he?.status === 422) {
-        const r = await renderIntake(req, { values: body, errors: { attachments: req.t(he.messageKey, he.vars) }, status: 422 });
+        const where = he.messageKey.startsWith("dossier.err.timeLimit") ? "timeLimit" : "attachments";
+        const r = await renderIntake(req, { values: body, errors: { [where]: req.t(he.messageKey, he.vars) }, status: 422 });
         return reply.page(r.page, r.status);
       }
       throw e;
@@ -261,7 +324,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
             <h2>{t("dossier.detail.actions")}</h2>
             {actions.length === 0 ? <p>{t("dossier.detail.noActions")}</p> : null}
             {actions.map((a) => (
-              <ActionForm key={a} ctx={ctx} code={d.code} action={a} staff={staff} />
+              <ActionForm key={a} ctx={ctx} dossier={d} action={a} staff={staff} results={attachments.filter((x) => x.kind === "result")} />
             ))}
           </section>
         </div>
@@ -287,7 +350,9 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
     if (oversize) throw oversize;
     const { values, files } = form;
     const uploads = files.map((f) => ({ documentName: values.documentName || f.fileName, fileName: f.fileName, data: f.data }));
-    const { _csrf: _c, documentName: _n, ...input } = values;
+    const { _csrf: _c, documentName: _n, tlAmount: _a, tlUnit: _u, tlBasis: _b, ...rest } = values;
+    const timeLimit = enteredTimeLimit(values);
+    const input: Record<string, unknown> = timeLimit ? { ...rest, timeLimit } : rest;
     await runAction(app, req, { code: p.code, action: p.action, user, input, uploads });
     return reply.code(303).redirect(`/staff/dossiers/${encodeURIComponent(p.code)}?done=${p.action}`);
   });
@@ -307,12 +372,36 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-function ActionForm({ ctx, code, action, staff }: { ctx: PageCtx; code: string; action: DossierAction; staff: { id: number; fullName: string; role: string }[] }) {
+function ActionForm({
+  ctx,
+  dossier,
+  action,
+  staff,
+  results,
+}: {
+  ctx: PageCtx;
+  dossier: Dossier;
+  action: DossierAction;
+  staff: { id: number; fullName: string; role: string }[];
+  results: readonly DossierAttachment[];
+}) {
   const t = ctx.t;
+  const code = dossier.code;
   const kind = TRANSITIONS[action].input;
-  const multipart = kind === "result";
+  // Files go with the result, and with the draft result a specialist sends for signature.
+  const multipart = kind === "result" || action === "send_to_leader";
   const url = `/staff/dossiers/${encodeURIComponent(code)}/actions/${action}`;
   const id = (n: string) => `a-${action}-${n}`;
+  const resultLinks =
+    results.length > 0 ? (
+      <ul>
+        {results.map((r) => (
+          <li key={r.id}>
+            <a href={`/staff/dossiers/${encodeURIComponent(code)}/attachments/${r.id}`}>{r.fileName}</a> <small class="muted">{r.documentName}</small>
+          </li>
+        ))}
+      </ul>
+    ) : null;
   return (
     <form
       method="post"
@@ -322,6 +411,20 @@ function ActionForm({ ctx, code, action, staff }: { ctx: PageCtx; code: string; 
     >
       <CsrfField ctx={ctx} />
       <h3>{t(`dossier.action.${action}`)}</h3>
+      {action === "approve" ? (
+        <div class="approve-result">
+          <p>{results.length ? t("dossier.approve.result") : t("dossier.approve.noResult")}</p>
+          {resultLinks}
+        </div>
+      ) : null}
+      {kind === "accept" && dossier.timeLimit === null ? <TimeLimitFields ctx={ctx} prefix={id("tl")} /> : null}
+      {action === "send_to_leader" ? (
+        <div class="field">
+          <label for={id("draft")}>{t("dossier.f.draftResult")}</label>
+          <p class="hint">{t("dossier.f.draftResultHint")}</p>
+          <input id={id("draft")} type="file" name="file" multiple accept="application/pdf,image/jpeg,image/png" />
+        </div>
+      ) : null}
       {kind === "assignee" ? (
         <div class="field">
           <label for={id("assignee")}>{t("dossier.f.assignee")}</label>
@@ -379,15 +482,52 @@ function ActionForm({ ctx, code, action, staff }: { ctx: PageCtx; code: string; 
           </select>
         </div>
       ) : null}
-      {kind !== "none" ? (
-        <div class="field">
+              <div class="field">
           <label for={id("note")}>{kind === "reasons" || kind === "redate" ? t("dossier.f.reasons") : t("dossier.f.note")}</label>
           <textarea id={id("note")} name="note" maxLength={2000} required={kind === "reasons" || kind === "redate"} />
         </div>
-      ) : null}
       <button type="submit" class={action === "refuse" || action === "withdraw" ? "danger" : ""}>
         {t(`dossier.action.${action}`)}
       </button>
     </form>
   );
+}
+
+/** The time limit an officer enters for a procedure that has none (counter intake, accepting an online dossier). */
+export function TimeLimitFields({ ctx, prefix, values, errors }: { ctx: PageCtx; prefix: string; values?: Record<string, string> | undefined; errors?: Record<string, string> | undefined }) {
+  const t = ctx.t;
+  return (
+    <fieldset class={`field time-limit-entry${errors?.timeLimit ? " has-error" : ""}`}>
+      <legend>{t("dossier.tl.legend")}</legend>
+      <p class="hint">{t("dossier.tl.hint")}</p>
+      {errors?.timeLimit ? <p class="error">{errors.timeLimit}</p> : null}
+      <div class="row">
+        <div class="field">
+          <label for={`${prefix}-amount`}>{t("catalog.terms.amount")}</label>
+          <input id={`${prefix}-amount`} name="tlAmount" inputMode="numeric" pattern="[0-9]*" maxLength={3} value={values?.tlAmount ?? ""} />
+        </div>
+        <div class="field">
+          <label for={`${prefix}-unit`}>{t("catalog.terms.unit")}</label>
+          <select id={`${prefix}-unit`} name="tlUnit">
+            {LOCAL_TIME_UNITS.map((u) => (
+              <option key={u} value={u} selected={(values?.tlUnit ?? "working_days") === u}>
+                {t(`catalog.terms.unit.${u}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div class="field">
+        <label for={`${prefix}-basis`}>{t("catalog.terms.basis")}</label>
+        <input id={`${prefix}-basis`} name="tlBasis" maxLength={1000} value={values?.tlBasis ?? ""} />
+      </div>
+    </fieldset>
+  );
+}
+
+/** The entered time limit of a posted form, or undefined when none of its fields was filled. */
+export function enteredTimeLimit(values: Record<string, unknown>): Record<string, unknown> | undefined {
+  const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string).trim() : "");
+  if (!str("tlAmount") && !str("tlBasis")) return undefined;
+  return { amount: str("tlAmount"), unit: str("tlUnit"), basis: str("tlBasis") };
 }

@@ -18,8 +18,8 @@ export type Dossier = {
   resumeStatus: DossierStatus | null;
   applicant: { fullName: string; idNumber: string; phone: string; email: string | null; address: ApplicantAddress };
   fields: Record<string, unknown>;
-  /** Required documents as ticked at the counter / attached online. */
-  documents: { name: string; received: boolean }[];
+  /** Required documents as ticked at the counter / attached online; kind "present" = shown, not kept. */
+  documents: { name: string; received: boolean; kind?: "submit" | "present" }[];
   submittedAt: Date | null;
   acceptDueAt: Date | null;
   receivedAt: Date | null;
