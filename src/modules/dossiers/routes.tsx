@@ -52,7 +52,8 @@ import {
   trackDossier,
 } from "./service";
 import { sendAttachment } from "./download";
-import { DocumentChecklist, localise, StatusTag } from "./views";
+import { DocumentChecklist, EventHistory, localise, StatusTag } from "./views";
+import { loadHistory } from "./history";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 
 registerNav(
@@ -1127,14 +1128,14 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
       ]);
       return {
         d,
-        events: await listEvents(tx, d.id),
+        history: await loadHistory(tx, d.id),
         attachments: await listAttachments(tx, d.id),
         calendar: await getAgencyCalendar(tx, d.agencyId),
         staff: await listStaff(tx, { agencyId: d.agencyId, roles: ["specialist", "leader", "desk_officer"] }),
         names: new Map(users.map((u) => [u.id, u.full_name])),
       };
     });
-    const { d, events, attachments, staff, names } = data;
+    const { d, history, attachments, staff, names } = data;
     const ctx = req.pageCtx();
     const t = ctx.t;
     const own = d.agencyId === user.agencyId;
@@ -1239,14 +1240,7 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
           </section>
         </div>
         <h2>{t("dossier.detail.history")}</h2>
-        <ol>
-          {events.map((e) => (
-            <li key={e.id}>
-              {formatDateTime(e.at)} · {t(`dossier.action.${e.action}`)} · {e.actorLabel} → <StatusTag ctx={ctx} status={e.toStatus} />
-              {e.note ? ` — ${e.note}` : ""}
-            </li>
-          ))}
-        </ol>
+        <EventHistory ctx={ctx} events={history.events} people={history.people} />
       </Layout>,
     );
   });

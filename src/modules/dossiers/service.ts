@@ -4,6 +4,7 @@
 
 import { z } from "zod";
 import type { Tx } from "../../db/scope";
+import { RULE_ACTOR_LABEL } from "../../domain/auth/actors";
 import type { TimeLimit } from "../../domain/catalog/model";
 import type { DeadlineUnit } from "../../domain/calendar/validation";
 import type { Applicant } from "../../domain/dossiers/applicant";
@@ -692,7 +693,7 @@ async function assignByRule(tx: Tx, dossier: Dossier): Promise<Dossier> {
     dossierCode: dossier.code,
     agencyId: dossier.agencyId,
     action: "assign",
-    actor: { userId: null, role: "system", label: "system:rule", agencyId: dossier.agencyId },
+    actor: { userId: null, role: "system", label: RULE_ACTOR_LABEL, agencyId: dossier.agencyId },
     input: { assigneeUserId: rule.user_id },
   });
 }
