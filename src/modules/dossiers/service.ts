@@ -327,7 +327,7 @@ async function insertAttachments(tx: Tx, d: { id: number; agencyId: number }, fi
 
 async function recordEvent(
   tx: Tx,
-  e: { dossier: Dossier; action: string; from: DossierStatus | null; actor: DossierActor; note?: string | null; data?: Record<string, unknown> },
+  e: { dossier: Dossier; action: DossierAction | keyof typeof CREATION; from: DossierStatus | null; actor: DossierActor; note?: string | null; data?: Record<string, unknown> },
 ): Promise<DossierEvent> {
   const row = await tx.one<EventRow>(
     `insert into dossier_events (agency_id, dossier_id, action, from_status, to_status, actor_user_id, actor_label, actor_agency_id, note, data)
