@@ -43,11 +43,10 @@ export async function loadPeople(tx: Tx, ids: Iterable<number | null | undefined
 export type Words = { t: Translate; lang: Lang };
 
 /**
- * A staff member with what they do: the title they were given (Vietnamese, as the commune wrote
- * it) in Vietnamese, the role's name in English; the role's name when there is no title.
+ * A user with what they do: the title they were given (Vietnamese, as the commune wrote it) in
+ * Vietnamese, the role's name in English; the role's name when there is no title ("Công dân").
  */
 export function describePerson(person: Person, w: Words): string {
-  if (person.role === "citizen") return w.t("people.applicant", { name: person.fullName });
   const title = w.lang === "vi" && person.title ? person.title : w.t(`role.${person.role}`);
   return w.t("people.withTitle", { name: person.fullName, title });
 }

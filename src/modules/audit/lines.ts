@@ -74,6 +74,7 @@ export async function listAuditLines(tx: Tx, o: { limit: number; words: Words })
   };
   return rows.map((r) => {
     const key = auditActionKey(r.action);
+    const person = r.actor_user_id === null ? undefined : people.get(r.actor_user_id);
     let record = t("audit.entity.other");
     if (isAuditEntity(r.entity)) {
       const name = nameOf(r, r.entity);
@@ -82,7 +83,8 @@ export async function listAuditLines(tx: Tx, o: { limit: number; words: Words })
     return {
       id: Number(r.id),
       at: r.at,
-      actor: describeActor({ userId: r.actor_user_id, label: r.actor }, people, o.words),
+      // A known user is named as such (a citizen signing in is "Vũ Văn An (Công dân)", not an applicant).
+      actor: person ? describePerson(person, o.words) : describeActor({ userId: r.actor_user_id, label: r.actor }, people, o.words),
       action: key ? t(key) : t("audit.action.other"),
       record,
     };
