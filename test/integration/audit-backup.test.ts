@@ -15,7 +15,7 @@ beforeAll(async () => {
   communeId = (await t.db.system((tx) => tx.one<{ id: number }>("select id from agencies where code = '000.00.25.H12'"))).id;
   for (let i = 0; i < 5; i++) {
     await t.db.scoped({ agencyIds: [communeId], userId: null }, (tx) =>
-      appendAudit(tx, { agencyId: communeId, actor: "test", action: "test.step", entity: "thing", entityId: "one-chain", data: { i, text: "Tiếng Việt có dấu" } }),
+      appendAudit(tx, { agencyId: communeId, actor: "test", action: "agency.update", entity: "agency", entityId: "one-chain", data: { i, text: "Tiếng Việt có dấu" } }),
     );
   }
 });
@@ -58,7 +58,7 @@ describe("audit hash chain", () => {
 
   it("detects an inserted row", async () => {
     const other = (await t.db.system((tx) => tx.one<{ id: number }>("select id from agencies where gso_code = '00004'"))).id;
-    await t.db.scoped({ agencyIds: [other], userId: null }, (tx) => appendAudit(tx, { agencyId: other, actor: "a", action: "x", entity: "y", entityId: 1 }));
+    await t.db.scoped({ agencyIds: [other], userId: null }, (tx) => appendAudit(tx, { agencyId: other, actor: "a", action: "agency.update", entity: "agency", entityId: 1 }));
     await t.db.system((tx) =>
       tx.exec(
         `insert into audit_log (agency_id, seq, at, actor, action, entity, entity_id, data, prev_hash, hash)

@@ -54,6 +54,42 @@ describe("sign-in, sessions and CSRF", () => {
     expect(audit.map((a) => a.action)).toContain("auth.lockout");
   });
 
+  it("records each sign-in once, with its session; the same form sent twice is one sign-in", async () => {
+    const logins = async () =>
+      (
+        await t.tdb.db.system((tx) =>
+          tx.one<{ entries: number; sessions: number }>(
+            `select (select count(*) from audit_log where action = 'auth.login' and entity = 'user' and entity_id = u.id::text)::int as entries,
+                    (select count(*) from sessions where user_id = u.id)::int as sessions
+             from users u where u.username = 'demo-socialofficer'`,
+          ),
+        )
+      );
+    const before = await logins();
+    const c = await newClient(t.app);
+    expect((await c.post("/login", { username: "demo-socialofficer", password: DEMO_PASSWORD })).statusCode).toBe(303);
+    expect(await logins()).toEqual({ entries: before.entries + 1, sessions: before.sessions + 1 });
+    // A second click before the first answer came: the browser gets a working session, the log one sign-in.
+    const again = await c.post("/login", { username: "demo-socialofficer", password: DEMO_PASSWORD });
+    expect(again.statusCode).toBe(303);
+    expect((await c.get("/staff")).statusCode).toBe(200);
+    expect(await logins()).toEqual({ entries: before.entries + 1, sessions: before.sessions + 2 });
+    // Another browser is another sign-in.
+    const other = await newClient(t.app);
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/login",
+      payload: new URLSearchParams({ _csrf: other.csrf, username: "demo-socialofficer", password: DEMO_PASSWORD }).toString(),
+      headers: { cookie: [...other.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded", "user-agent": "Mozilla/5.0 (Android 14) Chrome/131" },
+    });
+    expect(res.statusCode).toBe(303);
+    expect((await logins()).entries).toBe(before.entries + 2);
+    const entry = await t.tdb.db.system((tx) =>
+      tx.one<{ actor: string; actor_user_id: number }>("select actor, actor_user_id from audit_log where action = 'auth.login' order by id desc limit 1"),
+    );
+    expect(entry.actor).toBe("demo-socialofficer");
+  });
+
   it("refuses a form post without the CSRF token", async () => {
     const c = await signIn(t.app, "demo-admin");
     const res = await c.post("/staff/agency", { code: "000.00.25.H12", name: "Ủy ban nhân dân xã Minh Tiến" }, { csrf: false });

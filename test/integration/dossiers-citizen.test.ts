@@ -215,7 +215,7 @@ describe("a citizen's own dossiers", () => {
 
     const after = await citizen.get(ok.headers.location as string);
     expect(after.body).toContain("Đã nộp bổ sung.");
-    expect(after.body).toContain("Đã bổ sung hồ sơ (bạn thực hiện)");
+    expect(after.body).toContain("Đã bổ sung hồ sơ · bạn thực hiện");
     expect(after.body).not.toContain('id="supplement-title"');
 
     // Downloads of one's own files, with the staff download's safe headers.

@@ -34,8 +34,8 @@ export async function attemptLogin(db: Db, username: string, password: string): 
   const good = await verifyPassword(user.password_hash, password);
   return db.system(async (tx) => {
     if (good) {
+      // The sign-in itself is recorded with the session it opens (createSession), once.
       await tx.exec("update users set failed_attempts = 0, locked_until = null, last_login_at = now() where id = $1", [user.id]);
-      await appendAudit(tx, { agencyId: user.agency_id, actorUserId: user.id, actor: name, action: "auth.login", entity: "user", entityId: user.id });
       return { ok: true, userId: user.id, agencyId: user.agency_id, role: user.role, mustChangePassword: user.must_change_password };
     }
     const r = await tx.one<{ failed_attempts: number; locked_until: Date | null }>(

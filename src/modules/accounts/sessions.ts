@@ -14,6 +14,7 @@ export type CurrentUser = {
   agencyName: string;
   sessionId?: string;
 };
+import { appendAudit } from "../audit/audit";
 
 export const SESSION_COOKIE = "mc_session";
 export const SESSION_IDLE_MS = 8 * 3600_000; // a working day without activity
@@ -56,14 +57,33 @@ function toCurrentUser(r: Omit<SessionUserRow, "session_id" | "last_seen_at">, s
   };
 }
 
+/**
+ * A form sent twice (a second click before the first answer came) signs in twice: from the same
+ * address and browser within this time it is the same sign-in, and recorded once.
+ */
+export const SIGN_IN_REPEAT_SECONDS = 10;
+
+/**
+ * Opens a session after a successful password check: the sign-in. The audit entry ("auth.login")
+ * is written here, in the session's transaction, and nowhere else — one entry for each sign-in.
+ */
 export async function createSession(db: Db, opts: { userId: number; agencyId: number; ip?: string; userAgent?: string }): Promise<string> {
   const token = newToken();
-  await db.system((tx) =>
-    tx.exec(
-      "insert into sessions (id, user_id, agency_id, expires_at, ip, user_agent) values ($1,$2,$3, now() + make_interval(secs => $4), $5, $6)",
-      [sha256(token), opts.userId, opts.agencyId, SESSION_MAX_MS / 1000, opts.ip ?? null, (opts.userAgent ?? "").slice(0, 300)],
-    ),
-  );
+  const userAgent = (opts.userAgent ?? "").slice(0, 300);
+  await db.system(async (tx) => {
+    // Locked so that two submissions of one form are written one after the other and the second sees the first.
+    const user = await tx.one<{ username: string }>("select username from users where id = $1 for update", [opts.userId]);
+    const r = await tx.one<{ repeated: boolean }>(
+      `with earlier as (
+         select 1 from sessions where user_id = $2 and ip is not distinct from $5 and user_agent = $6 and created_at > now() - make_interval(secs => $7)
+       ), opened as (
+         insert into sessions (id, user_id, agency_id, expires_at, ip, user_agent) values ($1,$2,$3, now() + make_interval(secs => $4), $5, $6)
+       )
+       select exists (select 1 from earlier) as repeated`,
+      [sha256(token), opts.userId, opts.agencyId, SESSION_MAX_MS / 1000, opts.ip ?? null, userAgent, SIGN_IN_REPEAT_SECONDS],
+    );
+    if (!r.repeated) await appendAudit(tx, { agencyId: opts.agencyId, actorUserId: opts.userId, actor: user.username, action: "auth.login", entity: "user", entityId: opts.userId });
+  });
   return token;
 }
 

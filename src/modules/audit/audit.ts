@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
 import { prepared, type Tx } from "../../db/scope";
+import type { AuditAction, AuditEntity } from "./actions";
 
 export type AuditEntry = {
   agencyId: number;
   actorUserId?: number | null;
-  /** Who acted, readable without a join: a username, "system", "cli", "citizen:<phone>"… */
+  /** Who acted, machine-readable without a join: a username, "system", "cli", "citizen:<phone>"… (pages describe it: accounts/people.ts) */
   actor: string;
-  action: string;
-  entity: string;
+  /** One of the table in actions.ts, which gives it words in Vietnamese and English. */
+  action: AuditAction;
+  entity: AuditEntity;
   entityId: string | number;
   data?: Record<string, unknown>;
 };

@@ -3,18 +3,15 @@ import { requirePermission } from "../../web/http";
 import { formatDateTime } from "../../web/i18n";
 import { registerNav } from "../../web/registry";
 import { Layout } from "../../web/views/layout";
+import { listAuditLines } from "./lines";
 
 registerNav({ href: "/staff/audit", labelKey: "audit.title", area: "staff", permission: "audit.view", order: 95 });
 
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
   app.get("/staff/audit", async (req, reply) => {
     requirePermission(req, "audit.view");
-    const rows = await req.tx((tx) =>
-      tx.query<{ at: Date; actor: string; action: string; entity: string; entity_id: string; agency_id: number }>(
-        "select at, actor, action, entity, entity_id, agency_id from audit_log order by at desc, id desc limit 200",
-      ),
-    );
     const ctx = req.pageCtx();
+    const rows = await req.tx((tx) => listAuditLines(tx, { limit: 200, words: { t: ctx.t, lang: ctx.lang } }));
     const t = ctx.t;
     return reply.page(
       <Layout ctx={ctx} title={t("audit.title")} area="staff">
@@ -33,14 +30,12 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
                 </tr>
               </thead>
               <tbody>
-                {rows.map((r, i) => (
-                  <tr key={i}>
+                {rows.map((r) => (
+                  <tr key={r.id}>
                     <td>{formatDateTime(r.at)}</td>
                     <td>{r.actor}</td>
                     <td>{r.action}</td>
-                    <td>
-                      {r.entity} #{r.entity_id}
-                    </td>
+                    <td>{r.record}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,7 +1,10 @@
 import type { Tx } from "../../db/scope";
+import { identifyActor } from "../../domain/auth/actors";
 import { SlipDataMissingError } from "../../domain/slips/layout";
 import { trackingUrl } from "../../domain/slips/qr";
 import type { RegisterRow, SlipData, SlipDocument, SlipForm, SlipHandover } from "../../domain/slips/types";
+import { translator } from "../../web/i18n";
+import { describeIdentity, describePerson, loadPeople } from "../accounts/people";
 
 // Reads what the slips need from the dossier tables (migrations/0300_dossiers.sql), read-only, in
 // the caller's scoped transaction: a dossier of another commune is simply not found (404).
@@ -83,6 +86,12 @@ const STATUS_HOLDERS: Record<string, string> = {
   withdrawn: "Người nộp hồ sơ",
 };
 
+/** Keys of event data that name a user as { id, name } (an agency is named the same way under toAgency). */
+const PERSON_KEYS: readonly string[] = ["assignee", "leader"];
+
+/** A step of another origin (the demo's generated history). */
+const OTHER_ACTION = "Cập nhật trạng thái";
+
 const UNIT_LABELS: Record<string, string> = { working_days: "ngày làm việc", working_hours: "giờ làm việc", calendar_days: "ngày" };
 
 /** The time limit as the slip states it; a same-day limit names its 15:00 rule. */
@@ -124,22 +133,27 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
     "select id, at, action, from_status, to_status, actor_user_id, actor_label, note, data from dossier_events where dossier_id = $1 order by at, id",
     [d.id],
   );
-  // Names of everyone the events mention, for "giao / nhận".
+  // Everyone the events mention, for "giao / nhận" and the signatures, by their current name.
   const ids = new Set<number>();
   for (const e of events) {
     if (e.actor_user_id) ids.add(e.actor_user_id);
-    for (const [k, v] of Object.entries(e.data ?? {})) if (/UserId$/.test(k) && typeof v === "number") ids.add(v);
-  }
-  if (d.assignee_user_id) ids.add(d.assignee_user_id);
-  const users = new Map<number, { full_name: string; title: string | null }>();
-  if (ids.size) {
-    for (const u of await tx.query<{ id: number; full_name: string; title: string | null }>("select id, full_name, title from users where id = any($1)", [[...ids]])) {
-      users.set(u.id, u);
+    for (const [k, v] of Object.entries(e.data ?? {})) {
+      if (/UserId$/.test(k) && typeof v === "number") ids.add(v);
+      if (PERSON_KEYS.includes(k) && v && typeof v === "object" && typeof (v as { id?: unknown }).id === "number") ids.add((v as { id: number }).id);
     }
   }
-  const nameOf = (id: number | null | undefined, fallback: string) => {
-    const u = id ? users.get(id) : undefined;
-    return u ? `${u.full_name}${u.title ? ` (${u.title})` : ""}` : fallback;
+  if (d.assignee_user_id) ids.add(d.assignee_user_id);
+  const people = await loadPeople(tx, ids);
+  const words = { t: translator("vi"), lang: "vi" as const };
+  const who = (e: EventRow) => identifyActor({ userId: e.actor_user_id, label: e.actor_label }, e.actor_user_id ? people.get(e.actor_user_id) : undefined);
+  /** The officer who signs: only a person the events name, never a label (a blank line is filled in by hand). */
+  const officerOf = (e: EventRow | undefined) => {
+    const w = e ? who(e) : undefined;
+    return w?.kind === "staff" ? { fullName: w.person.fullName } : undefined;
+  };
+  const personNamed = (id: unknown, fallback: string | undefined) => {
+    const p = typeof id === "number" ? people.get(id) : undefined;
+    return p ? describePerson(p, words) : fallback;
   };
   const last = (actions: string[]) => [...events].reverse().find((e) => actions.includes(e.action));
 
@@ -171,7 +185,7 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
       address: d.applicant_address?.line ?? null,
     },
     documents,
-    officer: reception ? { fullName: nameOf(reception.actor_user_id, reception.actor_label).replace(/ \(.*\)$/, "") } : undefined,
+    officer: officerOf(reception),
     trackingUrl: trackingUrl(input.baseUrl, d.code),
     issuedAt: input.now,
   };
@@ -181,14 +195,14 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
     if (!e) throw new SlipDataMissingError("02", "hồ sơ chưa có yêu cầu bổ sung");
     const items = texts(e.data?.items ?? e.data?.documents ?? e.data?.reasons);
     data.supplement = { items: items.length ? items : texts(e.note), reason: typeof e.data?.reason === "string" ? e.data.reason : (e.note ?? undefined) };
-    data.officer = { fullName: nameOf(e.actor_user_id, e.actor_label).replace(/ \(.*\)$/, "") };
+    data.officer = officerOf(e);
     data.issuedAt = e.at;
   } else if (input.form === "03") {
     const e = last(["refuse"]);
     if (!e) throw new SlipDataMissingError("03", "hồ sơ chưa bị từ chối");
     const reasons = texts(e.data?.reasons);
     data.refusal = { reasons: reasons.length ? reasons : texts(e.note) };
-    data.officer = { fullName: nameOf(e.actor_user_id, e.actor_label).replace(/ \(.*\)$/, "") };
+    data.officer = officerOf(e);
     data.issuedAt = e.at;
   } else if (input.form === "04") {
     const e = last(["redate"]);
@@ -201,7 +215,7 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
       data.apology = { reason, newDueAt: next };
       data.issuedAt = e.at;
       // Signed by the head of the agency, who decided the new date — not the receiving officer.
-      data.officer = { fullName: nameOf(e.actor_user_id, e.actor_label).replace(/ \(.*\)$/, "") };
+      data.officer = officerOf(e);
     } else {
       // Draft for the overdue task: reason and new date are filled in by hand or after "redate".
       data.apology = { reason: "", newDueAt: null };
@@ -213,20 +227,25 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
     for (const e of events) {
       if (e.action === "receive" || e.action === "submit_online" || e.action === "note") continue;
       const named = (k: string) => {
-        const v = e.data?.[k] as { name?: unknown } | undefined;
-        return v && typeof v === "object" && typeof v.name === "string" ? v.name : undefined;
+        const v = e.data?.[k] as { id?: unknown; name?: unknown } | undefined;
+        if (!v || typeof v !== "object" || typeof v.name !== "string") return undefined;
+        return PERSON_KEYS.includes(k) ? personNamed(v.id, v.name) : v.name;
       };
       const target =
         named("assignee") ??
         named("leader") ??
         named("toAgency") ??
-        (typeof e.data?.assigneeUserId === "number" ? nameOf(e.data.assigneeUserId as number, "") : undefined) ??
+        personNamed(e.data?.assigneeUserId, undefined) ??
         STATUS_HOLDERS[e.to_status] ??
-        e.to_status;
-      const from = nameOf(e.actor_user_id, e.actor_label) || holder;
+        holder;
+      // Who handed it over: the officer or the applicant who acted; a step the software took (an
+      // assignment by the field rules, the demo's history) leaves it with whoever held it.
+      const actor = who(e);
+      const from = actor.kind === "staff" || actor.kind === "applicant" ? describeIdentity(actor, words) : holder;
+      const action = ACTION_LABELS[e.action] ?? OTHER_ACTION;
       const onTime = d.due_at ? (e.at.getTime() <= d.due_at.getTime() ? "Đúng hạn" : "Quá hạn") : undefined;
-      handovers.push({ at: e.at, from, to: target || holder, action: ACTION_LABELS[e.action] ?? e.action, result: onTime, note: e.note ?? undefined });
-      holder = target || holder;
+      handovers.push({ at: e.at, from, to: target, action: actor.kind === "rule" ? `${action} ${words.t("people.rule")}` : action, result: onTime, note: e.note ?? undefined });
+      holder = target;
     }
     data.handovers = handovers;
   }

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { availableActions, type DossierAction, isDossierAction } from "../../domain/dossiers/state-machine";
+import { availableActions, type DossierAction } from "../../domain/dossiers/state-machine";
 import type { Timeliness } from "../../domain/dossiers/timeliness";
 import type { CurrentUser, PageCtx } from "../../web/context";
 import { asHttpError, HttpError, notFound, parseForm, requirePermission } from "../../web/http";
@@ -17,7 +17,9 @@ import { CsrfField, ErrorSummary, Field, FileField, Layout, TextAreaField } from
 import { getAgencyCalendar } from "../calendar/service";
 import "./citizen-messages";
 import { sendAttachment } from "./download";
-import { DocumentChecklist, localise, StatusTag } from "./views";
+import { DocumentChecklist, EventHistory, localise, StatusTag } from "./views";
+import { peopleOfEvents } from "./history";
+import type { People } from "../accounts/people";
 import { filesRoot, finaliseFiles, MAX_FILE_BYTES, type StagedFile, stageFiles, type UploadInput, withStagedFiles } from "./files";
 import {
   applyAction,
@@ -50,6 +52,8 @@ type OwnDossier = {
   d: Dossier;
   agencyName: string;
   events: DossierEvent[];
+  /** Who acted in the events, read in the dossier's agency (the citizen's own scope cannot see its staff). */
+  people: People;
   attachments: DossierAttachment[];
   timeliness: Timeliness;
 };
@@ -84,10 +88,6 @@ function errorText(req: FastifyRequest, e: HttpError): string {
 
 function OverdueTag({ ctx, timeliness }: { ctx: PageCtx; timeliness: Timeliness }) {
   return timeliness === "overdue" ? <span class="tag bad">{ctx.t("dossier.my.overdue")}</span> : null;
-}
-
-function eventLabel(t: PageCtx["t"], action: string): string {
-  return isDossierAction(action) || action === "submit_online" || action === "receive" ? t(`dossier.action.${action}`) : t("dossier.my.history.other");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -378,17 +378,7 @@ function DetailPage({ ctx, own, state, done }: { ctx: PageCtx; own: OwnDossier; 
         </div>
       </div>
       <h2>{t("dossier.detail.history")}</h2>
-      <ol>
-        {events
-          .filter((e) => !INTERNAL_ACTIONS.has(e.action))
-          .map((e) => (
-            <li key={e.id}>
-              {formatDateTime(e.at)} · {eventLabel(t, e.action)}
-              {userId !== undefined && e.actorUserId === userId ? ` (${t("dossier.my.history.you")})` : ""} → <StatusTag ctx={ctx} status={e.toStatus} />
-              {e.note && NOTE_FOR_APPLICANT.has(e.action) ? ` — ${e.note}` : ""}
-            </li>
-          ))}
-      </ol>
+      <EventHistory ctx={ctx} events={events.filter((e) => !INTERNAL_ACTIONS.has(e.action))} people={own.people} you={userId} showNote={(e) => NOTE_FOR_APPLICANT.has(e.action)} />
     </Layout>
   );
 }
@@ -412,7 +402,9 @@ export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> 
       return { d, agencyName: agency?.name ?? "", events, attachments, timeliness: timelinessOf(d, calendar) };
     });
     if (!own) throw notFound("dossier.err.notFound");
-    return own;
+    // Only the names of those who acted on this citizen's own dossier (found above by their account).
+    const people = await app.deps.db.scoped({ agencyIds: [own.d.agencyId], userId: user.id }, (tx) => peopleOfEvents(tx, own.events));
+    return { ...own, people };
   }
 
   async function renderDetail(req: FastifyRequest, reply: FastifyReply, q: { user: CurrentUser; code: string; state?: PageState; done?: DossierAction }) {

@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import type { Db, Scope, Tx } from "../../db/scope";
 import { prepared } from "../../db/scope";
+import { applicantActorLabel } from "../../domain/auth/actors";
 import type { Applicant } from "../../domain/dossiers/applicant";
 import { type AuditHead, appendAuditBatch, auditLockCte, canonicalJson } from "../audit/audit";
 import { computeAgencyDeadline } from "../calendar/service";
@@ -195,7 +196,7 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
       idempotency_key: input.idempotencyKey,
       request_hash: input.requestHash,
       search_text: searchText(c.code!, input.applicant, c.procedure.name),
-      actor_label: `applicant:${input.applicant.fullName}`,
+      actor_label: applicantActorLabel(input.applicant.fullName),
       event_data: { attachments: input.files.length },
     };
   });
@@ -272,7 +273,7 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
         fromStatus: null,
         toStatus: dossier.status,
         actorUserId: c.p.input.applicantUserId,
-        actorLabel: `applicant:${c.p.input.applicant.fullName}`,
+        actorLabel: applicantActorLabel(c.p.input.applicant.fullName),
         actorAgencyId: dossier.agencyId,
         note: null,
         data: { attachments: c.p.input.files.length },

@@ -4,6 +4,7 @@
 
 import { z } from "zod";
 import type { Tx } from "../../db/scope";
+import { RULE_ACTOR_LABEL } from "../../domain/auth/actors";
 import type { TimeLimit } from "../../domain/catalog/model";
 import { type ApplyChannel, counterChecklist, documentKey, type FormInput, isMandatory, onlineInputs } from "../../domain/catalog/requirements";
 import type { DeadlineUnit } from "../../domain/calendar/validation";
@@ -370,7 +371,7 @@ async function insertAttachments(tx: Tx, d: { id: number; agencyId: number }, fi
 
 async function recordEvent(
   tx: Tx,
-  e: { dossier: Dossier; action: string; from: DossierStatus | null; actor: DossierActor; note?: string | null; data?: Record<string, unknown> },
+  e: { dossier: Dossier; action: DossierAction | keyof typeof CREATION; from: DossierStatus | null; actor: DossierActor; note?: string | null; data?: Record<string, unknown> },
 ): Promise<DossierEvent> {
   const row = await tx.one<EventRow>(
     `insert into dossier_events (agency_id, dossier_id, action, from_status, to_status, actor_user_id, actor_label, actor_agency_id, note, data)
@@ -752,7 +753,7 @@ async function assignByRule(tx: Tx, dossier: Dossier): Promise<Dossier> {
     dossierCode: dossier.code,
     agencyId: dossier.agencyId,
     action: "assign",
-    actor: { userId: null, role: "system", label: "system:rule", agencyId: dossier.agencyId },
+    actor: { userId: null, role: "system", label: RULE_ACTOR_LABEL, agencyId: dossier.agencyId },
     input: { assigneeUserId: rule.user_id },
   });
 }

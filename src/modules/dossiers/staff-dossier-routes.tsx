@@ -18,7 +18,8 @@ import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, to
 import { LOCAL_TIME_UNITS } from "../../domain/catalog/terms";
 import { type Dossier, type DossierAttachment, dossierTimeLimit, findDossier, listAttachments, listEvents, listStaff, receiveAtCounter, requiredDocuments, timelinessOf } from "./service";
 import "./intake-messages";
-import { DocumentChecklist, StatusTag, TimeTag } from "./views";
+import { loadHistory } from "./history";
+import { DocumentChecklist, EventHistory, StatusTag, TimeTag } from "./views";
 
 export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
   // Counter intake: step 1 finds the procedure with the catalog's own search (tones and đ folded,
@@ -217,14 +218,14 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
       ]);
       return {
         d,
-        events: await listEvents(tx, d.id),
+        history: await loadHistory(tx, d.id),
         attachments: await listAttachments(tx, d.id),
         calendar: await getAgencyCalendar(tx, d.agencyId),
         staff: await listStaff(tx, { agencyId: d.agencyId, roles: ["specialist", "leader", "desk_officer"] }),
         names: new Map(users.map((u) => [u.id, u.full_name])),
       };
     });
-    const { d, events, attachments, staff, names } = data;
+    const { d, history, attachments, staff, names } = data;
     const ctx = req.pageCtx();
     const t = ctx.t;
     const own = d.agencyId === user.agencyId;
@@ -329,14 +330,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
           </section>
         </div>
         <h2>{t("dossier.detail.history")}</h2>
-        <ol>
-          {events.map((e) => (
-            <li key={e.id}>
-              {formatDateTime(e.at)} · {t(`dossier.action.${e.action}`)} · {e.actorLabel} → <StatusTag ctx={ctx} status={e.toStatus} />
-              {e.note ? ` — ${e.note}` : ""}
-            </li>
-          ))}
-        </ol>
+        <EventHistory ctx={ctx} events={history.events} people={history.people} />
       </Layout>,
     );
   });

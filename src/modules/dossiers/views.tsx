@@ -1,9 +1,12 @@
 // Pieces of the dossier pages that the desk's and the citizen's pages share.
 
 import type { FastifyRequest } from "fastify";
+import { CREATION, isDossierAction } from "../../domain/dossiers/state-machine";
 import type { PageCtx } from "../../web/context";
 import { asHttpError, HttpError } from "../../web/http";
-import type { Dossier } from "./types";
+import { formatDateTime } from "../../web/i18n";
+import { describeActor, type People } from "../accounts/people";
+import type { Dossier, DossierEvent } from "./types";
 
 export function StatusTag({ ctx, status }: { ctx: PageCtx; status: string }) {
   return <span class={`tag st-${status}`}>{ctx.t(`dossier.status.${status}`)}</span>;
@@ -26,6 +29,33 @@ export function DocumentChecklist({ ctx, documents }: { ctx: PageCtx; documents:
         </li>
       ))}
     </ul>
+  );
+}
+
+/** An event's action in words; rows of other origins (the demo's generated history) read as a status update. */
+export function eventActionWords(t: PageCtx["t"], action: string): string {
+  return isDossierAction(action) || Object.hasOwn(CREATION, action) ? t(`dossier.action.${action}`) : t("dossier.my.history.other");
+}
+
+/**
+ * The dossier's history, one line per event: when, what, who (in words: a name and title, the
+ * applicant, "theo phân công lĩnh vực" — never a stored label) and the status it led to.
+ * `you` marks the viewer's own steps; `showNote` says which notes this reader may see.
+ */
+export function EventHistory(p: { ctx: PageCtx; events: readonly DossierEvent[]; people: People; you?: number | undefined; showNote?: (e: DossierEvent) => boolean }) {
+  const { ctx } = p;
+  const words = { t: ctx.t, lang: ctx.lang };
+  return (
+    <ol>
+      {p.events.map((e) => (
+        <li key={e.id}>
+          {formatDateTime(e.at)} · {eventActionWords(ctx.t, e.action)} ·{" "}
+          {p.you !== undefined && e.actorUserId === p.you ? ctx.t("dossier.my.history.you") : describeActor({ userId: e.actorUserId, label: e.actorLabel }, p.people, words)} →{" "}
+          <StatusTag ctx={ctx} status={e.toStatus} />
+          {e.note && (p.showNote?.(e) ?? true) ? ` — ${e.note}` : ""}
+        </li>
+      ))}
+    </ol>
   );
 }
 

@@ -3,7 +3,10 @@ import { slipDateTime } from "../../domain/slips/format";
 import { trackingUrl } from "../../domain/slips/qr";
 import type { Dossier, DossierEvent } from "../dossiers/types";
 import { enqueueMessage, notifyStaff } from "./outbox";
-import { type ApplicantKind, renderEmail, renderSms, renderStaff, type StaffKind, type TemplateVars } from "./templates";
+import { identifyActor } from "../../domain/auth/actors";
+import { translator } from "../../web/i18n";
+import { describeIdentity, loadPeople } from "../accounts/people";
+import { type ApplicantKind, BY_PHRASES, fill, renderEmail, renderSms, renderStaff, type StaffKind, type TemplateVars } from "./templates";
 
 // Which dossier events matter to whom. Applicant: e-mail (if given) and SMS (phone is required at
 // reception); staff: in-app. Called inside the transition's transaction (onDossierEvent), so it
@@ -117,6 +120,15 @@ export async function notifyOfficer(
   });
 }
 
+/** "Người giao: Nguyễn Thị Hoa (Công chức Bộ phận Một cửa)." or the field rules, for a staff notice (in Vietnamese, as all staff notices). */
+async function handedOverBy(tx: Tx, event: DossierEvent, kind: "assigned" | "awaiting_approval"): Promise<string> {
+  const lang = "vi";
+  const people = await loadPeople(tx, [event.actorUserId]);
+  const who = identifyActor({ userId: event.actorUserId, label: event.actorLabel }, event.actorUserId === null ? undefined : people.get(event.actorUserId));
+  if (who.kind === "rule") return BY_PHRASES.rule[lang];
+  return fill(BY_PHRASES[kind][lang], { name: describeIdentity(who, { t: translator(lang), lang }) });
+}
+
 /** The onDossierEvent listener. */
 export async function handleDossierEvent(e: { tx: Tx; dossier: Dossier; event: DossierEvent }): Promise<void> {
   const { tx, dossier, event } = e;
@@ -133,6 +145,7 @@ export async function handleDossierEvent(e: { tx: Tx; dossier: Dossier; event: D
   if (event.action === "send_to_leader" && dossier.leaderUserId) staff = { userId: dossier.leaderUserId, kind: "awaiting_approval" };
   if (!applicantKind && !staff) return;
   const vars = varsOf(dossier, await agencyName(tx, dossier.agencyId), reasonsOf(event));
+  if (staff?.kind === "assigned" || staff?.kind === "awaiting_approval") vars.by = await handedOverBy(tx, event, staff.kind);
   if (applicantKind) await notifyApplicant(tx, { dossier, kind: applicantKind, vars, dedupe: `event:${event.id}` });
   if (staff) await notifyOfficer(tx, { dossier, userId: staff.userId, kind: staff.kind, vars, dedupe: `event:${event.id}:${staff.userId}` });
 }

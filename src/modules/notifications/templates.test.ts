@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { APPLICANT_KINDS, EMAIL_TEMPLATES, renderEmail, renderStaff, SMS_TEMPLATES, STAFF_KINDS, stripDiacritics, templatePattern } from "./templates";
+import { APPLICANT_KINDS, BY_PHRASES, EMAIL_TEMPLATES, fill, renderEmail, renderStaff, SMS_TEMPLATES, STAFF_KINDS, stripDiacritics, templatePattern } from "./templates";
 
 const vars = { agency: "Ủy ban nhân dân xã Minh Tiến", code: "MT-1", procedure: "Đăng ký khai sinh", applicant: "Vũ Thị Hương", due: "16:30 04/12/2026", url: "https://x/track?code=MT-1", reasons: "Thiếu giấy tờ" };
 
@@ -14,6 +14,15 @@ describe("notification templates", () => {
       }
     }
     for (const kind of STAFF_KINDS) for (const lang of ["vi", "en"] as const) expect(JSON.stringify(renderStaff(kind, lang, vars))).not.toMatch(/\{\w+\}/);
+  });
+
+  it("staff notices say who handed the dossier over, in words", () => {
+    const byRule = renderStaff("assigned", "vi", { ...vars, by: BY_PHRASES.rule.vi });
+    expect(byRule.body).toBe("Đăng ký khai sinh — Vũ Thị Hương. Hạn: 16:30 04/12/2026. Giao tự động theo phân công lĩnh vực.");
+    const byPerson = renderStaff("awaiting_approval", "en", { ...vars, by: fill(BY_PHRASES.awaiting_approval.en, { name: "Trần Văn Hùng (Specialist)" }) });
+    expect(byPerson.body).toBe("Đăng ký khai sinh — Vũ Thị Hương. Due: 16:30 04/12/2026. Sent by Trần Văn Hùng (Specialist).");
+    // Without anyone to name (the sweep's notices), nothing dangles.
+    expect(renderStaff("assigned", "vi", vars).body).toBe("Đăng ký khai sinh — Vũ Thị Hương. Hạn: 16:30 04/12/2026.");
   });
 
   it("strips Vietnamese diacritics keeping case", () => {

@@ -17,6 +17,8 @@ export type TemplateVars = {
   due: string;
   url: string;
   reasons: string;
+  /** Staff notices: who handed the dossier over, in words (BY_PHRASES), never a username. */
+  by?: string;
 };
 
 type Pair = { vi: string; en: string };
@@ -83,10 +85,13 @@ export const SMS_TEMPLATES: Record<ApplicantKind, string> = {
 };
 
 export const STAFF_TEMPLATES: Record<StaffKind, { title: Pair; body: Pair }> = {
-  assigned: { title: { vi: "Hồ sơ {code} được giao cho bạn", en: "Dossier {code} assigned to you" }, body: { vi: "{procedure} — {applicant}. Hạn: {due}", en: "{procedure} — {applicant}. Due: {due}" } },
+  assigned: {
+    title: { vi: "Hồ sơ {code} được giao cho bạn", en: "Dossier {code} assigned to you" },
+    body: { vi: "{procedure} — {applicant}. Hạn: {due}. {by}", en: "{procedure} — {applicant}. Due: {due}. {by}" },
+  },
   awaiting_approval: {
     title: { vi: "Hồ sơ {code} chờ bạn phê duyệt", en: "Dossier {code} awaits your approval" },
-    body: { vi: "{procedure} — {applicant}. Hạn: {due}", en: "{procedure} — {applicant}. Due: {due}" },
+    body: { vi: "{procedure} — {applicant}. Hạn: {due}. {by}", en: "{procedure} — {applicant}. Due: {due}. {by}" },
   },
   due_soon: { title: { vi: "Hồ sơ {code} sắp đến hạn", en: "Dossier {code} is due soon" }, body: { vi: "{procedure} — hẹn trả {due}", en: "{procedure} — due {due}" } },
   overdue: { title: { vi: "Hồ sơ {code} đã quá hạn", en: "Dossier {code} is overdue" }, body: { vi: "{procedure} — hẹn trả {due}", en: "{procedure} — was due {due}" } },
@@ -99,9 +104,16 @@ export const STAFF_TEMPLATES: Record<StaffKind, { title: Pair; body: Pair }> = {
   },
 };
 
-export function fill(template: string, vars: Partial<TemplateVars>): string {
+/** Who handed a dossier over, for {by}: a person ({name} in words, from accounts/people.ts) or the field rules. */
+export const BY_PHRASES = {
+  assigned: { vi: "Người giao: {name}.", en: "Assigned by {name}." },
+  awaiting_approval: { vi: "Người trình: {name}.", en: "Sent by {name}." },
+  rule: { vi: "Giao tự động theo phân công lĩnh vực.", en: "Assigned automatically by field assignment." },
+} as const satisfies Record<"assigned" | "awaiting_approval" | "rule", Pair>;
+
+export function fill(template: string, vars: Readonly<Record<string, string | undefined>>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => {
-    const v = (vars as Record<string, string | undefined>)[k];
+    const v = vars[k];
     return v === undefined ? m : v;
   });
 }
@@ -137,7 +149,7 @@ export function renderSms(kind: ApplicantKind, vars: TemplateVars): string {
 
 export function renderStaff(kind: StaffKind, lang: "vi" | "en", vars: Partial<TemplateVars>): { title: string; body: string } {
   const t = STAFF_TEMPLATES[kind];
-  return { title: fill(t.title[lang], vars), body: fill(t.body[lang], vars) };
+  return { title: fill(t.title[lang], vars), body: fill(t.body[lang], { by: "", ...vars }).trim() };
 }
 
 /** The allow-list form of a template: {placeholders} match any text (what the stand-in gateway checks). */
