@@ -89,7 +89,7 @@ describe("a commune's time limits, fees and documents", () => {
     expect(docs.statusCode).toBe(303);
     const p = await offered(code);
     expect(p?.terms.documentsSource).toBe("local");
-    expect(p?.requirements.groups[0]!.items.map((i) => i.name)).toEqual(["Tờ khai đề nghị cấp bản sao trích lục hộ tịch", "Văn bản ủy quyền (trường hợp ủy quyền)"]);
+    expect(p!.requirements.groups[0]!.items.map((i) => i.name)).toEqual(["Tờ khai đề nghị cấp bản sao trích lục hộ tịch", "Văn bản ủy quyền (trường hợp ủy quyền)"]);
     expect(p?.requirements.notes).toEqual(["Mang theo căn cước khi nhận kết quả."]);
     const dup = await admin.post(`/staff/procedures/${code}/documents`, { d0_name: "Giấy A", d0_kind: "submit", d0_need: "required", d0_channel: "any", d1_name: "giấy a", d1_kind: "submit", d1_need: "required", d1_channel: "any" });
     expect(dup.statusCode).toBe(422);

@@ -16,7 +16,7 @@ import { timeLimitText } from "../catalog/views";
 import { sendAttachment } from "./download";
 import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, tooLargeError } from "./route-support";
 import { LOCAL_TIME_UNITS } from "../../domain/catalog/terms";
-import { type Dossier, type DossierAttachment, dossierTimeLimit, findDossier, listAttachments, listEvents, listStaff, receiveAtCounter, requiredDocuments, timelinessOf } from "./service";
+import { type Dossier, type DossierAttachment, dossierTimeLimit, findDossier, listAttachments, listStaff, receiveAtCounter, requiredDocuments, timelinessOf } from "./service";
 import "./intake-messages";
 import { loadHistory } from "./history";
 import { DocumentChecklist, EventHistory, StatusTag, TimeTag } from "./views";
@@ -70,7 +70,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
                 <p class="hint" id="f-q-hint">
                   {t("dossier.new.searchHint")}
                 </p>
-                <input id="f-q" name="q" type="search" value={query} autoComplete="off" maxLength={200} aria-describedby="f-q-hint" autoFocus />
+                <input id="f-q" name="q" type="search" value={query} autoComplete="off" maxLength={200} aria-describedby="f-q-hint" />
               </div>
               <button type="submit">{t("dossier.new.search")}</button>
             </form>

@@ -39,7 +39,7 @@
     const show = (i) => {
       const all = options();
       active = all.length ? (i + all.length) % all.length : -1;
-      all.forEach((o, k) => o.setAttribute("aria-selected", String(k === active)));
+      for (const [k, o] of all.entries()) o.setAttribute("aria-selected", String(k === active));
       if (active >= 0) input.setAttribute("aria-activedescendant", all[active].id);
       else input.removeAttribute("aria-activedescendant");
     };
@@ -69,6 +69,7 @@
         } catch { /* the form still submits */ }
       }, 150);
     });
+    if (!document.querySelector(".error-summary")) input.focus();
     input.addEventListener("keydown", (e) => {
       if (list.hidden) return;
       if (e.key === "ArrowDown" || e.key === "ArrowUp") { e.preventDefault(); show(active + (e.key === "ArrowDown" ? 1 : -1)); }
