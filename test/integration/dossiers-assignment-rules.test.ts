@@ -44,8 +44,8 @@ beforeAll(async () => {
   );
   for (const c of candidates) {
     const p = await sys((tx) => findOfferedProcedure(tx, { agencyId: communeId, code: c.code }));
-    if (!p || ruled.has(p.field)) continue;
-    const docs = requiredDocuments(p);
+    if (!p || ruled.has(p.field) || !p.timeLimit) continue;
+    const docs = requiredDocuments(p, "counter");
     if (docs.mandatory.length === 0) continue;
     proc = { code: p.code, mandatory: docs.mandatory, field: p.field };
     break;

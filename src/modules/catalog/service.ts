@@ -192,11 +192,12 @@ async function recordChange(
     `insert into agency_procedure_changes (agency_id, procedure_id, what, before, after, reason, changed_by) values ($1, $2, $3, $4, $5, $6, $7)`,
     [c.agencyId, c.procedureId, c.what, JSON.stringify(c.before ?? null), JSON.stringify(c.after ?? null), c.reason, c.actorUserId],
   );
+  const offering = c.what === "offering";
   await appendAudit(tx, {
     agencyId: c.agencyId,
     actorUserId: c.actorUserId,
     actor: c.actor,
-    action: c.what === "offering" ? "catalog.assignment" : "catalog.terms",
+    action: offering ? "catalog.assignment" : "catalog.terms",
     entity: "procedure",
     entityId: c.code,
     data: { what: c.what, before: c.before ?? null, after: c.after ?? null, ...(c.reason ? { reason: c.reason } : {}) },
