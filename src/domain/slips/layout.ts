@@ -16,7 +16,8 @@ export type Block =
   | { kind: "space"; height: number };
 
 export type SlipLayout = {
-  form: SlipForm;
+  /** A standard form, or "receipt": the confirmation of an online submission before acceptance. */
+  form: SlipForm | "receipt";
   documentName: string;
   header: { parent?: string | undefined; agency: string; unit: string; number: string; dateLine: string };
   qrText: string;
@@ -219,4 +220,53 @@ export function layoutText(l: SlipLayout): string {
     else if (b.kind === "signatures") out.push(...b.columns.flatMap((c) => [c.title, c.note, c.name]));
   }
   return out.filter(Boolean).join("\n");
+}
+
+export const SUBMISSION_RECEIPT_NAME = "Phiếu xác nhận nộp hồ sơ trực tuyến";
+
+/**
+ * What the applicant keeps after submitting online, before the desk accepts the dossier (then
+ * Mẫu 01 follows with the appointment): the code, what was sent, when, and by when the desk
+ * must accept or ask for more (8 working hours, Nghị định 45/2020/NĐ-CP).
+ */
+export function buildSubmissionReceipt(d: SlipData, o: { submittedAt: Date; acceptDueAt: Date | null; files: readonly { documentName: string; fileName: string }[] }): SlipLayout {
+  const documentName = SUBMISSION_RECEIPT_NAME;
+  const qrText = encodeQrPayload(
+    buildQrPayload({ dossierCode: d.dossier.code, procedureCode: d.dossier.procedureCode, applicantId: d.applicant.idNumber, documentName, trackingUrl: d.trackingUrl }),
+  );
+  const a = d.applicant;
+  const blocks: Block[] = [
+    { kind: "title", text: documentName.toUpperCase() },
+    labelled("Mã hồ sơ", d.dossier.code),
+    labelled("Người nộp", a.fullName),
+    labelled("Số định danh cá nhân/CCCD", a.idNumber),
+    labelled("Số điện thoại", a.phone),
+    labelled("Thủ tục", `${d.dossier.procedureName} (mã thủ tục ${d.dossier.procedureCode})`),
+    labelled("Thời điểm nộp", slipMoment(o.submittedAt)),
+    p("Giấy tờ đã gửi kèm:"),
+    ...(o.files.length ? o.files.map((f, i) => p(`(${i + 1}) ${f.documentName} — tệp ${f.fileName}`, { indent: true })) : [p("Không có tệp đính kèm.", { indent: true })]),
+    {
+      kind: "para",
+      runs: [
+        { text: "Cơ quan tiếp nhận xem xét và tiếp nhận hồ sơ hoặc hướng dẫn bổ sung chậm nhất vào lúc " },
+        { text: o.acceptDueAt ? slipMoment(o.acceptDueAt) : DOTS, bold: true },
+        { text: ". Khi hồ sơ được tiếp nhận, người nộp nhận Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01) với ngày hẹn trả." },
+      ],
+    },
+    p(`Tra cứu tình trạng hồ sơ: ${d.trackingUrl} (mã hồ sơ và 4 số cuối điện thoại).`, { size: 10 }),
+  ];
+  return {
+    form: "receipt",
+    documentName,
+    header: {
+      parent: d.agency.parentName,
+      agency: d.agency.name,
+      unit: "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
+      number: `Mã hồ sơ: ${d.dossier.code}`,
+      dateLine: placeDateLine(d.agency.placeName, o.submittedAt),
+    },
+    qrText,
+    trackingUrl: d.trackingUrl,
+    blocks,
+  };
 }

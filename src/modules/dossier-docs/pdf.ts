@@ -208,7 +208,7 @@ export async function renderSlipPdf(l: SlipLayout): Promise<Buffer> {
     margins: MARGIN,
     autoFirstPage: true,
     bufferPages: true,
-    info: { Title: `${l.documentName} — ${l.header.number}`, Subject: `Mẫu ${l.form} Thông tư 01/2018/TT-VPCP`, Creator: "Một Cửa", Producer: "Một Cửa" },
+    info: { Title: `${l.documentName} — ${l.header.number}`, Subject: l.form === "receipt" ? l.documentName : `Mẫu ${l.form} Thông tư 01/2018/TT-VPCP`, Creator: "Một Cửa", Producer: "Một Cửa" },
   });
   for (const [name, file] of Object.entries(FONTS)) doc.registerFont(name, fontBuffer(file));
   const chunks: Buffer[] = [];

@@ -42,6 +42,10 @@ export const intakeMessages = registerMessages({
     "dossier.new.seen": "đã xem",
     "dossier.new.appointment": "Ngày hẹn trả kết quả nếu tiếp nhận bây giờ: {due}",
     "dossier.track.result": "Kết quả giải quyết (trả trực tuyến)",
+    "dossier.done.files": "Giấy tờ đã gửi",
+    "dossier.done.noFiles": "Không có tệp đính kèm",
+    "dossier.done.receipt": "Tải phiếu xác nhận nộp hồ sơ (PDF)",
+    "dossier.done.emailed": "Xác nhận cũng được gửi tới {email} và bằng tin nhắn tới số điện thoại đã khai (khi cơ quan đã cấu hình).",
   },
   en: {
     "dossier.doc.required": "Required",
@@ -83,5 +87,9 @@ export const intakeMessages = registerMessages({
     "dossier.new.seen": "seen",
     "dossier.new.appointment": "Appointment if received now: {due}",
     "dossier.track.result": "Result (returned online)",
+    "dossier.done.files": "Documents sent",
+    "dossier.done.noFiles": "No files attached",
+    "dossier.done.receipt": "Download the submission receipt (PDF)",
+    "dossier.done.emailed": "The confirmation is also sent to {email} and by text message to the phone given (where the agency has set it up).",
   },
 });

@@ -15,7 +15,11 @@ import { feeText, timeLimitText } from "../catalog/views";
 import { DRAFT_COOKIE, DRAFT_DAYS, type DraftFile, type DraftUpload, deleteDraft, findSubmittedCode, isDraftToken, listDraftFiles, loadDraft, saveDraft, stageDraftFiles } from "./drafts";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 import { fieldErrors, filesDir, IdempotencyKey, readMultipart } from "./route-support";
-import { listOwnDossiers, requiredDocuments } from "./service";
+import { buildSubmissionReceipt } from "../../domain/slips/layout";
+import { formatDateTime } from "../../web/i18n";
+import { loadSlipData } from "../dossier-docs/data";
+import { renderSlipPdf } from "../dossier-docs/pdf";
+import { listAttachments, listOwnDossiers, requiredDocuments } from "./service";
 import "./intake-messages";
 import { localise } from "./views";
 
@@ -502,7 +506,9 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
       if (!d.optional && !kept.get(i)?.length && !errors[fileField(i)]) errors[fileField(i)] = req.t("dossier.err.documentMissing", { name: d.name });
     });
     if (Object.keys(errors).length > 0 || !parsed.success || !key.success) {
-      const status = rejected[0]?.status ?? (parsed.success && Object.keys(errors).some((k) => k.startsWith("file_")) ? 422 : 400);
+      // 400 for what was typed wrong; 422 when only the documents are missing.
+      const typed = Object.keys(errors).some((k) => !k.startsWith("file_") && k !== "attachments");
+      const status = rejected[0]?.status ?? (typed ? 400 : 422);
       return again(errors, status, req.t("dossier.submit.keptNotice", { url: draftUrl, days: DRAFT_DAYS }));
     }
     const staged =
@@ -532,23 +538,85 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
+  /** The submitted dossier behind a confirmation link (code + token), read as the system: the token is the proof. */
+  async function receiptData(code: string, token: unknown) {
+    if (!isReceiptToken(app, code, token)) return undefined;
+    return app.deps.db.system(async (tx) => {
+      const data = await loadSlipData(tx, { code, form: "01", baseUrl: app.deps.config.baseUrl ?? "", now: new Date() });
+      const d = await tx.maybeOne<{ id: number; submitted_at: Date | null; accept_due_at: Date | null; status: string; channel: string }>(
+        "select id, submitted_at, accept_due_at, status, channel from dossiers where code = $1 order by id limit 1",
+        [code],
+      );
+      if (!data || !d || d.channel !== "online") return undefined;
+      const files = await listAttachments(tx, d.id);
+      return { data, submittedAt: d.submitted_at ?? new Date(), acceptDueAt: d.accept_due_at, status: d.status, files: files.filter((f) => f.kind === "document") };
+    });
+  }
+
   app.get("/submit/done", async (req, reply) => {
-    const code = String((req.query as Record<string, unknown>).code ?? "").slice(0, 80);
+    const q = req.query as Record<string, unknown>;
+    const code = String(q.code ?? "").slice(0, 80);
     const ctx = req.pageCtx();
     const t = ctx.t;
+    const r = await receiptData(code, q.t);
     return reply.page(
       <Layout ctx={ctx} title={t("dossier.submit.doneTitle")}>
         <h1>{t("dossier.submit.doneTitle")}</h1>
         <p class="notice" role="status">
           {t("dossier.submit.doneBody", { code })}
         </p>
+        {r ? (
+          <>
+            <dl class="proc-facts">
+              <dt>{t("dossier.f.procedure")}</dt>
+              <dd>{r.data.dossier.procedureName}</dd>
+              <dt>{t("dossier.f.submittedAt")}</dt>
+              <dd>{formatDateTime(r.submittedAt)}</dd>
+              <dt>{t("dossier.f.acceptDueAt")}</dt>
+              <dd>{r.acceptDueAt ? formatDateTime(r.acceptDueAt) : "—"}</dd>
+              <dt>{t("dossier.done.files")}</dt>
+              <dd>
+                {r.files.length ? (
+                  <ul>
+                    {r.files.map((f) => (
+                      <li key={f.id}>
+                        {f.documentName}: {f.fileName}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  t("dossier.done.noFiles")
+                )}
+              </dd>
+            </dl>
+            <p>
+              <a class="button" href={`/submit/receipt/${encodeURIComponent(code)}.pdf?t=${encodeURIComponent(String(q.t))}`}>
+                {t("dossier.done.receipt")}
+              </a>
+            </p>
+            {r.data.applicant.email ? <p>{t("dossier.done.emailed", { email: r.data.applicant.email })}</p> : null}
+          </>
+        ) : null}
         <p>{t("dossier.submit.keepCode")}</p>
         <p>
-          <a class="button" href={`/track?code=${encodeURIComponent(code)}`}>
-            {t("dossier.submit.trackLink")}
-          </a>
+          <a href={`/track?code=${encodeURIComponent(code)}`}>{t("dossier.submit.trackLink")}</a>
         </p>
       </Layout>,
     );
+  });
+
+  app.get("/submit/receipt/:file", async (req, reply) => {
+    const m = /^(.{1,80})\.pdf$/.exec((req.params as { file: string }).file);
+    const code = m?.[1] ?? "";
+    const r = await receiptData(code, (req.query as Record<string, unknown>).t);
+    if (!r) throw notFound("dossier.err.notFound");
+    const pdf = await renderSlipPdf(
+      buildSubmissionReceipt(r.data, { submittedAt: r.submittedAt, acceptDueAt: r.acceptDueAt, files: r.files.map((f) => ({ documentName: f.documentName, fileName: f.fileName })) }),
+    );
+    return reply
+      .type("application/pdf")
+      .header("cache-control", "private, no-store")
+      .header("content-disposition", `inline; filename="xac-nhan-nop-ho-so_${code.replace(/[^\w.-]/g, "_")}.pdf"`)
+      .send(pdf);
   });
 }

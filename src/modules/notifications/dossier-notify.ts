@@ -13,6 +13,7 @@ import { type ApplicantKind, BY_PHRASES, fill, renderEmail, renderSms, renderSta
 // only writes rows; sending happens after commit (outbox.ts).
 
 const APPLICANT_EVENTS: Record<string, ApplicantKind> = {
+  submit_online: "submitted",
   receive: "received",
   accept: "received",
   request_supplement: "supplement_requested",
@@ -145,6 +146,8 @@ export async function handleDossierEvent(e: { tx: Tx; dossier: Dossier; event: D
   if (event.action === "send_to_leader" && dossier.leaderUserId) staff = { userId: dossier.leaderUserId, kind: "awaiting_approval" };
   if (!applicantKind && !staff) return;
   const vars = varsOf(dossier, await agencyName(tx, dossier.agencyId), reasonsOf(event));
+  // An online submission is answered by the acceptance deadline, not yet an appointment.
+  if (applicantKind === "submitted") vars.due = dossier.acceptDueAt ? slipDateTime(dossier.acceptDueAt) : "";
   if (staff?.kind === "assigned" || staff?.kind === "awaiting_approval") vars.by = await handedOverBy(tx, event, staff.kind);
   if (applicantKind) await notifyApplicant(tx, { dossier, kind: applicantKind, vars, dedupe: `event:${event.id}` });
   if (staff) await notifyOfficer(tx, { dossier, userId: staff.userId, kind: staff.kind, vars, dedupe: `event:${event.id}:${staff.userId}` });

@@ -3,7 +3,7 @@
 // phones, and brandname gateways only pass registered templates — SMS_TEMPLATES below is the
 // list to register with the provider). Staff get in-app notices.
 
-export const APPLICANT_KINDS = ["received", "supplement_requested", "refused", "result_ready", "returned", "apology"] as const;
+export const APPLICANT_KINDS = ["submitted", "received", "supplement_requested", "refused", "result_ready", "returned", "apology"] as const;
 export type ApplicantKind = (typeof APPLICANT_KINDS)[number];
 export const STAFF_KINDS = ["assigned", "awaiting_approval", "due_soon", "overdue", "prepare_apology"] as const;
 export type StaffKind = (typeof STAFF_KINDS)[number];
@@ -30,6 +30,13 @@ const FOOTER: Pair = {
 };
 
 export const EMAIL_TEMPLATES: Record<ApplicantKind, EmailTemplate> = {
+  submitted: {
+    subject: { vi: "Đã nhận hồ sơ nộp trực tuyến {code}", en: "Online dossier {code} sent" },
+    body: {
+      vi: "Kính gửi Ông/Bà {applicant},\n\n{agency} đã nhận hồ sơ nộp trực tuyến {code} — {procedure}.\nCơ quan sẽ tiếp nhận hoặc hướng dẫn bổ sung chậm nhất vào lúc {due}; khi tiếp nhận, Ông/Bà nhận được ngày hẹn trả kết quả.",
+      en: "Dear {applicant},\n\n{agency} has received your online dossier {code} — {procedure}.\nThe desk will accept it or ask for more by {due}; on acceptance you get the date of the result.",
+    },
+  },
   received: {
     subject: { vi: "Đã tiếp nhận hồ sơ {code}", en: "Dossier {code} received" },
     body: {
@@ -76,6 +83,7 @@ export const EMAIL_TEMPLATES: Record<ApplicantKind, EmailTemplate> = {
 
 /** SMS text, ASCII; {placeholders} are the variable parts registered with the provider. */
 export const SMS_TEMPLATES: Record<ApplicantKind, string> = {
+  submitted: "{agency}: da nhan ho so truc tuyen {code}, se tiep nhan truoc {due}. Tra cuu: {url}",
   received: "{agency}: da tiep nhan ho so {code}, hen tra ket qua {due}. Tra cuu: {url}",
   supplement_requested: "{agency}: ho so {code} can bo sung giay to. Chi tiet: {url}",
   refused: "{agency}: ho so {code} khong duoc tiep nhan giai quyet. Chi tiet: {url}",
