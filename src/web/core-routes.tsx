@@ -35,7 +35,11 @@ function HomePage({ ctx, agency, communes, sections }: { ctx: PageCtx; agency?: 
             <div class="field">
               <label for="track-code">{t("home.track.code")}</label>
               <p class="hint">{t("home.track.help")}</p>
-              <input id="track-code" name="code" autoComplete="off" maxLength={60} />
+              <input id="track-code" name="code" autoComplete="off" maxLength={60} required />
+            </div>
+            <div class="field">
+              <label for="track-phone">{t("home.track.phone")}</label>
+              <input id="track-phone" name="phone" type="text" inputMode="numeric" pattern="[0-9]{4}" autoComplete="off" maxLength={4} required />
             </div>
             <button type="submit">{t("home.track.submit")}</button>
           </form>

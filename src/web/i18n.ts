@@ -35,4 +35,16 @@ export function isLang(v: unknown): v is Lang {
   return v === "vi" || v === "en";
 }
 
-export { formatDate, formatDateTime, formatNumber, formatVnd } from "../domain/text/format";
+import { formatDate as dateText, formatDateTime as dateTimeText } from "../domain/text/format";
+
+export { formatNumber, formatVnd } from "../domain/text/format";
+
+/** A date for a page: dd/mm/yyyy, and "—" where there is none (never an empty cell). */
+export function formatDate(value: Date | string | null | undefined): string {
+  return dateText(value) || "—";
+}
+
+/** A moment for a page: hh:mm dd/mm/yyyy, and "—" where there is none. */
+export function formatDateTime(value: Date | string | null | undefined): string {
+  return dateTimeText(value) || "—";
+}

@@ -41,7 +41,9 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
       rateLimit(req, "track");
       const view = query.phone ? await app.deps.db.system((tx) => trackDossier(tx, { code: params.code, phoneLast4: query.phone! })) : undefined;
       if (!view) throw notFound("dossier.err.notFound");
-      return view;
+      // Result files are downloaded from the tracking page; their storage is never told.
+      const { results: _files, ...status } = view;
+      return status;
     },
   });
 

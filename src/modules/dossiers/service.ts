@@ -938,6 +938,8 @@ export type TrackingView = {
   dueAt: Date | null;
   overdue: boolean;
   history: { at: Date; status: DossierStatus }[];
+  /** Result files, once the result was returned online (the signed result is the applicant's). */
+  results: Pick<DossierAttachment, "id" | "fileName" | "contentType" | "storagePath">[];
 };
 
 /**
@@ -946,18 +948,22 @@ export type TrackingView = {
  * personal; undefined (→ the same 404 as an unknown code) when either part is wrong.
  */
 export async function trackDossier(tx: Tx, q: { code: string; phoneLast4: string; now?: Date }): Promise<TrackingView | undefined> {
-  if (!/^\d{4}$/.test(q.phoneLast4) || q.code.length > 80) return undefined;
+  if (!/^\d{4}$/.test(q.phoneLast4.trim()) || q.code.length > 80) return undefined;
   const r = await tx.maybeOne<{ id: number; agency_id: number; code: string; procedure_name: string; status: DossierStatus; received_at: Date | null; due_at: Date | null; finished_at: Date | null }>(
     `select id, agency_id, code, procedure_name, status, received_at, due_at, finished_at from dossiers
-     where code = $1 and right(applicant_phone, 4) = $2 limit 1`,
-    [q.code.trim(), q.phoneLast4],
+     where code in ($1, upper($1)) and right(applicant_phone, 4) = $2 limit 1`,
+    // Codes are printed in capitals; people type them as they like, with spaces around.
+    [q.code.replace(/\s+/g, ""), q.phoneLast4.trim()],
   );
   if (!r) return undefined;
   const calendar = await getAgencyCalendar(tx, r.agency_id);
-  const events = await tx.query<{ at: Date; to_status: DossierStatus; from_status: DossierStatus | null }>(
-    "select at, to_status, from_status from dossier_events where dossier_id = $1 order by at, id",
+  const events = await tx.query<{ at: Date; to_status: DossierStatus; from_status: DossierStatus | null; action: string; data: Record<string, unknown> }>(
+    "select at, to_status, from_status, action, data from dossier_events where dossier_id = $1 order by at, id",
     [r.id],
   );
+  const returned = [...events].reverse().find((e) => e.action === "return");
+  const online = r.status === "returned" && returned?.data?.returnChannel === "online";
+  const results = online ? (await listAttachments(tx, r.id)).filter((a) => a.kind === "result").map((a) => ({ id: a.id, fileName: a.fileName, contentType: a.contentType, storagePath: a.storagePath })) : [];
   return {
     code: r.code,
     procedure: r.procedure_name,
@@ -966,6 +972,7 @@ export async function trackDossier(tx: Tx, q: { code: string; phoneLast4: string
     dueAt: r.due_at,
     overdue: timeliness({ dueAt: r.due_at, now: q.now ?? new Date(), status: r.status, calendar, finishedAt: r.finished_at }) === "overdue",
     history: events.filter((e) => e.from_status !== e.to_status).map((e) => ({ at: e.at, status: e.to_status })),
+    results,
   };
 }
 

@@ -3,7 +3,11 @@
 import type { FastifyInstance } from "fastify";
 import { formatDateTime } from "../../web/i18n";
 import { Field, Layout } from "../../web/views/layout";
-import { rateLimit } from "./route-support";
+import path from "node:path";
+import { notFound } from "../../web/http";
+import { sendAttachment } from "./download";
+import "./intake-messages";
+import { filesDir, rateLimit } from "./route-support";
 import { trackDossier } from "./service";
 import { StatusTag } from "./views";
 
@@ -26,7 +30,7 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
         <h1>{t("dossier.track.title")}</h1>
         <form method="get" action="/track" class="panel">
           <Field name="code" label={t("dossier.track.code")} value={code} required maxLength={80} />
-          <Field name="phone" label={t("dossier.track.phone")} value={phone} required inputMode="numeric" maxLength={4} />
+          <Field name="phone" label={t("dossier.track.phone")} value={phone} required inputMode="numeric" maxLength={4} autoComplete="off" />
           <button type="submit">{t("dossier.track.submit")}</button>
         </form>
         {asked && !view ? (
@@ -50,6 +54,18 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
               <dd>{formatDateTime(view.dueAt)}</dd>
             </dl>
             {view.overdue ? <p class="notice">{t("dossier.track.overdue")}</p> : null}
+            {view.results.length ? (
+              <>
+                <h3>{t("dossier.track.result")}</h3>
+                <ul>
+                  {view.results.map((r) => (
+                    <li key={r.id}>
+                      <a href={`/track/result/${r.id}?${new URLSearchParams({ code: view.code, phone }).toString()}`}>{r.fileName}</a>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
             <h3>{t("dossier.detail.history")}</h3>
             <ol>
               {view.history.map((h, i) => (
@@ -63,5 +79,17 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
       </Layout>,
       asked && !view ? 404 : 200,
     );
+  });
+
+  // The result file, for whoever can track the dossier (code + phone digits), once returned online.
+  app.get("/track/result/:id", async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const id = Number((req.params as { id: string }).id);
+    rateLimit(req, "track");
+    const code = (q.code ?? "").trim().slice(0, 80);
+    const view = Number.isInteger(id) && id > 0 && code ? await app.deps.db.system((tx) => trackDossier(tx, { code, phoneLast4: q.phone ?? "" })) : undefined;
+    const file = view?.results.find((r) => r.id === id);
+    if (!file) throw notFound("dossier.err.notFound");
+    return sendAttachment(reply, { path: path.join(filesDir(app), file.storagePath), fileName: file.fileName, contentType: file.contentType });
   });
 }
