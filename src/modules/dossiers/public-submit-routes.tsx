@@ -83,25 +83,21 @@ function needTag(ctx: PageCtx, d: ProcedureDocs["items"][number]): string {
 /** One file input per document the procedure asks for online, grouped as the procedure groups them. */
 export function DocumentInputs({ ctx, docs, kept, errors }: { ctx: PageCtx; docs: ProcedureDocs; kept?: ReadonlyMap<number, readonly DraftFile[]> | undefined; errors?: Record<string, string> | undefined }) {
   const t = ctx.t;
-  let lastGroup: string | null = null;
   return (
     <>
       {docs.items.length === 0 ? <p class="notice">{t("dossier.doc.noneOnline")}</p> : <p class="hint">{t("dossier.doc.filesHint", { n: FILES_PER_DOCUMENT })}</p>}
       {docs.items.map((d, i) => {
         const files = kept?.get(i) ?? [];
-        const heading = d.groupTitle !== lastGroup && d.groupTitle ? <h3 key={`g${i}`}>{d.groupTitle}</h3> : null;
-        lastGroup = d.groupTitle;
         const name = fileField(i);
         const error = errors?.[name];
         const hintId = `f-${name}-need`;
         return (
-          <>
-            {heading}
             <div class={`field doc-input${error ? " has-error" : ""}`} key={d.id}>
               <label for={`f-${name}`}>{d.name}</label>
               <p class="hint" id={hintId}>
                 <span class={`tag${d.optional ? "" : " warn"}`}>{needTag(ctx, d)}</span>
                 {d.copies.original + d.copies.copy > 0 ? ` ${t("catalog.copies.value", { original: d.copies.original, copy: d.copies.copy })}` : ""}
+                {d.optional && d.groupTitle && /^(Trường hợp|Đối với|Nếu)/u.test(d.groupTitle) ? ` — ${d.groupTitle}` : ""}
               </p>
               {error ? (
                 <p class="error" id={`f-${name}-error`}>
@@ -119,7 +115,6 @@ export function DocumentInputs({ ctx, docs, kept, errors }: { ctx: PageCtx; docs
                 aria-describedby={[hintId, error ? `f-${name}-error` : "", files.length ? `f-${name}-kept` : ""].filter(Boolean).join(" ")}
               />
             </div>
-          </>
         );
       })}
     </>

@@ -247,7 +247,12 @@ export type RequiredDocumentItem = FormInput & {
  */
 export function requiredDocuments(p: Pick<OfferedProcedure, "requirements">, channel: ApplyChannel = "online"): { items: RequiredDocumentItem[]; mandatory: string[]; notes: string[] } {
   const list = channel === "online" ? onlineInputs(p.requirements) : counterChecklist(p.requirements);
-  const items = list.map((r) => ({ ...r, optional: !isMandatory(r, channel), caseName: r.groupTitle }));
+  // What is always required comes first: at a busy counter or on a small screen it must not be missed.
+  const rank = (r: FormInput) => (isMandatory(r, channel) ? 0 : r.need === "conditional" ? 1 : 2);
+  const items = list
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map(({ r }) => ({ ...r, optional: !isMandatory(r, channel), caseName: r.groupTitle }));
   return { items, mandatory: items.filter((i) => !i.optional).map((i) => i.name), notes: p.requirements.notes };
 }
 
