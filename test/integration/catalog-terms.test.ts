@@ -16,6 +16,20 @@ afterAll(async () => {
 const offered = (code: string) => t.tdb.db.system((tx) => findOfferedProcedure(tx, { agencyId: communeId, code }));
 
 describe("a commune's time limits, fees and documents", () => {
+  it("the public page of a procedure says what applies at the commune: its time limit with the legal basis, and the papers by channel", async () => {
+    const page = await t.app.inject({ method: "GET", url: "/procedures/1.001193" });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("Thực hiện tại Ủy ban nhân dân xã Minh Tiến");
+    expect(page.body).toContain("Trả trong ngày (nhận sau 15 giờ: trả trong ngày làm việc tiếp theo)");
+    expect(page.body).toContain("Luật Hộ tịch 2014");
+    expect(page.body).toContain("Giấy tờ tải lên khi nộp trực tuyến");
+    // Certification at the commune: no consulate's fee in US dollars.
+    const certify = await t.app.inject({ method: "GET", url: "/procedures/2.000815" });
+    const atAgency = certify.body.slice(certify.body.indexOf("Thực hiện tại"), certify.body.indexOf("Cách thức thực hiện theo danh mục quốc gia"));
+    expect(atAgency).toContain("2.000 đồng/trang");
+    expect(atAgency).not.toContain("USD");
+  });
+
   it("flags offered procedures without a time limit and lists them for the administrator", async () => {
     const admin = await signIn(t.app, "demo-admin");
     const dash = await admin.get("/staff");

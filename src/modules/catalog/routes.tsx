@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { can } from "../../domain/auth/permissions";
 import { Procedure, ProcedureCode } from "../../domain/catalog/model";
+import { effectiveTerms } from "../../domain/catalog/terms";
 import { diffProcedures } from "../../domain/catalog/version";
 import { defineApi } from "../../web/api";
 import { siteAgency } from "../../web/core-routes";
@@ -183,7 +184,9 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
       if (!shown) throw notFound();
       const assignment = agency ? await findAssignment(tx, { agencyId: agency.id, code }) : undefined;
       const offered = Boolean(assignment?.enabled && assignment.published && !current.abolishedOn);
-      return { agency, current, shown, offered, onlineLevel: offered ? assignment!.onlineLevel : null };
+      // The terms that apply at this agency (its own time limit, fees, documents), for the version in force.
+      const terms = offered && assignment && shown.versionNo === current.versionNo ? effectiveTerms(current.procedure, assignment.terms) : null;
+      return { agency, current, shown, offered, onlineLevel: offered ? assignment!.onlineLevel : null, terms };
     });
   }
 
@@ -199,6 +202,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
         agencyName={d.agency?.name ?? null}
         agencyCode={query.agency}
         onlineLevel={d.onlineLevel}
+        terms={d.terms}
       />,
     );
   });

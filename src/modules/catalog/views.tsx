@@ -3,6 +3,8 @@ import { FEE_BASIS_LABELS, type Fee, type Procedure, type TimeLimit } from "../.
 import type { PageCtx } from "../../web/context";
 import { formatDate, formatNumber, formatVnd } from "../../web/i18n";
 import { CsrfField, Layout } from "../../web/views/layout";
+import { counterChecklist, isMandatory, onlineInputs, type Requirement } from "../../domain/catalog/requirements";
+import type { EffectiveTerms } from "../../domain/catalog/terms";
 import type { AssignmentRow, OnlineLevel, ProcedureVersion } from "./service";
 
 export function timeLimitText(ctx: PageCtx, t: TimeLimit | null, raw: string | null): string {
@@ -174,9 +176,58 @@ export type DetailProps = {
   agencyName: string | null;
   agencyCode: string | undefined;
   onlineLevel: OnlineLevel | null;
+  /** What applies at the agency, when it offers the procedure. */
+  terms?: EffectiveTerms | null | undefined;
 };
 
-export function DetailPage({ ctx, version, current, agencyName, agencyCode, onlineLevel }: DetailProps): VNode {
+/** The agency's own terms on the public page: what a citizen must know before coming. */
+function AgencyTerms({ ctx, terms, agencyName }: { ctx: PageCtx; terms: EffectiveTerms; agencyName: string }): VNode {
+  const t = ctx.t;
+  const counter = counterChecklist(terms.requirements);
+  const online = onlineInputs(terms.requirements);
+  const line = (r: Requirement, channel: "online" | "counter") => (
+    <li key={r.id}>
+      {r.name}{" "}
+      <small class="muted">
+        {r.kind === "present" ? `${t("catalog.req.kind.present")} · ` : ""}
+        {isMandatory(r, channel) ? t("catalog.req.need.required") : t(`catalog.req.need.${r.need}`)}
+      </small>
+    </li>
+  );
+  return (
+    <section class="panel" aria-labelledby="at-agency">
+      <h2 id="at-agency">{t("catalog.atAgency", { name: agencyName })}</h2>
+      <dl class="proc-facts">
+        <dt>{t("catalog.timeLimit")}</dt>
+        <dd>
+          {terms.timeLimit ? timeLimitText(ctx, terms.timeLimit, null) : t("catalog.atAgency.noLimit")}
+          {terms.timeLimitBasis ? <small class="muted"> ({terms.timeLimitBasis})</small> : null}
+        </dd>
+        <dt>{t("catalog.fees")}</dt>
+        <dd>
+          {terms.fees.length ? terms.fees.map((f) => feeText(ctx, f)).join("; ") : t("catalog.noInfo")}
+          {terms.feesBasis ? <small class="muted"> ({terms.feesBasis})</small> : null}
+        </dd>
+      </dl>
+      <h3>{t("catalog.atAgency.counter")}</h3>
+      {counter.length ? <ul>{counter.map((r) => line(r, "counter"))}</ul> : <p>{t("catalog.noInfo")}</p>}
+      <h3>{t("catalog.atAgency.online")}</h3>
+      {online.length ? <ul>{online.map((r) => line(r, "online"))}</ul> : <p>{t("catalog.atAgency.onlineNone")}</p>}
+      {terms.requirements.notes.length ? (
+        <details>
+          <summary>{t("catalog.terms.notes", { n: terms.requirements.notes.length })}</summary>
+          <ul>
+            {terms.requirements.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+export function DetailPage({ ctx, version, current, agencyName, agencyCode, onlineLevel, terms }: DetailProps): VNode {
   const t = ctx.t;
   const p: Procedure = version.procedure;
   const code = encodeURIComponent(p.code);
@@ -217,13 +268,14 @@ export function DetailPage({ ctx, version, current, agencyName, agencyCode, onli
         <Row label={t("catalog.competent")}>{p.competentAgency}</Row>
         <Row label={t("catalog.executing")}>{p.executingAgency}</Row>
       </dl>
+      {terms && agencyName ? <AgencyTerms ctx={ctx} terms={terms} agencyName={agencyName} /> : null}
       <p class="muted">
         {t("catalog.version", { n: version.versionNo, date: formatDate(version.effectiveFrom) })} ·{" "}
         <a href={`/procedures/${code}/history${qs}`}>{t("catalog.history")}</a>
         <span class="no-print"> · {t("catalog.print")}</span>
       </p>
 
-      <h2>{t("catalog.channels")}</h2>
+      <h2>{terms ? t("catalog.channels.national") : t("catalog.channels")}</h2>
       {p.channels.length ? (
         <div class="table-wrap">
           <table>
