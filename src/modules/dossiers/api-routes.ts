@@ -192,6 +192,8 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
       toAgencyCode: z.string().max(60).optional(),
       amount: z.number().int().optional(),
       returnChannel: z.enum(["counter", "online", "post"]).optional(),
+      // accept: the limit the desk enters for a procedure that has none (amount, unit, legal basis).
+      timeLimit: z.object({ amount: z.number().int(), unit: z.string().max(30), basis: z.string().max(1000) }).optional(),
       attachments: z.array(z.object({ documentName: z.string().max(4000), fileName: z.string().max(300), dataBase64: z.string() })).max(10).optional(),
     })
     .default({});

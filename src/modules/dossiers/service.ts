@@ -413,7 +413,7 @@ export function checkDocuments(mandatory: readonly string[], present: readonly s
   const missing = mandatory.filter((m) => !have.has(documentKey(m)));
   if (missing.length > 0) {
     throw new DomainError("unprocessable", "dossier.err.missingDocuments", {
-      vars: { names: missing.join("; ") },
+      vars: { names: missing.map((m) => m.replace(/[.;:,\s]+$/u, "")).join("; ") },
       details: missing.map((m) => ({ path: "attachments", message: m })),
     });
   }
