@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { can } from "../domain/auth/permissions";
+import { can, canAccess } from "../domain/auth/permissions";
+import { AUDIT_ACCESS } from "../modules/audit/routes";
 import { pendingMigrations } from "../db/migrate";
 import { countCommunesBelow, findAgencyByCode } from "../modules/agencies/agencies";
 import { openApiDocument } from "./api";
@@ -13,6 +14,7 @@ import { Layout } from "./views/layout";
 import { publicBaseUrl } from "../config";
 import type { Agency } from "../modules/agencies/agencies";
 import type { Tx } from "../db/scope";
+import type { Role } from "../domain/auth/roles";
 
 /** The agency whose public portal "/" shows (set by `seed --demo` or an administrator). */
 export async function siteAgency(app: FastifyInstance): Promise<Agency | undefined> {
@@ -105,7 +107,7 @@ async function homeSections(req: FastifyRequest, agency: Agency): Promise<VNode[
   });
 }
 
-async function coreCards(tx: Tx, agencyId: number, role: string): Promise<DashboardCard[]> {
+async function coreCards(tx: Tx, agencyId: number, role: Role): Promise<DashboardCard[]> {
   const staff = await tx.one<{ n: number }>("select count(*) as n from users where agency_id = $1 and role <> 'citizen' and active", [agencyId]);
   const audit = await tx.one<{ n: number }>(
     "select count(*) as n from audit_log where agency_id = $1 and at >= date_trunc('day', now() at time zone 'Asia/Ho_Chi_Minh') at time zone 'Asia/Ho_Chi_Minh'",
@@ -113,7 +115,7 @@ async function coreCards(tx: Tx, agencyId: number, role: string): Promise<Dashbo
   );
   const cards: DashboardCard[] = [
     { labelKey: "dashboard.staffCount", value: staff.n },
-    { labelKey: "dashboard.auditToday", value: audit.n, href: "/staff/audit" },
+    { labelKey: "dashboard.auditToday", value: audit.n, ...(canAccess(role, AUDIT_ACCESS) ? { href: "/staff/audit" } : {}) },
   ];
   if (role === "province_supervisor" || role === "system_admin") cards.push({ labelKey: "dashboard.communes", value: await countCommunesBelow(tx, agencyId) });
   return cards;

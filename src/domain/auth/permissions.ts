@@ -53,6 +53,17 @@ export function can(role: Role | undefined, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
 
+/**
+ * What opening a page takes: one permission, or any one of several. A page's route and every link
+ * to it (navigation, tabs, dashboard cards) use the same value, so a link is shown exactly to those
+ * the route lets in.
+ */
+export type Access = Permission | readonly Permission[];
+
+export function canAccess(role: Role | undefined, access: Access): boolean {
+  return typeof access === "string" ? can(role, access) : access.some((p) => can(role, p));
+}
+
 export function permissionsOf(role: Role): Permission[] {
   return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));
 }

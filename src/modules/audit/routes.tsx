@@ -1,14 +1,18 @@
 import type { FastifyInstance } from "fastify";
-import { requirePermission } from "../../web/http";
+import type { Access } from "../../domain/auth/permissions";
+import { requireAccess } from "../../web/http";
 import { formatDateTime } from "../../web/i18n";
 import { registerNav } from "../../web/registry";
 import { Layout } from "../../web/views/layout";
 
-registerNav({ href: "/staff/audit", labelKey: "audit.title", area: "staff", permission: "audit.view", order: 95 });
+/** Who opens the audit log: its route, its menu entry and the dashboard's link use this. */
+export const AUDIT_ACCESS = "audit.view" as const satisfies Access;
+
+registerNav({ href: "/staff/audit", labelKey: "audit.title", area: "staff", permission: AUDIT_ACCESS, order: 95 });
 
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
   app.get("/staff/audit", async (req, reply) => {
-    requirePermission(req, "audit.view");
+    requireAccess(req, AUDIT_ACCESS);
     const rows = await req.tx((tx) =>
       tx.query<{ at: Date; actor: string; action: string; entity: string; entity_id: string; agency_id: number }>(
         "select at, actor, action, entity, entity_id, agency_id from audit_log order by at desc, id desc limit 200",

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ItemActionInput, ItemInput } from "../../domain/communications/schemas";
 import { actorsOf, allowedActions, canEdit, type ItemAction, type ItemStatus } from "../../domain/communications/workflow";
 import type { PageCtx } from "../../web/context";
-import { HttpError, parseForm, requirePermission, requireUser } from "../../web/http";
+import { canAccess } from "../../domain/auth/permissions";
+import { HttpError, parseForm, requireAccess, requireUser } from "../../web/http";
+import { COMM_ACCESS } from "./access";
 import { formatDateTime } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { type Acting, type Attachment, type Column, createItem, ensureDefaultColumns, findItem, type Item, listAttachments, listColumns, listStaffItems, actOnItem, updateItem } from "./items";
@@ -15,9 +17,7 @@ export function actingOf(req: FastifyRequest): Acting {
 }
 
 function requireStaffContent(req: FastifyRequest) {
-  const u = requireUser(req);
-  if (actorsOf(u.role).length === 0) throw new HttpError(403, "error.403.body");
-  return u;
+  return requireAccess(req, COMM_ACCESS.items);
 }
 
 type ItemValues = { kind?: string; columnId?: string | number; title?: string; summary?: string; body?: string; tags?: string };
@@ -84,7 +84,7 @@ function ItemsIndex({ ctx, items }: { ctx: PageCtx; items: Item[] }) {
     <Layout ctx={ctx} title={t("communications.title")} area="staff">
       <SubNav ctx={ctx} />
       <h1>{t("communications.title")}</h1>
-      {actorsOf(ctx.user?.role).includes("writer") ? (
+      {canAccess(ctx.user?.role, COMM_ACCESS.write) ? (
         <p>
           <a class="button" href="/staff/communications/items/new">
             {t("communications.newItem")}
@@ -131,7 +131,7 @@ function ItemPage(p: { ctx: PageCtx; item: Item; columns: Column[]; attachments:
           {actions.map((a) => (
             <ActionForm key={a} ctx={ctx} itemId={item.id} action={a} />
           ))}
-          {item.status === "published" ? (
+          {item.status === "published" && canAccess(ctx.user?.role, COMM_ACCESS.radio) ? (
             <p>
               <a href={`/staff/communications/radio/bulletins/new?item=${item.id}`}>{t("communications.radio.fromItem")}</a>
             </p>
@@ -214,7 +214,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get("/staff/communications/items/new", async (req, reply) => {
-    const u = requirePermission(req, "content.write");
+    const u = requireAccess(req, COMM_ACCESS.write);
     const columns = await req.tx(async (tx) => {
       await ensureDefaultColumns(tx, u.agencyId);
       return listColumns(tx, u.agencyId);
@@ -224,7 +224,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/items", async (req, reply) => {
-    const u = requirePermission(req, "content.write");
+    const u = requireAccess(req, COMM_ACCESS.write);
     const form = await readForm(req);
     const columns = await req.tx((tx) => listColumns(tx, u.agencyId));
     const parsed = parseForm(ItemInput, form.fields, req);
@@ -262,7 +262,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/items/:id", async (req, reply) => {
-    requirePermission(req, "content.write");
+    requireAccess(req, COMM_ACCESS.write);
     const id = idOf(req);
     const form = await readForm(req);
     const parsed = parseForm(ItemInput, form.fields, req);

@@ -1,6 +1,6 @@
 import type { ComponentChildren, VNode } from "preact";
 import { render } from "preact-render-to-string";
-import { can } from "../../domain/auth/permissions";
+import { can, canAccess } from "../../domain/auth/permissions";
 import type { PageCtx } from "../context";
 import { getNav } from "../registry";
 
@@ -15,7 +15,7 @@ function langSwitchHref(ctx: PageCtx): string {
 
 export function Layout({ ctx, title, children, area = "public" }: LayoutProps): VNode {
   const { t, user } = ctx;
-  const items = getNav().filter((n) => n.area === area && (!n.permission || can(user?.role, n.permission)));
+  const items = getNav().filter((n) => n.area === area && (!n.permission || canAccess(user?.role, n.permission)));
   const siteName = (area === "staff" ? user?.agencyName : undefined) ?? ctx.site?.name ?? t("app.name");
   return (
     <html lang={ctx.lang}>
