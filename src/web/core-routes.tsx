@@ -10,7 +10,7 @@ import { formatNumber } from "./i18n";
 import { type DashboardCard, getDashboardSources, getHomeSections } from "./registry";
 import type { VNode } from "preact";
 import type { FastifyRequest } from "fastify";
-import { Layout } from "./views/layout";
+import { type AlternateLink, ASSET_VERSION, Layout } from "./views/layout";
 import { publicBaseUrl } from "../config";
 import type { Agency } from "../modules/agencies/agencies";
 import type { Tx } from "../db/scope";
@@ -24,10 +24,10 @@ export async function siteAgency(app: FastifyInstance): Promise<Agency | undefin
   });
 }
 
-function HomePage({ ctx, agency, communes, sections }: { ctx: PageCtx; agency?: Agency; communes?: { code: string; unit_name: string }[]; sections?: VNode[] }) {
+function HomePage({ ctx, agency, communes, sections, alternates }: { ctx: PageCtx; agency?: Agency; communes?: { code: string; unit_name: string }[]; sections?: VNode[]; alternates?: AlternateLink[] }) {
   const t = ctx.t;
   return (
-    <Layout ctx={ctx} title={agency ? agency.name : t("app.name")}>
+    <Layout ctx={ctx} title={agency ? agency.name : t("app.name")} alternates={alternates}>
       <h1>{agency ? agency.name : t("app.name")}</h1>
       <p class="lead">{agency ? t("home.intro", { name: agency.unit_name }) : t("app.tagline")}</p>
       <div class="grid2">
@@ -107,6 +107,10 @@ async function homeSections(req: FastifyRequest, agency: Agency): Promise<VNode[
   });
 }
 
+function homeAlternates(req: FastifyRequest, agency: Agency): AlternateLink[] {
+  return getHomeSections().flatMap((s) => s.alternates?.({ req, agency: { code: agency.code, name: agency.name } }) ?? []);
+}
+
 async function coreCards(tx: Tx, agencyId: number, role: Role): Promise<DashboardCard[]> {
   const staff = await tx.one<{ n: number }>("select count(*) as n from users where agency_id = $1 and role <> 'citizen' and active", [agencyId]);
   const audit = await tx.one<{ n: number }>(
@@ -123,6 +127,8 @@ async function coreCards(tx: Tx, agencyId: number, role: Role): Promise<Dashboar
 
 export async function coreRoutes(app: FastifyInstance): Promise<void> {
   app.get("/healthz", async () => ({ status: "ok" }));
+  // Clients that look for the icon at the conventional address (feed readers, bookmarks) find the SVG.
+  app.get("/favicon.ico", async (_req, reply) => reply.code(301).redirect(`/assets/favicon.svg?v=${ASSET_VERSION}`));
 
   app.get("/readyz", async (_req, reply) => {
     try {
@@ -143,7 +149,7 @@ export async function coreRoutes(app: FastifyInstance): Promise<void> {
       ? undefined
       : await req.tx((tx) => tx.query<{ code: string; unit_name: string }>("select code, unit_name from agencies where kind = 'province' order by unit_name"));
     const sections = agency ? await homeSections(req, agency) : [];
-    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} />);
+    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} alternates={agency ? homeAlternates(req, agency) : []} />);
   });
 
   app.get("/c/:code", async (req, reply) => {
@@ -154,7 +160,7 @@ export async function coreRoutes(app: FastifyInstance): Promise<void> {
       tx.query<{ code: string; unit_name: string }>("select code, unit_name from agencies where parent_id = $1 order by unit_name limit 500", [agency.id]),
     );
     const sections = await homeSections(req, agency);
-    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} />);
+    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} alternates={homeAlternates(req, agency)} />);
   });
 
   app.get("/staff", async (req, reply) => {

@@ -33,6 +33,8 @@ export type ModulePlugin = (app: FastifyInstance) => Promise<void>;
 export type HomeSection = {
   order: number;
   render: (ctx: { req: FastifyRequest; tx: Tx; agency: { id: number; code: string; name: string; unitName: string } }) => Promise<import("preact").VNode | null>;
+  /** Feeds the section's content is also published as: the home page announces them to feed readers. */
+  alternates?: (ctx: { req: FastifyRequest; agency: { code: string; name: string } }) => import("./views/layout").AlternateLink[];
 };
 const homeSections: HomeSection[] = [];
 export function registerHomeSection(section: HomeSection): void {
