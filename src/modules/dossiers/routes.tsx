@@ -54,6 +54,7 @@ import {
 import { sendAttachment } from "./download";
 import { DocumentChecklist, localise, StatusTag } from "./views";
 import { submissionHash, submitOnlineTx } from "./online-intake";
+import { RegisterDownload } from "../dossier-docs/register-link";
 
 registerNav(
   { href: "/staff/dossiers", labelKey: "dossier.nav.queues", area: "staff", permission: "dossier.view", order: 20 },
@@ -986,6 +987,7 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
             <a href={`/staff/dossiers?queue=${queue}&page=${page + 1}${search ? `&q=${encodeURIComponent(search)}` : ""}`}>{t("dossier.list.more")}</a>
           </p>
         ) : null}
+        <RegisterDownload ctx={ctx} />
       </Layout>,
     );
   });
