@@ -38,6 +38,7 @@ export const PERMISSIONS = {
   "event.manage": ["communication_officer", "commune_admin"],
   // plans and reports
   "plan.manage": ["commune_admin", "communication_officer", "leader"],
+  "plan.approve": ["leader"],
   "report.draft": ["commune_admin", "communication_officer"],
   "report.approve": ["leader"],
   "report.view": ["leader", "commune_admin", "communication_officer", "province_supervisor", "system_admin"],
