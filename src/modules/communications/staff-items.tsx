@@ -6,7 +6,8 @@ import { canAccess } from "../../domain/auth/permissions";
 import { HttpError, parseForm, requireAccess, requireUser } from "../../web/http";
 import { COMM_ACCESS } from "./access";
 import { formatDateTime } from "../../web/i18n";
-import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
+import { ASSET_VERSION, CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
+import { EDITOR_PATH, editorLabels } from "./editor";
 import { type Acting, type Attachment, type Column, createItem, ensureDefaultColumns, findItem, type Item, listAttachments, listColumns, listStaffItems, actOnItem, updateItem } from "./items";
 import { readForm } from "./multipart";
 import { FileInput, localDateTimeInput, Notice, Select, SubNav, TextArea } from "./views";
@@ -25,7 +26,7 @@ type ItemValues = { kind?: string; columnId?: string | number; title?: string; s
 function ItemForm({ ctx, columns, values, errors, action }: { ctx: PageCtx; columns: Column[]; values: ItemValues; errors?: Record<string, string> | undefined; action: string }) {
   const t = ctx.t;
   return (
-    <form method="post" action={`${action}?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" class="panel" novalidate>
+    <form method="post" action={`${action}?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" class="panel" novalidate data-editor={editorLabels(ctx)}>
       <CsrfField ctx={ctx} />
       <Select name="kind" label={t("communications.f.kind")} value={values.kind ?? "news"} options={[{ value: "news", label: t("communications.kind.news") }, { value: "article", label: t("communications.kind.article") }]} />
       <Select name="columnId" label={t("communications.f.column")} value={values.columnId} error={errors?.columnId} options={columns.map((c) => ({ value: c.id, label: c.name }))} />
@@ -37,7 +38,7 @@ function ItemForm({ ctx, columns, values, errors, action }: { ctx: PageCtx; colu
       <FileInput name="images" label={t("communications.f.image")} hint={t("communications.f.imageHint")} multiple accept="image/jpeg,image/png,image/webp" />
       <FileInput name="attachments" label={t("communications.f.attachments")} multiple accept=".pdf,.doc,.docx,.xls,.xlsx,.pptx,.zip" />
       <button type="submit">{t("common.save")}</button>
-      <script src="/communications/editor.js" defer />
+      <script src={`${EDITOR_PATH}?v=${ASSET_VERSION}`} defer />
     </form>
   );
 }
