@@ -181,7 +181,7 @@ registerMessages({
     "plans.create": "Add a plan",
     "plans.number": "Number (issued on paper)",
     "plans.numberHint": "A new plan: leave empty — it takes its number when the leader approves it. Fill in only the number of a plan issued on paper.",
-    "plans.allocate": "The plan was signed and issued outside the system: take the next number from the register now",
+    "plans.allocate": "The plan was signed and issued outside Một Cửa; take the next number from the register now",
     "plans.tasks": "Tasks",
     "plans.task": "Task",
     "plans.owner": "Owner",
