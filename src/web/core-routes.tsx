@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { can } from "../domain/auth/permissions";
+import { can, canAccess } from "../domain/auth/permissions";
+import { AUDIT_ACCESS } from "../modules/audit/routes";
 import { pendingMigrations } from "../db/migrate";
 import { countCommunesBelow, findAgencyByCode } from "../modules/agencies/agencies";
 import { openApiDocument } from "./api";
@@ -9,10 +10,11 @@ import { formatNumber } from "./i18n";
 import { type DashboardCard, getDashboardSources, getHomeSections } from "./registry";
 import type { VNode } from "preact";
 import type { FastifyRequest } from "fastify";
-import { Layout } from "./views/layout";
+import { type AlternateLink, ASSET_VERSION, Layout } from "./views/layout";
 import { publicBaseUrl } from "../config";
 import type { Agency } from "../modules/agencies/agencies";
 import type { Tx } from "../db/scope";
+import type { Role } from "../domain/auth/roles";
 
 /** The agency whose public portal "/" shows (set by `seed --demo` or an administrator). */
 export async function siteAgency(app: FastifyInstance): Promise<Agency | undefined> {
@@ -22,10 +24,10 @@ export async function siteAgency(app: FastifyInstance): Promise<Agency | undefin
   });
 }
 
-function HomePage({ ctx, agency, communes, sections }: { ctx: PageCtx; agency?: Agency; communes?: { code: string; unit_name: string }[]; sections?: VNode[] }) {
+function HomePage({ ctx, agency, communes, sections, alternates }: { ctx: PageCtx; agency?: Agency; communes?: { code: string; unit_name: string }[]; sections?: VNode[]; alternates?: AlternateLink[] }) {
   const t = ctx.t;
   return (
-    <Layout ctx={ctx} title={agency ? agency.name : t("app.name")}>
+    <Layout ctx={ctx} title={agency ? agency.name : t("app.name")} alternates={alternates}>
       <h1>{agency ? agency.name : t("app.name")}</h1>
       <p class="lead">{agency ? t("home.intro", { name: agency.unit_name }) : t("app.tagline")}</p>
       <div class="grid2">
@@ -109,7 +111,11 @@ async function homeSections(req: FastifyRequest, agency: Agency): Promise<VNode[
   });
 }
 
-async function coreCards(tx: Tx, agencyId: number, role: string): Promise<DashboardCard[]> {
+function homeAlternates(req: FastifyRequest, agency: Agency): AlternateLink[] {
+  return getHomeSections().flatMap((s) => s.alternates?.({ req, agency: { code: agency.code, name: agency.name } }) ?? []);
+}
+
+async function coreCards(tx: Tx, agencyId: number, role: Role): Promise<DashboardCard[]> {
   const staff = await tx.one<{ n: number }>("select count(*) as n from users where agency_id = $1 and role <> 'citizen' and active", [agencyId]);
   const audit = await tx.one<{ n: number }>(
     "select count(*) as n from audit_log where agency_id = $1 and at >= date_trunc('day', now() at time zone 'Asia/Ho_Chi_Minh') at time zone 'Asia/Ho_Chi_Minh'",
@@ -117,7 +123,7 @@ async function coreCards(tx: Tx, agencyId: number, role: string): Promise<Dashbo
   );
   const cards: DashboardCard[] = [
     { labelKey: "dashboard.staffCount", value: staff.n },
-    { labelKey: "dashboard.auditToday", value: audit.n, href: "/staff/audit" },
+    { labelKey: "dashboard.auditToday", value: audit.n, ...(canAccess(role, AUDIT_ACCESS) ? { href: "/staff/audit" } : {}) },
   ];
   if (role === "province_supervisor" || role === "system_admin") cards.push({ labelKey: "dashboard.communes", value: await countCommunesBelow(tx, agencyId) });
   return cards;
@@ -125,6 +131,8 @@ async function coreCards(tx: Tx, agencyId: number, role: string): Promise<Dashbo
 
 export async function coreRoutes(app: FastifyInstance): Promise<void> {
   app.get("/healthz", async () => ({ status: "ok" }));
+  // Clients that look for the icon at the conventional address (feed readers, bookmarks) find the SVG.
+  app.get("/favicon.ico", async (_req, reply) => reply.code(301).redirect(`/assets/favicon.svg?v=${ASSET_VERSION}`));
 
   app.get("/readyz", async (_req, reply) => {
     try {
@@ -145,7 +153,7 @@ export async function coreRoutes(app: FastifyInstance): Promise<void> {
       ? undefined
       : await req.tx((tx) => tx.query<{ code: string; unit_name: string }>("select code, unit_name from agencies where kind = 'province' order by unit_name"));
     const sections = agency ? await homeSections(req, agency) : [];
-    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} />);
+    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} alternates={agency ? homeAlternates(req, agency) : []} />);
   });
 
   app.get("/c/:code", async (req, reply) => {
@@ -156,7 +164,7 @@ export async function coreRoutes(app: FastifyInstance): Promise<void> {
       tx.query<{ code: string; unit_name: string }>("select code, unit_name from agencies where parent_id = $1 order by unit_name limit 500", [agency.id]),
     );
     const sections = await homeSections(req, agency);
-    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} />);
+    return reply.page(<HomePage ctx={req.pageCtx()} agency={agency} communes={communes} sections={sections} alternates={homeAlternates(req, agency)} />);
   });
 
   app.get("/staff", async (req, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Permission } from "../domain/auth/permissions";
-import { can } from "../domain/auth/permissions";
+import type { Access, Permission } from "../domain/auth/permissions";
+import { can, canAccess } from "../domain/auth/permissions";
 import { DomainError, type DomainErrorKind, type ErrorDetail } from "../domain/errors";
 import type { Lang, Translate } from "./i18n";
 
@@ -84,6 +84,13 @@ export function requireUser(req: FastifyRequest): NonNullable<FastifyRequest["us
 export function requirePermission(req: FastifyRequest, permission: Permission): NonNullable<FastifyRequest["user"]> {
   const user = requireUser(req);
   if (!can(user.role, permission)) throw forbidden();
+  return user;
+}
+
+/** The page-level check: the same `Access` value decides whether links to the page are shown. */
+export function requireAccess(req: FastifyRequest, access: Access): NonNullable<FastifyRequest["user"]> {
+  const user = requireUser(req);
+  if (!canAccess(user.role, access)) throw forbidden();
   return user;
 }
 

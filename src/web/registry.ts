@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Permission } from "../domain/auth/permissions";
+import type { Access } from "../domain/auth/permissions";
 import type { Tx } from "../db/scope";
 
 /**
  * Extension points the modules fill in, so the shell (navigation, dashboard) needs no edit when a
  * capability is added: a module registers its nav entries and dashboard figures at import time.
  */
-export type NavItem = { href: string; labelKey: string; area: "public" | "staff"; permission?: Permission; order: number };
+/** `permission` is what the page's route checks (see Access): the entry shows to exactly those it lets in. */
+export type NavItem = { href: string; labelKey: string; area: "public" | "staff"; permission?: Access; order: number };
 const navItems: NavItem[] = [];
 export function registerNav(...items: NavItem[]): void {
   navItems.push(...items);
@@ -32,6 +33,8 @@ export type ModulePlugin = (app: FastifyInstance) => Promise<void>;
 export type HomeSection = {
   order: number;
   render: (ctx: { req: FastifyRequest; tx: Tx; agency: { id: number; code: string; name: string; unitName: string } }) => Promise<import("preact").VNode | null>;
+  /** Feeds the section's content is also published as: the home page announces them to feed readers. */
+  alternates?: (ctx: { req: FastifyRequest; agency: { code: string; name: string } }) => import("./views/layout").AlternateLink[];
 };
 const homeSections: HomeSection[] = [];
 export function registerHomeSection(section: HomeSection): void {

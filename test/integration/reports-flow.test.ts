@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { vnToday } from "../../src/domain/documents/numbering";
+import { addDays, defaultPeriod } from "../../src/domain/reports/period";
 import { SAMPLE_REPORT_DATA } from "../../src/domain/reports/sample-data";
 import { createUser } from "../../src/modules/accounts/users";
 import { overrideReportProviders } from "../../src/modules/reports/gather";
@@ -64,7 +65,8 @@ describe("six-monthly report: draft, edit, approve, issue", () => {
       [{ from: "2023-01-01", to: "2024-06-30" }, /dài quá một năm/],
       [{ from: "1999-01-01", to: "1999-06-30" }, /trước năm 2000/],
       [{ from: "2024-02-30", to: "2024-06-30" }, /không có thật/],
-      [{ from: vnToday(), to: "2099-12-31" }, /sau ngày mai/],
+      [{ from: vnToday(), to: addDays(vnToday(), 5) }, /sau ngày mai/],
+      [{ from: `${Number(vnToday().slice(0, 4)) + 1}-07-01`, to: `${Number(vnToday().slice(0, 4)) + 1}-12-31` }, /chưa đến tháng cuối/],
       [{ from: "2024/01/01", to: "2024-06-30" }, /năm-tháng-ngày/],
     ];
     for (const [p, msg] of cases) {
@@ -74,6 +76,28 @@ describe("six-monthly report: draft, edit, approve, issue", () => {
     }
     // one year plus one day is the longest accepted period
     expect((await comms.json("POST", "/api/v1/reports", { ...H1, from: "2023-01-01", to: "2024-01-01" })).statusCode).toBe(201);
+  });
+
+  // Issue 12: the hint and the validation come from one table, and the form proposes a period it accepts.
+  it("the drafting form's hint lists every period kind, and its proposed period is accepted", async () => {
+    const page = await comms.get("/staff/reports");
+    const hint = /<div class="hint" id="period-hint">([\s\S]*?)<\/div>/.exec(page.body)?.[1] ?? "";
+    expect(hint).toContain("6 tháng đầu năm: từ 01/01 đến 30/06; lập được từ ngày 01/06");
+    expect(hint).toContain("6 tháng cuối năm: từ 01/07 đến 31/12; lập được từ ngày 01/12");
+    expect(hint).toContain("cả năm: từ 01/01 đến 31/12; lập được từ ngày 01/12");
+    expect(hint).toContain("kỳ khác: ngày kết thúc không sau ngày mai");
+    const from = /id="f-from" name="from" type="date" value="([^"]+)"/.exec(page.body)?.[1];
+    const to = /id="f-to" name="to" type="date" value="([^"]+)"/.exec(page.body)?.[1];
+    expect({ from, to }).toEqual(defaultPeriod(vnToday()));
+    const res = await comms.post("/staff/reports", { from: from!, to: to! });
+    expect(res.statusCode, res.body.slice(0, 200)).toBe(303);
+    const id = Number(res.headers.location!.split("/").pop());
+    const r = (await comms.get(`/api/v1/reports/${id}`)).json();
+    // A period still running (December's second half-year) quotes today's figures and says so.
+    if (to! > vnToday()) {
+      expect(r.data.period.figuresTo).toBe(vnToday());
+      expect((await comms.get(`/staff/reports/${id}`)).body).toContain("số liệu tính đến ngày");
+    } else expect(r.data.period.figuresTo).toBeUndefined();
   });
 
   it("a period without data says so plainly, with no invented numbers", async () => {
@@ -167,6 +191,7 @@ describe("six-monthly report: draft, edit, approve, issue", () => {
       "Biểu 06",
       "Tiếp nhận 860 hồ sơ",
       "Niêm yết công khai 112 thủ tục hành chính",
+      "Tại ngã tư chợ Minh Tiến: 3 (áp phích, khẩu hiệu).",
       "Nơi nhận:",
       "- Sở Nội vụ tỉnh Thái Nguyên;",
       "- Lưu: VT.",
@@ -176,6 +201,8 @@ describe("six-monthly report: draft, edit, approve, issue", () => {
       expect(xml, s).toContain(s);
     expect(xml).toMatch(/Minh Tiến, ngày \d{2} tháng \d{1,2} năm \d{4}/);
     expect(xml).not.toContain("DỰ THẢO");
+    // The signage register's codes never reach the document.
+    expect(xml).not.toMatch(/\b(panel|poster|slogan|banner)\b/);
     expect(xml).toContain('w:ascii="Times New Roman"');
     expect(xml).toContain('w:cs="Times New Roman"');
     expect(xml).toContain('w:eastAsia="Times New Roman"');

@@ -156,6 +156,43 @@ describe("slip routes", () => {
     expect(wb2.worksheets[0]!.getRow(7).getCell(2).value).toBeNull();
   });
 
+  // Issue 12: the province supervisor gets 404 opening a commune's dossier; the same rule keeps the
+  // commune's dossiers (with citizens' phone numbers) out of its slips and register.
+  it("a province supervisor sees in the register and slips exactly the dossiers it can open", async () => {
+    const province = await signIn(t.app, "demo-province");
+    expect((await province.get(`/staff/dossiers/${encodeURIComponent(CODE)}`)).statusCode).toBe(404);
+    expect((await province.get(`/staff/dossiers/${CODE}/slips/01.pdf`)).statusCode).toBe(404);
+    const res = await province.get("/staff/dossiers/register.xlsx?from=2026-12-01&to=2026-12-31");
+    expect(res.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const values = JSON.stringify(wb.worksheets[0]!.getSheetValues());
+    expect(values).not.toContain(CODE);
+    expect(values).not.toContain("0912345678");
+    // No demo dossier of the commune at all, though the province's scope covers the commune.
+    expect(values).not.toContain(DEMO_COMMUNE_CODE);
+    const inScope = await t.tdb.db.system((tx) =>
+      tx.one<{ n: number }>("select count(*)::int as n from dossiers d join agencies a on a.id = d.agency_id where a.code = $1 and d.received_at >= '2026-12-01'", [DEMO_COMMUNE_CODE]),
+    );
+    expect(inScope.n).toBeGreaterThan(0);
+  });
+
+  it("the register is offered on the queues page to those who may download it", async () => {
+    const page = await desk.get("/staff/dossiers");
+    expect(page.body).toContain('action="/staff/dossiers/register.xlsx"');
+    expect(page.body).toContain("Sổ theo dõi hồ sơ (Mẫu 06)");
+    const from = /id="register-from" name="from" type="date" value="([^"]+)"/.exec(page.body)?.[1];
+    const to = /id="register-to" name="to" type="date" value="([^"]+)"/.exec(page.body)?.[1];
+    const xlsx = await desk.get(`/staff/dossiers/register.xlsx?from=${from}&to=${to}`);
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers["content-type"]).toContain("spreadsheetml");
+    // Roles without dossier.view neither see the form nor download the file.
+    const comms = await signIn(t.app, "demo-comms");
+    expect((await comms.get("/staff/dossiers/register.xlsx")).statusCode).toBe(403);
+    const dash = await comms.get("/staff");
+    expect(dash.body).not.toContain("register.xlsx");
+  });
+
   it("answers bad periods with a 400 in Vietnamese", async () => {
     const res = await desk.get("/staff/dossiers/register.xlsx?from=2026-12-31&to=2026-12-01", { accept: "application/json" });
     expect(res.statusCode).toBe(400);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, PERMISSIONS, type Permission, permissionsOf } from "./permissions";
+import { can, canAccess, PERMISSIONS, type Permission, permissionsOf } from "./permissions";
 import { ROLES, type Role } from "./roles";
 
 // The expected matrix written out by hand, role by role: a change to PERMISSIONS must be made
@@ -10,7 +10,7 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   specialist: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.process"],
   leader: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.publish", "dossier.view",
-    "dossier.assign", "dossier.rules", "dossier.approve", "content.approve", "plan.manage", "report.approve", "report.view",
+    "dossier.assign", "dossier.rules", "dossier.approve", "content.approve", "plan.manage", "plan.approve", "report.approve", "report.view",
   ],
   communication_officer: [
     "staff.dashboard", "agency.view", "calendar.view", "content.write", "radio.manage", "signage.manage", "event.manage",
@@ -48,5 +48,16 @@ describe("permission table", () => {
   it("gives every permission to at least one role, and nothing to nobody", () => {
     for (const p of all) expect(PERMISSIONS[p].length).toBeGreaterThan(0);
     expect(can(undefined, "staff.dashboard")).toBe(false);
+  });
+});
+
+describe("page access", () => {
+  it("is one permission, or any one of several", () => {
+    expect(canAccess("leader", "content.approve")).toBe(true);
+    expect(canAccess("leader", "content.write")).toBe(false);
+    expect(canAccess("leader", ["content.write", "content.approve"])).toBe(true);
+    expect(canAccess("commune_admin", ["content.write", "content.approve"])).toBe(true);
+    expect(canAccess("desk_officer", ["content.write", "content.approve"])).toBe(false);
+    expect(canAccess(undefined, ["staff.dashboard"])).toBe(false);
   });
 });

@@ -38,6 +38,7 @@ export const PERMISSIONS = {
   "event.manage": ["communication_officer", "commune_admin"],
   // plans and reports
   "plan.manage": ["commune_admin", "communication_officer", "leader"],
+  "plan.approve": ["leader"],
   "report.draft": ["commune_admin", "communication_officer"],
   "report.approve": ["leader"],
   "report.view": ["leader", "commune_admin", "communication_officer", "province_supervisor", "system_admin"],
@@ -51,6 +52,17 @@ export type Permission = keyof typeof PERMISSIONS;
 export function can(role: Role | undefined, permission: Permission): boolean {
   if (!role) return false;
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/**
+ * What opening a page takes: one permission, or any one of several. A page's route and every link
+ * to it (navigation, tabs, dashboard cards) use the same value, so a link is shown exactly to those
+ * the route lets in.
+ */
+export type Access = Permission | readonly Permission[];
+
+export function canAccess(role: Role | undefined, access: Access): boolean {
+  return typeof access === "string" ? can(role, access) : access.some((p) => can(role, p));
 }
 
 export function permissionsOf(role: Role): Permission[] {

@@ -78,6 +78,7 @@ export const BulletinInput = z.object({
 export type BulletinInput = z.infer<typeof BulletinInput>;
 
 export const SIGNAGE_KINDS = ["panel", "poster", "slogan", "banner"] as const;
+export type SignageKind = (typeof SIGNAGE_KINDS)[number];
 export const SignageInput = z
   .object({
     kind: z.enum(SIGNAGE_KINDS, { error: "msg:communications.err.kind" }),

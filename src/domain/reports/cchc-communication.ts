@@ -3,6 +3,7 @@
 // narrative paragraphs come from editable templates with placeholders.
 import { agencyLines, documentCode, placeDate, placeName, vnDate } from "../documents/numbering";
 import type { DocBlock, DocTable, OfficialDocument } from "../documents/model";
+import type { SignageKind } from "../communications/schemas";
 import type { DossierStatisticsRow } from "./contracts";
 import { nextPeriodLabel, periodLabel } from "./period";
 import type { ReportData } from "./report-data";
@@ -113,6 +114,27 @@ export function normaliseRecipients(lines: string[]): string[] {
 
 const NO_DATA = "Trong kỳ chưa có số liệu";
 
+/**
+ * The report's words for the values the data stores as codes. A report is a state document in
+ * Vietnamese: no code reaches its text (facts, DOCX, PDF, preview).
+ */
+export const SIGNAGE_KIND_WORDS = {
+  panel: "pano",
+  poster: "áp phích",
+  slogan: "khẩu hiệu",
+  banner: "băng rôn",
+} as const satisfies Record<SignageKind, string>;
+
+/** A kind frozen into an old draft that the table no longer knows reads as "khác", never as its code. */
+export function signageKindWords(kinds: readonly string[]): string {
+  return kinds.map((k) => (Object.hasOwn(SIGNAGE_KIND_WORDS, k) ? SIGNAGE_KIND_WORDS[k as SignageKind] : "loại khác")).join(", ");
+}
+
+/** "(Số liệu tính đến ngày 07/12/2026)" for a period drafted before its end. */
+export function figuresNote(data: ReportData): string | undefined {
+  return data.period.figuresTo ? `Số liệu tính đến ngày ${vnDate(data.period.figuresTo)}.` : undefined;
+}
+
 /** Facts (not editable) per section, each a bullet line drawn from the data. */
 export function sectionFacts(data: ReportData): Record<"organisation" | "visual" | "media" | "conferences" | "dossiers", string[]> {
   const c = data.communications;
@@ -146,7 +168,7 @@ export function sectionFacts(data: ReportData): Record<"organisation" | "visual"
   else if (c.signage.installed === 0 && c.signage.standing === 0) visual.push(`${NO_DATA} về pano, áp phích, khẩu hiệu.`);
   else {
     visual.push(`Trong kỳ lắp đặt ${n(c.signage.installed)} pano, áp phích, khẩu hiệu; đến cuối kỳ có ${n(c.signage.standing)} đang được duy trì.`);
-    for (const p of c.signage.byPlace) visual.push(`Tại ${p.place}: ${n(p.count)} (${p.kinds.join(", ")}).`);
+    for (const p of c.signage.byPlace) visual.push(`Tại ${p.place}: ${n(p.count)} (${signageKindWords(p.kinds)}).`);
   }
 
   const media: string[] = [];
@@ -253,8 +275,10 @@ export function composeReport(r: ReportForDocument): OfficialDocument {
   const ky = periodLabel(data.period.from, data.period.to);
   const kyToi = nextPeriodLabel(data.period.from, data.period.to);
   const table = dossierTable(data);
+  const note = figuresNote(data);
   const body: DocBlock[] = [
     { type: "heading", level: 1, text: `I. Kết quả thực hiện công tác tuyên truyền cải cách hành chính ${ky}` },
+    ...(note ? [{ type: "paragraph", text: `(${note.replace(/\.$/, "")})`, italic: true } as DocBlock] : []),
     { type: "heading", level: 2, text: SECTION_TITLES.organisation },
     ...narrativeBlocks(r.narratives.organisation),
     ...facts(f.organisation),
@@ -270,7 +294,7 @@ export function composeReport(r: ReportForDocument): OfficialDocument {
     ...facts(f.conferences),
     { type: "heading", level: 2, text: "3. Kết quả tiếp nhận, giải quyết thủ tục hành chính" },
     ...facts(f.dossiers),
-    ...(table ? [{ type: "table", caption: `Biểu 06. Tình hình, kết quả giải quyết thủ tục hành chính ${ky}`, table } as DocBlock] : []),
+    ...(table ? [{ type: "table", caption: `Biểu 06. Tình hình, kết quả giải quyết thủ tục hành chính ${ky}${data.period.figuresTo ? ` (đến ngày ${vnDate(data.period.figuresTo)})` : ""}`, table } as DocBlock] : []),
     { type: "heading", level: 1, text: "II. Những thuận lợi, khó khăn" },
     { type: "heading", level: 2, text: SECTION_TITLES.advantages },
     ...narrativeBlocks(r.narratives.advantages),

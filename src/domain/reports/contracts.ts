@@ -4,6 +4,8 @@
 // catalog:        src/modules/catalog/summary.ts       → catalogSummary(tx, period)
 // All periods are inclusive local dates (Asia/Ho_Chi_Minh) "YYYY-MM-DD".
 
+import type { SignageKind } from "../communications/schemas";
+
 export type ReportPeriod = { agencyId: number; from: string; to: string };
 
 export type CommunicationsSummary = {
@@ -18,7 +20,7 @@ export type CommunicationsSummary = {
     installed: number;
     /** Standing at the end of the period (installed on or before `to`, not removed by then). */
     standing: number;
-    byPlace: { place: string; kinds: string[]; count: number }[];
+    byPlace: { place: string; kinds: SignageKind[]; count: number }[];
   };
   conferences: { count: number; attendees: number; items: { date: string; topic: string; attendees: number }[] };
 };

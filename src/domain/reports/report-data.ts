@@ -35,7 +35,8 @@ export type ReportData = {
     /** Name of the agency above (for the recipients list), e.g. "Tỉnh Thái Nguyên". */
     parentName: string | null;
   };
-  period: { from: string; to: string };
+  /** `figuresTo`: the day the figures stop, when the period was drafted before its end. */
+  period: { from: string; to: string; figuresTo?: string };
   plans: ReportPlan[];
   /** Who carries out the plans' tasks in the period. */
   assignments: { owner: string; tasks: number; done: number }[];

@@ -44,8 +44,8 @@ export const SAMPLE_REPORT_DATA: ReportData = {
       installed: 5,
       standing: 9,
       byPlace: [
-        { place: "cổng UBND xã", kinds: ["pano"], count: 2 },
-        { place: "ngã tư chợ Minh Tiến", kinds: ["áp phích", "khẩu hiệu"], count: 3 },
+        { place: "cổng UBND xã", kinds: ["panel"], count: 2 },
+        { place: "ngã tư chợ Minh Tiến", kinds: ["poster", "slogan"], count: 3 },
       ],
     },
     conferences: { count: 2, attendees: 135, items: [{ date: "2024-03-15", topic: "Hội nghị quán triệt công tác CCHC năm 2024", attendees: 85 }, { date: "2024-05-20", topic: "Tập huấn dịch vụ công trực tuyến", attendees: 50 }] },

@@ -52,7 +52,8 @@ function LoginPage({ ctx, errors, username, next }: { ctx: PageCtx; errors?: Rec
 
 function PasswordPage({ ctx, errors, done }: { ctx: PageCtx; errors?: Record<string, string>; done?: boolean }) {
   return (
-    <Layout ctx={ctx} title={ctx.t("password.title")} area="staff">
+    // Citizens change their password too: they stay in the public area, whose links they can open.
+    <Layout ctx={ctx} title={ctx.t("password.title")} area={can(ctx.user?.role, "staff.dashboard") ? "staff" : "public"}>
       <h1>{ctx.t("password.title")}</h1>
       {done ? (
         <p class="notice" role="status">

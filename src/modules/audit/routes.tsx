@@ -1,15 +1,19 @@
 import type { FastifyInstance } from "fastify";
-import { requirePermission } from "../../web/http";
+import type { Access } from "../../domain/auth/permissions";
+import { requireAccess } from "../../web/http";
 import { formatDateTime } from "../../web/i18n";
 import { registerNav } from "../../web/registry";
 import { Layout } from "../../web/views/layout";
 import { listAuditLines } from "./lines";
 
-registerNav({ href: "/staff/audit", labelKey: "audit.title", area: "staff", permission: "audit.view", order: 95 });
+/** Who opens the audit log: its route, its menu entry and the dashboard's link use this. */
+export const AUDIT_ACCESS = "audit.view" as const satisfies Access;
+
+registerNav({ href: "/staff/audit", labelKey: "audit.title", area: "staff", permission: AUDIT_ACCESS, order: 95 });
 
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
   app.get("/staff/audit", async (req, reply) => {
-    requirePermission(req, "audit.view");
+    requireAccess(req, AUDIT_ACCESS);
     const ctx = req.pageCtx();
     const rows = await req.tx((tx) => listAuditLines(tx, { limit: 200, words: { t: ctx.t, lang: ctx.lang } }));
     const t = ctx.t;

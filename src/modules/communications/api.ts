@@ -2,7 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { BulletinInput, ConferenceInput, IsoDate, ItemActionInput, ItemInput, SignageInput, SlotInput, SummaryQuery } from "../../domain/communications/schemas";
 import { actorsOf, ITEM_STATUSES } from "../../domain/communications/workflow";
+import { articleBodyFromInput } from "../../domain/communications/sanitize";
 import { defineApi } from "../../web/api";
+import { COMM_ACCESS } from "./access";
 import { HttpError } from "../../web/http";
 import { findAgencyByCode } from "../agencies/agencies";
 import { createConference, listConferences } from "./conferences";
@@ -14,6 +16,9 @@ import { actingOf } from "./staff-items";
 import { communicationsSummary } from "./summary";
 
 const Id = z.object({ id: z.coerce.number().int().positive() });
+
+// Word's clipboard HTML runs to several times the text; the request limit (1 MB) bounds it.
+const CleanInput = z.object({ html: z.string().max(1_000_000, "msg:communications.err.tooLong") });
 
 const CommunicationsSummarySchema = z.object({
   period: z.object({ from: z.string(), to: z.string() }),
@@ -92,6 +97,17 @@ export async function communicationsApi(app: FastifyInstance): Promise<void> {
         (await listStaffItems(tx, { agencyId: a.agencyId, ...(query.status ? { status: query.status } : {}) })).map((i) => ({ id: i.id, status: i.status, title: i.title, column: i.column_slug, updatedAt: i.updated_at })),
       );
     },
+  });
+
+  defineApi(app, {
+    method: "POST",
+    url: "/api/v1/communications/clean",
+    summary: "Clean pasted HTML (Word, web pages, Google Docs) or plain text to the article subset, as saving would; the editor shows the writer the result",
+    tags: ["communications"],
+    auth: COMM_ACCESS.write,
+    body: CleanInput,
+    response: z.object({ html: z.string() }),
+    handler: async ({ body }) => ({ html: articleBodyFromInput(body.html).html }),
   });
 
   defineApi(app, {

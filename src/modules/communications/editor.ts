@@ -1,22 +1,24 @@
+import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
+import type { PageCtx } from "../../web/context";
 
 /**
- * Progressive enhancement for the article textarea: a few buttons that wrap the selection in
- * allowed tags. The form works without it; the server sanitises whatever is posted anyway.
+ * The article editor (editor.client.js): a small rich-text editor over the body textarea, written
+ * for this form — toolbar, paste from Word cleaned by the server's sanitiser, an HTML view. The
+ * form works without it. Served as a file of its own so only the article form loads it.
  */
-export const EDITOR_JS = `(function(){var t=document.getElementById("f-body");if(!t||!t.form)return;
-var b=[["p","¶"],["h2","H2"],["h3","H3"],["strong","B"],["em","I"],["ul","• list"],["blockquote","“ ”"],["a","link"]];
-var bar=document.createElement("div");bar.className="comm-toolbar";bar.setAttribute("role","toolbar");
-b.forEach(function(x){var k=document.createElement("button");k.type="button";k.className="secondary";k.textContent=x[1];
-k.addEventListener("click",function(){var s=t.selectionStart,e=t.selectionEnd,v=t.value,sel=v.slice(s,e),o,c;
-if(x[0]==="a"){var h=window.prompt("https://");if(!h||!/^(https?:|mailto:)/i.test(h))return;o='<a href="'+h.replace(/"/g,"&quot;")+'">';c="</a>";}
-else if(x[0]==="ul"){o="<ul>\\n<li>";c="</li>\\n</ul>";sel=sel.split("\\n").join("</li>\\n<li>");}
-else{o="<"+x[0]+">";c="</"+x[0]+">";}
-t.value=v.slice(0,s)+o+sel+c+v.slice(e);t.focus();t.selectionStart=s+o.length;t.selectionEnd=s+o.length+sel.length;});bar.appendChild(k);});
-t.parentNode.insertBefore(bar,t);})();`;
+export const EDITOR_JS = readFileSync(new URL("./editor.client.js", import.meta.url), "utf8");
+export const EDITOR_PATH = "/communications/editor.js";
+
+/** The editor's words in the page's language, handed to the script on the form (data-editor). */
+export function editorLabels(ctx: PageCtx): string {
+  const t = ctx.t;
+  const keys = ["toolbar", "p", "h2", "h3", "bold", "italic", "ul", "ol", "quote", "link", "linkTitle", "linkPrompt", "badLink", "unlink", "unlinkTitle", "source", "sourceTitle", "cleaning", "cleaned", "pastedText"];
+  return JSON.stringify(Object.fromEntries(keys.map((k) => [k, t(`communications.editor.${k}`)])));
+}
 
 export async function editorScriptRoute(app: FastifyInstance): Promise<void> {
-  app.get("/communications/editor.js", async (_req, reply) =>
+  app.get(EDITOR_PATH, async (_req, reply) =>
     reply.type("text/javascript; charset=utf-8").header("cache-control", "public, max-age=86400").send(EDITOR_JS),
   );
 }

@@ -1,6 +1,6 @@
 import type { Tx } from "../../db/scope";
 import type { Role } from "../../domain/auth/roles";
-import { htmlToText, MEDIA_PREFIX, sanitizeArticleHtml } from "../../domain/communications/sanitize";
+import { articleBodyFromInput, htmlToText, MEDIA_PREFIX } from "../../domain/communications/sanitize";
 import type { ItemActionInput, ItemInput } from "../../domain/communications/schemas";
 import { slugify } from "../../domain/communications/slug";
 import { type Actor, actorsOf, canEdit, type ItemStatus, nextStatus } from "../../domain/communications/workflow";
@@ -150,7 +150,7 @@ async function attachFiles(tx: Tx, acting: Acting, itemId: number, files: ItemFi
 export async function createItem(tx: Tx, o: { acting: Acting; input: ItemInput; files?: ItemFiles }): Promise<{ id: number; cleaned: boolean }> {
   requireActor(o.acting, "writer");
   await checkColumn(tx, o.acting.agencyId, o.input.columnId);
-  const body = sanitizeArticleHtml(o.input.body);
+  const { html: body, cleaned } = articleBodyFromInput(o.input.body);
   const r = await tx.one<{ id: number }>(
     `insert into comm_items (agency_id, column_id, kind, title, slug, summary, body, tags, author_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
@@ -166,14 +166,14 @@ export async function createItem(tx: Tx, o: { acting: Acting; input: ItemInput; 
     entityId: r.id,
     data: { title: o.input.title, columnId: o.input.columnId },
   });
-  return { id: r.id, cleaned: body !== o.input.body.trim() };
+  return { id: r.id, cleaned };
 }
 
 export async function updateItem(tx: Tx, o: { acting: Acting; id: number; input: ItemInput; files?: ItemFiles }): Promise<{ cleaned: boolean }> {
   const item = await getItem(tx, o.id);
   if (!canEdit(item.status, actorsOf(o.acting.role))) throw new DomainError("conflict", "communications.err.notEditable");
   await checkColumn(tx, item.agency_id, o.input.columnId);
-  const body = sanitizeArticleHtml(o.input.body);
+  const { html: body, cleaned } = articleBodyFromInput(o.input.body);
   await tx.exec(
     `update comm_items set column_id = $2, kind = $3, title = $4, slug = $5, summary = $6, body = $7, tags = $8, updated_at = now() where id = $1`,
     [o.id, o.input.columnId, o.input.kind, o.input.title, slugify(o.input.title), summaryOf(o.input, body), body, o.input.tags],
@@ -188,7 +188,7 @@ export async function updateItem(tx: Tx, o: { acting: Acting; id: number; input:
     entityId: o.id,
     data: { title: o.input.title },
   });
-  return { cleaned: body !== o.input.body.trim() };
+  return { cleaned };
 }
 
 /** Takes a workflow action; the domain table decides whether it is allowed. */

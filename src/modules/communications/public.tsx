@@ -6,7 +6,7 @@ import type { PageCtx } from "../../web/context";
 import { HttpError } from "../../web/http";
 import { formatDate, formatDateTime } from "../../web/i18n";
 import { registerHomeSection } from "../../web/registry";
-import { Layout } from "../../web/views/layout";
+import { type AlternateLink, Layout } from "../../web/views/layout";
 import { type Agency, findAgencyByCode } from "../agencies/agencies";
 import { type Announcement, listAnnouncements } from "../catalog/service";
 import { siteAgency } from "../../web/core-routes";
@@ -52,8 +52,16 @@ function AnnouncementList({ ctx, rows }: { ctx: PageCtx; rows: Announcement[] })
   );
 }
 
+/** The commune's news feed: every published item, all columns. */
+export const newsFeedPath = (code: string) => `${base(code)}/news/feed.xml`;
+
+function newsFeedLink(ctx: { t: (k: string) => string }, agency: { code: string; name: string }): AlternateLink {
+  return { href: newsFeedPath(agency.code), type: "application/rss+xml", title: `${ctx.t("nav.news")} – ${agency.name}` };
+}
+
 registerHomeSection({
   order: 20,
+  alternates: ({ req, agency }) => [newsFeedLink(req, agency)],
   render: async ({ req, tx, agency }) => {
     const page = await listPublished(tx, { agencyId: agency.id, pageSize: 5 });
     if (!page.items.length) return null;
@@ -160,8 +168,9 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     });
     const ctx = { ...req.pageCtx(), site: siteOf(data.agency) };
     const t = ctx.t;
-    return reply.page(
-      <Layout ctx={ctx} title={t("nav.news")}>
+    const feed = newsFeedLink(ctx, data.agency);
+    return reply.header("link", `<${feed.href}>; rel="alternate"; type="${feed.type}"`).page(
+      <Layout ctx={ctx} title={t("nav.news")} alternates={[feed]}>
         <h1>{t("nav.news")}</h1>
         <ColumnNav ctx={ctx} code={data.agency.code} columns={data.columns} />
         <ul class="comm-list">
@@ -171,6 +180,11 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
         </ul>
         {data.page.items.length === 0 ? <p>{t("common.none")}</p> : null}
         <Pager ctx={ctx} base={`${base(data.agency.code)}/news`} page={data.page.page} pageSize={data.page.pageSize} total={data.page.total} />
+        <p>
+          <a href={feed.href} type={feed.type}>
+            {t("communications.feed")}
+          </a>
+        </p>
       </Layout>,
     );
   });
@@ -190,7 +204,11 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     return reply
       .header("link", `<${base(code2)}/news/${data.col.slug}/feed.xml>; rel="alternate"; type="application/rss+xml"`)
       .page(
-        <Layout ctx={ctx} title={data.col.name}>
+        <Layout
+          ctx={ctx}
+          title={data.col.name}
+          alternates={[{ href: `${base(code2)}/news/${data.col.slug}/feed.xml`, type: "application/rss+xml", title: `${data.col.name} – ${data.agency.name}` }]}
+        >
           <h1>{data.col.name}</h1>
           {data.col.description ? <p class="lead">{data.col.description}</p> : null}
           <ColumnNav ctx={ctx} code={code2} columns={data.columns} current={data.col.slug} />
@@ -211,6 +229,37 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
       );
   });
 
+  const itemEntry = (abs: string, code: string, i: Item) => ({
+    title: i.title,
+    link: `${abs}${itemPath(code, i)}`,
+    guid: `${abs}${itemPath(code, i)}`,
+    summary: i.summary ?? "",
+    publishedAt: new Date(i.published_at!),
+    category: i.column_name,
+  });
+  const sendFeed = (reply: FastifyReply, xml: string) => reply.type("application/rss+xml; charset=utf-8").header("cache-control", "public, max-age=300").send(xml);
+
+  // Static segment: preferred by the router over a column named "feed.xml" (slugs have no dot).
+  app.get("/c/:code/news/feed.xml", async (req, reply) => {
+    const { code } = req.params as { code: string };
+    const data = await req.tx(async (tx) => {
+      const agency = await agencyOr404(tx, code);
+      return { agency, page: await listPublished(tx, { agencyId: agency.id, pageSize: 30 }) };
+    });
+    const abs = absoluteBase(app, req);
+    return sendFeed(
+      reply,
+      buildRss({
+        title: `${req.t("nav.news")} – ${data.agency.name}`,
+        link: `${abs}${base(data.agency.code)}/news`,
+        selfLink: `${abs}${newsFeedPath(data.agency.code)}`,
+        description: req.t("communications.feedAll", { name: data.agency.name }),
+        language: "vi",
+        items: data.page.items.map((i) => itemEntry(abs, data.agency.code, i)),
+      }),
+    );
+  });
+
   app.get("/c/:code/news/:column/feed.xml", async (req, reply) => {
     const { code, column } = req.params as { code: string; column: string };
     const data = await req.tx(async (tx) => {
@@ -222,14 +271,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     });
     const abs = absoluteBase(app, req);
     const items = [
-      ...data.page.items.map((i) => ({
-        title: i.title,
-        link: `${abs}${itemPath(data.agency.code, i)}`,
-        guid: `${abs}${itemPath(data.agency.code, i)}`,
-        summary: i.summary ?? "",
-        publishedAt: new Date(i.published_at!),
-        category: data.col.name,
-      })),
+      ...data.page.items.map((i) => itemEntry(abs, data.agency.code, i)),
       ...data.announcements.map((a) => ({
         title: a.title || a.procedureName,
         link: `${abs}${a.url}`,
@@ -247,7 +289,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
       language: "vi",
       items,
     });
-    return reply.type("application/rss+xml; charset=utf-8").header("cache-control", "public, max-age=300").send(xml);
+    return sendFeed(reply, xml);
   });
 
   app.get("/c/:code/news/:column/:ref", async (req, reply) => {

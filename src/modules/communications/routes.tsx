@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { registerDashboard, registerNav } from "../../web/registry";
-import { can } from "../../domain/auth/permissions";
+import { canAccess } from "../../domain/auth/permissions";
+import { COMM_ACCESS } from "./access";
 import { communicationsApi } from "./api";
 import "./jobs";
 import "./messages";
@@ -13,14 +14,12 @@ import { editorScriptRoute } from "./editor";
 
 registerNav(
   { href: "/news", labelKey: "nav.news", area: "public", order: 30 },
-  { href: "/staff/communications", labelKey: "communications.nav", area: "staff", permission: "content.write", order: 40 },
-  // Leaders approve; no role holds both permissions, so one link shows.
-  { href: "/staff/communications", labelKey: "communications.nav", area: "staff", permission: "content.approve", order: 40 },
+  { href: "/staff/communications", labelKey: "communications.nav", area: "staff", permission: COMM_ACCESS.items, order: 40 },
 );
 
 registerDashboard(async (req, tx) => {
   const u = req.user;
-  if (!u || !(can(u.role, "content.write") || can(u.role, "content.approve"))) return [];
+  if (!u || !canAccess(u.role, COMM_ACCESS.items)) return [];
   const r = await tx.one<{ awaiting: number; recent: number }>(
     `select count(*) filter (where status = 'submitted')::int as awaiting,
         count(*) filter (where status = 'published' and published_at > now() - interval '30 days')::int as recent
@@ -28,7 +27,7 @@ registerDashboard(async (req, tx) => {
     [u.agencyId],
   );
   return [
-    { labelKey: "communications.dashboard.awaiting", value: r.awaiting, href: "/staff/communications", tone: r.awaiting > 0 && can(u.role, "content.approve") ? "warn" : "normal" },
+    { labelKey: "communications.dashboard.awaiting", value: r.awaiting, href: "/staff/communications", tone: r.awaiting > 0 && canAccess(u.role, "content.approve") ? "warn" : "normal" },
     { labelKey: "communications.dashboard.published30", value: r.recent, href: "/staff/communications" },
   ];
 });

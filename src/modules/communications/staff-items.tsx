@@ -2,9 +2,12 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ItemActionInput, ItemInput } from "../../domain/communications/schemas";
 import { actorsOf, allowedActions, canEdit, type ItemAction, type ItemStatus } from "../../domain/communications/workflow";
 import type { PageCtx } from "../../web/context";
-import { asHttpError, HttpError, parseForm, requirePermission, requireUser } from "../../web/http";
+import { canAccess } from "../../domain/auth/permissions";
+import { asHttpError, HttpError, parseForm, requireAccess, requireUser } from "../../web/http";
+import { COMM_ACCESS } from "./access";
 import { formatDateTime } from "../../web/i18n";
-import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
+import { ASSET_VERSION, CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
+import { EDITOR_PATH, editorLabels } from "./editor";
 import { type Acting, type Attachment, type Column, createItem, ensureDefaultColumns, findItem, type Item, listAttachments, listColumns, listStaffItems, actOnItem, updateItem } from "./items";
 import { readForm } from "./multipart";
 import { FileInput, localDateTimeInput, Notice, Select, SubNav, TextArea } from "./views";
@@ -15,9 +18,7 @@ export function actingOf(req: FastifyRequest): Acting {
 }
 
 function requireStaffContent(req: FastifyRequest) {
-  const u = requireUser(req);
-  if (actorsOf(u.role).length === 0) throw new HttpError(403, "error.403.body");
-  return u;
+  return requireAccess(req, COMM_ACCESS.items);
 }
 
 type ItemValues = { kind?: string; columnId?: string | number; title?: string; summary?: string; body?: string; tags?: string };
@@ -25,7 +26,7 @@ type ItemValues = { kind?: string; columnId?: string | number; title?: string; s
 function ItemForm({ ctx, columns, values, errors, action }: { ctx: PageCtx; columns: Column[]; values: ItemValues; errors?: Record<string, string> | undefined; action: string }) {
   const t = ctx.t;
   return (
-    <form method="post" action={`${action}?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" class="panel" novalidate>
+    <form method="post" action={`${action}?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" class="panel" novalidate data-editor={editorLabels(ctx)}>
       <CsrfField ctx={ctx} />
       <Select name="kind" label={t("communications.f.kind")} value={values.kind ?? "news"} options={[{ value: "news", label: t("communications.kind.news") }, { value: "article", label: t("communications.kind.article") }]} />
       <Select name="columnId" label={t("communications.f.column")} value={values.columnId} error={errors?.columnId} options={columns.map((c) => ({ value: c.id, label: c.name }))} />
@@ -37,7 +38,7 @@ function ItemForm({ ctx, columns, values, errors, action }: { ctx: PageCtx; colu
       <FileInput name="images" label={t("communications.f.image")} hint={t("communications.f.imageHint")} multiple accept="image/jpeg,image/png,image/webp" />
       <FileInput name="attachments" label={t("communications.f.attachments")} multiple accept=".pdf,.doc,.docx,.xls,.xlsx,.pptx,.zip" />
       <button type="submit">{t("common.save")}</button>
-      <script src="/communications/editor.js" defer />
+      <script src={`${EDITOR_PATH}?v=${ASSET_VERSION}`} defer />
     </form>
   );
 }
@@ -84,7 +85,7 @@ function ItemsIndex({ ctx, items }: { ctx: PageCtx; items: Item[] }) {
     <Layout ctx={ctx} title={t("communications.title")} area="staff">
       <SubNav ctx={ctx} />
       <h1>{t("communications.title")}</h1>
-      {actorsOf(ctx.user?.role).includes("writer") ? (
+      {canAccess(ctx.user?.role, COMM_ACCESS.write) ? (
         <p>
           <a class="button" href="/staff/communications/items/new">
             {t("communications.newItem")}
@@ -131,7 +132,7 @@ function ItemPage(p: { ctx: PageCtx; item: Item; columns: Column[]; attachments:
           {actions.map((a) => (
             <ActionForm key={a} ctx={ctx} itemId={item.id} action={a} />
           ))}
-          {item.status === "published" ? (
+          {item.status === "published" && canAccess(ctx.user?.role, COMM_ACCESS.radio) ? (
             <p>
               <a href={`/staff/communications/radio/bulletins/new?item=${item.id}`}>{t("communications.radio.fromItem")}</a>
             </p>
@@ -215,7 +216,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get("/staff/communications/items/new", async (req, reply) => {
-    const u = requirePermission(req, "content.write");
+    const u = requireAccess(req, COMM_ACCESS.write);
     const columns = await req.tx(async (tx) => {
       await ensureDefaultColumns(tx, u.agencyId);
       return listColumns(tx, u.agencyId);
@@ -225,7 +226,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/items", async (req, reply) => {
-    const u = requirePermission(req, "content.write");
+    const u = requireAccess(req, COMM_ACCESS.write);
     const form = await readForm(req);
     const columns = await req.tx((tx) => listColumns(tx, u.agencyId));
     const parsed = parseForm(ItemInput, form.fields, req);
@@ -263,7 +264,7 @@ export async function staffItemRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/items/:id", async (req, reply) => {
-    requirePermission(req, "content.write");
+    requireAccess(req, COMM_ACCESS.write);
     const id = idOf(req);
     const form = await readForm(req);
     const parsed = parseForm(ItemInput, form.fields, req);

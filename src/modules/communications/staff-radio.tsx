@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { addDays, endTime, weekStart } from "../../domain/communications/radio";
 import { BulletinInput, IsoDate, Period, SlotInput } from "../../domain/communications/schemas";
 import type { PageCtx } from "../../web/context";
-import { asHttpError, HttpError, parseForm, requirePermission } from "../../web/http";
+import { asHttpError, HttpError, parseForm, requireAccess } from "../../web/http";
 import { formatDate, formatNumber } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { broadcastTotals, type Bulletin, createBulletin, createSlot, deleteSlot, draftBulletinFromItem, getBulletin, listBulletins, listSlots, makeSpokenVersion, type Slot } from "./radio";
 import { actingOf } from "./staff-items";
 import { Notice, Select, SubNav, TextArea, todayLocal } from "./views";
+import { COMM_ACCESS } from "./access";
 
 export function weekOf(q: unknown): string {
   const w = (q as Record<string, unknown>).week;
@@ -178,7 +179,7 @@ function BulletinPage({ ctx, bulletin, notice, error }: { ctx: PageCtx; bulletin
 
 export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
   const load = async (req: FastifyRequest) => {
-    const u = requirePermission(req, "radio.manage");
+    const u = requireAccess(req, COMM_ACCESS.radio);
     const week = weekOf(req.query);
     const q = req.query as Record<string, string>;
     return req.tx(async (tx) => {
@@ -201,7 +202,7 @@ export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/radio/slots", async (req, reply) => {
-    requirePermission(req, "radio.manage");
+    requireAccess(req, COMM_ACCESS.radio);
     const values = req.body as Record<string, string>;
     const parsed = parseForm(SlotInput, values, req);
     let errors: Record<string, string> | undefined;
@@ -223,7 +224,7 @@ export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/radio/slots/:id/delete", async (req, reply) => {
-    requirePermission(req, "radio.manage");
+    requireAccess(req, COMM_ACCESS.radio);
     const id = Number((req.params as { id: string }).id);
     if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError(404, "error.404.body");
     await req.tx((tx) => deleteSlot(tx, { acting: actingOf(req), id }));
@@ -231,7 +232,7 @@ export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get("/staff/communications/radio/bulletins/new", async (req, reply) => {
-    requirePermission(req, "radio.manage");
+    requireAccess(req, COMM_ACCESS.radio);
     const itemId = Number((req.query as Record<string, string>).item);
     let values: Record<string, string | undefined> = {};
     if (Number.isSafeInteger(itemId) && itemId > 0) {
@@ -242,7 +243,7 @@ export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/radio/bulletins", async (req, reply) => {
-    requirePermission(req, "radio.manage");
+    requireAccess(req, COMM_ACCESS.radio);
     const values = req.body as Record<string, string>;
     const parsed = parseForm(BulletinInput, values, req);
     if (!parsed.ok) return reply.page(<BulletinForm ctx={req.pageCtx()} values={values} errors={parsed.errors} />, 400);
@@ -257,7 +258,7 @@ export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
   };
 
   app.get("/staff/communications/radio/bulletins/:id", async (req, reply) => {
-    const u = requirePermission(req, "radio.manage");
+    const u = requireAccess(req, COMM_ACCESS.radio);
     const b = await req.tx((tx) => getBulletin(tx, bulletinId(req)));
     if (b.agency_id !== u.agencyId) throw new HttpError(404, "error.404.body");
     const notice = (req.query as Record<string, string>).saved ? req.t("communications.saved") : undefined;
@@ -265,7 +266,7 @@ export async function staffRadioRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/radio/bulletins/:id/speak", async (req, reply) => {
-    requirePermission(req, "radio.manage");
+    requireAccess(req, COMM_ACCESS.radio);
     const id = bulletinId(req);
     await makeSpokenVersion((fn) => req.tx(fn), { acting: actingOf(req), id });
     return reply.code(303).redirect(`/staff/communications/radio/bulletins/${id}?saved=1`);

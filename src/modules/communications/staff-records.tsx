@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AUDIENCES, ConferenceInput, IsoDate, Period, SIGNAGE_KINDS, SignageCheckInput, SignageInput } from "../../domain/communications/schemas";
 import type { CommunicationsSummary } from "../../domain/reports/contracts";
 import type { PageCtx } from "../../web/context";
-import { asHttpError, HttpError, parseForm, requirePermission, requireUser } from "../../web/http";
+import { asHttpError, HttpError, parseForm, requireAccess, requireUser } from "../../web/http";
 import { formatDate, formatNumber } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { type Conference, createConference, listConferences } from "./conferences";
@@ -11,6 +11,7 @@ import { addSignageCheck, createSignage, listSignage, removeSignage, type Signag
 import { actingOf } from "./staff-items";
 import { communicationsSummary } from "./summary";
 import { FileInput, Notice, Select, SubNav, TextArea, todayLocal } from "./views";
+import { COMM_ACCESS } from "./access";
 
 function SignagePage(p: { ctx: PageCtx; rows: Signage[]; place?: string | undefined; errors?: Record<string, string> | undefined; values?: Record<string, string>; notice?: string | undefined }) {
   const { ctx } = p;
@@ -252,7 +253,7 @@ function defaultPeriod(): { from: string; to: string } {
 
 export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
   const signagePage = async (req: FastifyRequest, extra: { errors?: Record<string, string>; values?: Record<string, string> } = {}, status = 200) => {
-    const u = requirePermission(req, "signage.manage");
+    const u = requireAccess(req, COMM_ACCESS.signage);
     const q = req.query as Record<string, string>;
     const place = q.place?.trim() || undefined;
     const rows = await req.tx((tx) => listSignage(tx, { agencyId: u.agencyId, place }));
@@ -265,7 +266,7 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/signage", async (req, reply) => {
-    requirePermission(req, "signage.manage");
+    requireAccess(req, COMM_ACCESS.signage);
     const form = await readForm(req);
     const parsed = parseForm(SignageInput, form.fields, req);
     if (parsed.ok) {
@@ -290,7 +291,7 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
   };
 
   app.post("/staff/communications/signage/:id/check", async (req, reply) => {
-    requirePermission(req, "signage.manage");
+    requireAccess(req, COMM_ACCESS.signage);
     const parsed = parseForm(SignageCheckInput, req.body, req);
     if (!parsed.ok) throw new HttpError(400, "error.validation", undefined, Object.entries(parsed.errors).map(([path, message]) => ({ path, message })));
     await req.tx((tx) => addSignageCheck(tx, { acting: actingOf(req), id: idOf(req), input: parsed.data }));
@@ -298,7 +299,7 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post("/staff/communications/signage/:id/remove", async (req, reply) => {
-    requirePermission(req, "signage.manage");
+    requireAccess(req, COMM_ACCESS.signage);
     const removedOn = IsoDate.safeParse((req.body as Record<string, unknown>)?.removedOn);
     if (!removedOn.success) throw new HttpError(400, "communications.err.date");
     await req.tx((tx) => removeSignage(tx, { acting: actingOf(req), id: idOf(req), removedOn: removedOn.data }));
@@ -306,7 +307,7 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
   });
 
   const conferencesPage = async (req: FastifyRequest, extra: { errors?: Record<string, string>; values?: Record<string, string> } = {}) => {
-    const u = requirePermission(req, "event.manage");
+    const u = requireAccess(req, COMM_ACCESS.conferences);
     const rows = await req.tx((tx) => listConferences(tx, { agencyId: u.agencyId }));
     const saved = (req.query as Record<string, string>).saved;
     return <ConferencesPage ctx={req.pageCtx()} rows={rows} notice={saved ? req.t("communications.saved") : undefined} {...extra} />;
@@ -315,7 +316,7 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
   app.get("/staff/communications/conferences", async (req, reply) => reply.page(await conferencesPage(req)));
 
   app.post("/staff/communications/conferences", async (req, reply) => {
-    requirePermission(req, "event.manage");
+    requireAccess(req, COMM_ACCESS.conferences);
     const form = await readForm(req);
     const parsed = parseForm(ConferenceInput, form.fields, req);
     if (!parsed.ok) return reply.page(await conferencesPage(req, { errors: parsed.errors, values: form.fields }), 400);
@@ -331,7 +332,7 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
 
   app.get("/staff/communications/summary", async (req, reply) => {
     const u = requireUser(req);
-    requirePermission(req, "report.view");
+    requireAccess(req, COMM_ACCESS.summary);
     const q = req.query as Record<string, string>;
     const parsed = parseForm(Period, q.from || q.to ? { from: q.from, to: q.to } : defaultPeriod(), req);
     const ctx = req.pageCtx();

@@ -1,4 +1,5 @@
 import type { Tx } from "../../db/scope";
+import type { SignageKind } from "../../domain/communications/schemas";
 import type { CommunicationsSummary, ReportPeriod } from "../../domain/reports/contracts";
 import { listAnnouncements } from "../catalog/service";
 import { broadcastTotals } from "./radio";
@@ -27,7 +28,7 @@ export async function communicationsSummary(tx: Tx, p: ReportPeriod): Promise<Co
      from signage where agency_id = $1`,
     [p.agencyId, p.from, p.to],
   );
-  const byPlace = await tx.query<{ place: string; kinds: string[]; count: number }>(
+  const byPlace = await tx.query<{ place: string; kinds: SignageKind[]; count: number }>(
     `select place, array_agg(distinct kind order by kind) as kinds, sum(quantity)::int as count
      from signage where agency_id = $1 and installed_on <= $3 and (removed_on is null or removed_on >= $2)
      group by place order by place`,

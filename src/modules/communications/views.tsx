@@ -1,5 +1,7 @@
 import type { ComponentChildren, VNode } from "preact";
+import { canAccess } from "../../domain/auth/permissions";
 import type { PageCtx } from "../../web/context";
+import { COMM_ACCESS } from "./access";
 
 export function todayLocal(now: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
@@ -29,15 +31,15 @@ export function Notice({ children }: { children: ComponentChildren }): VNode {
 export function SubNav({ ctx }: { ctx: PageCtx }): VNode {
   const t = ctx.t;
   const links = [
-    ["/staff/communications", "communications.items"],
-    ["/staff/communications/radio", "communications.radio"],
-    ["/staff/communications/signage", "communications.signage"],
-    ["/staff/communications/conferences", "communications.conferences"],
-    ["/staff/communications/summary", "communications.summary"],
+    ["/staff/communications", "communications.items", COMM_ACCESS.items],
+    ["/staff/communications/radio", "communications.radio", COMM_ACCESS.radio],
+    ["/staff/communications/signage", "communications.signage", COMM_ACCESS.signage],
+    ["/staff/communications/conferences", "communications.conferences", COMM_ACCESS.conferences],
+    ["/staff/communications/summary", "communications.summary", COMM_ACCESS.summary],
   ] as const;
   return (
     <nav aria-label={t("communications.nav")} class="comm-subnav no-print">
-      {links.map(([href, key]) => (
+      {links.filter(([, , access]) => canAccess(ctx.user?.role, access)).map(([href, key]) => (
         <a key={href} href={href} aria-current={ctx.path === href ? "page" : undefined}>
           {t(key)}
         </a>

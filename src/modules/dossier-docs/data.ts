@@ -5,6 +5,7 @@ import { trackingUrl } from "../../domain/slips/qr";
 import type { RegisterRow, SlipData, SlipDocument, SlipForm, SlipHandover } from "../../domain/slips/types";
 import { translator } from "../../web/i18n";
 import { describeIdentity, describePerson, loadPeople } from "../accounts/people";
+import { ownFirst, visibleToAgency } from "../dossiers/visibility";
 
 // Reads what the slips need from the dossier tables (migrations/0300_dossiers.sql), read-only, in
 // the caller's scoped transaction: a dossier of another commune is simply not found (404).
@@ -118,12 +119,16 @@ export function placeNameOf(unitName: string): string {
   return unitName.replace(/^(xã|phường|thị trấn|đặc khu|tỉnh|thành phố)\s+/i, "").trim() || unitName;
 }
 
-export async function findDossierRow(tx: Tx, code: string): Promise<DossierRow | undefined> {
-  return tx.maybeOne<DossierRow>(`select ${DOSSIER_COLUMNS} from dossiers where code = $1 order by id limit 1`, [code]);
+/** The dossier as the staff of `agencyId` see it (the dossier pages' rule): another agency's is not found. */
+export async function findDossierRow(tx: Tx, code: string, agencyId: number): Promise<DossierRow | undefined> {
+  return tx.maybeOne<DossierRow>(
+    `select ${DOSSIER_COLUMNS} from dossiers d where d.code = $1 and ${visibleToAgency("d", "$2")} order by ${ownFirst("d", "$2")}, d.id limit 1`,
+    [code, agencyId],
+  );
 }
 
-export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm; baseUrl: string; now: Date }): Promise<SlipData | undefined> {
-  const d = await findDossierRow(tx, input.code);
+export async function loadSlipData(tx: Tx, input: { code: string; agencyId: number; form: SlipForm; baseUrl: string; now: Date }): Promise<SlipData | undefined> {
+  const d = await findDossierRow(tx, input.code, input.agencyId);
   if (!d) return undefined;
   const agency = await tx.one<{ name: string; unit_name: string; phone: string | null; parent_name: string | null }>(
     "select a.name, a.unit_name, a.phone, p.name as parent_name from agencies a left join agencies p on p.id = a.parent_id where a.id = $1",
@@ -253,7 +258,8 @@ export async function loadSlipData(tx: Tx, input: { code: string; form: SlipForm
 }
 
 /** Rows of Mẫu 06 for dossiers received between two dates (inclusive, Vietnam time). */
-export async function loadRegisterRows(tx: Tx, input: { from: string; to: string }): Promise<RegisterRow[]> {
+/** Mẫu 06: the dossiers the staff of `agencyId` see (the dossier pages' rule), received in the period. */
+export async function loadRegisterRows(tx: Tx, input: { agencyId: number; from: string; to: string }): Promise<RegisterRow[]> {
   const rows = await tx.query<
     DossierRow & { agency_name: string; assignee_name: string | null; transfer_name: string | null; transferred_at: Date | null }
   >(
@@ -265,8 +271,9 @@ export async function loadRegisterRows(tx: Tx, input: { from: string; to: string
      left join agencies t on t.id = d.transfer_agency_id
      where d.received_at >= ($1::date)::timestamp at time zone 'Asia/Ho_Chi_Minh'
        and d.received_at < ($2::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh'
+       and ${visibleToAgency("d", "$3")}
      order by d.received_at, d.id`,
-    [input.from, input.to],
+    [input.from, input.to, input.agencyId],
   );
   const notes: Record<string, string> = { refused: "Từ chối tiếp nhận giải quyết", withdrawn: "Rút hồ sơ", supplement_requested: "Đang bổ sung hồ sơ" };
   return rows.map((r) => ({

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { publicBaseUrl } from "../../config";
 import { buildSlipLayout, SlipDataMissingError } from "../../domain/slips/layout";
 import { isSlipForm } from "../../domain/slips/types";
-import { HttpError, notFound, parseWith, requirePermission } from "../../web/http";
+import { HttpError, notFound, parseWith, requireAccess, requirePermission } from "../../web/http";
+import { REGISTER_ACCESS } from "./register-link";
 import { registerMessages } from "../../web/i18n";
 import { loadRegisterRows, loadSlipData } from "./data";
 import { renderSlipPdf } from "./pdf";
@@ -51,11 +52,10 @@ export async function dossierDocsRoutes(app: FastifyInstance): Promise<void> {
 
   // Mẫu 06 (static path: registered before the core's /staff/dossiers/:code and preferred by the router).
   app.get("/staff/dossiers/register.xlsx", async (req, reply) => {
-    requirePermission(req, "dossier.view");
+    const user = requireAccess(req, REGISTER_ACCESS);
     const q = parseWith(RegisterQuery, req.query, req);
-    const user = req.user!;
     const { rows, agency } = await req.tx(async (tx) => ({
-      rows: await loadRegisterRows(tx, q),
+      rows: await loadRegisterRows(tx, { ...q, agencyId: user.agencyId }),
       agency: await tx.one<{ name: string; parent_name: string | null }>(
         "select a.name, p.name as parent_name from agencies a left join agencies p on p.id = a.parent_id where a.id = $1",
         [user.agencyId],
@@ -71,14 +71,14 @@ export async function dossierDocsRoutes(app: FastifyInstance): Promise<void> {
 
   // Mẫu 01–05, A5 PDF.
   app.get<{ Params: { code: string; file: string } }>("/staff/dossiers/:code/slips/:file", async (req, reply) => {
-    requirePermission(req, "dossier.view");
+    const user = requirePermission(req, "dossier.view");
     const m = /^(\d{2})\.pdf$/.exec(req.params.file);
     const form = m?.[1];
     if (!isSlipForm(form)) throw new HttpError(404, "slips.err.form");
     const now = new Date();
     let data: Awaited<ReturnType<typeof loadSlipData>>;
     try {
-      data = await req.tx((tx) => loadSlipData(tx, { code: req.params.code, form, baseUrl, now }));
+      data = await req.tx((tx) => loadSlipData(tx, { code: req.params.code, agencyId: user.agencyId, form, baseUrl, now }));
     } catch (e) {
       if (e instanceof SlipDataMissingError) throw new HttpError(409, "slips.err.missing", { form: `Mẫu ${e.form}`, what: e.message.replace(/^Mẫu \d+: /, "") });
       throw e;

@@ -35,6 +35,8 @@ const vi = {
   "dossier.action.return": "Trả kết quả",
   "dossier.action.withdraw": "Rút hồ sơ",
   "dossier.action.redate": "Xin lỗi và hẹn lại ngày trả",
+  // The demo generator's one event standing for a dossier's earlier steps.
+  "dossier.action.seed": "Cập nhật từ dữ liệu mẫu",
 
   "dossier.queue.to_accept": "Chờ tiếp nhận",
   "dossier.queue.to_process": "Cần xử lý",
@@ -223,6 +225,7 @@ const en: Record<Key, string> = {
   "dossier.action.return": "Return the result",
   "dossier.action.withdraw": "Withdraw",
   "dossier.action.redate": "Apologise and re-date",
+  "dossier.action.seed": "Brought up to date by the demo data",
   "dossier.queue.to_accept": "To accept",
   "dossier.queue.to_process": "To process",
   "dossier.queue.to_approve": "To approve",

@@ -537,11 +537,11 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
   async function receiptData(code: string, token: unknown) {
     if (!isReceiptToken(app, code, token)) return undefined;
     return app.deps.db.system(async (tx) => {
-      const data = await loadSlipData(tx, { code, form: "01", baseUrl: app.deps.config.baseUrl ?? "", now: new Date() });
-      const d = await tx.maybeOne<{ id: number; submitted_at: Date | null; accept_due_at: Date | null; status: string; channel: string }>(
-        "select id, submitted_at, accept_due_at, status, channel from dossiers where code = $1 order by id limit 1",
+      const d = await tx.maybeOne<{ id: number; agency_id: number; submitted_at: Date | null; accept_due_at: Date | null; status: string; channel: string }>(
+        "select id, agency_id, submitted_at, accept_due_at, status, channel from dossiers where code = $1 order by id limit 1",
         [code],
       );
+      const data = d ? await loadSlipData(tx, { code, agencyId: d.agency_id, form: "01", baseUrl: app.deps.config.baseUrl ?? "", now: new Date() }) : undefined;
       if (!data || !d || d.channel !== "online") return undefined;
       const files = await listAttachments(tx, d.id);
       return { data, submittedAt: d.submitted_at ?? new Date(), acceptDueAt: d.accept_due_at, status: d.status, files: files.filter((f) => f.kind === "document") };

@@ -28,6 +28,7 @@ import { DomainError } from "../../domain/errors";
 import { emitDossierEvent } from "./events";
 import type { StagedFile } from "./files";
 import type { Dossier, DossierAttachment, DossierChannel, DossierEvent } from "./types";
+import { ownFirst, visibleToAgency } from "./visibility";
 
 export type { Dossier, DossierAttachment, DossierEvent } from "./types";
 
@@ -134,8 +135,8 @@ export function toDossier(r: Row): Dossier {
  */
 export async function findDossier(tx: Tx, q: { agencyId: number; code: string }): Promise<Dossier | undefined> {
   const r = await tx.maybeOne<Row>(
-    `select ${DOSSIER_COLUMNS} from dossiers d where d.code = $2 and (d.agency_id = $1 or d.transfer_agency_id = $1)
-     order by (d.agency_id = $1) desc limit 1`,
+    `select ${DOSSIER_COLUMNS} from dossiers d where d.code = $2 and ${visibleToAgency("d", "$1")}
+     order by ${ownFirst("d", "$1")} limit 1`,
     [q.agencyId, q.code],
   );
   return r ? toDossier(r) : undefined;
@@ -548,8 +549,8 @@ async function lockDossier(tx: Tx, q: { code: string; agencyId: number; userId: 
     return tx.maybeOne<Row>(`select ${DOSSIER_COLUMNS} from dossiers d where d.code = $1 and d.agency_id = $2 for update`, [q.code, q.agencyId]);
   }
   return tx.maybeOne<Row>(
-    `select ${DOSSIER_COLUMNS} from dossiers d where d.code = $1 and (d.agency_id = $2 or d.transfer_agency_id = $2)
-     order by (d.agency_id = $2) desc limit 1 for update`,
+    `select ${DOSSIER_COLUMNS} from dossiers d where d.code = $1 and ${visibleToAgency("d", "$2")}
+     order by ${ownFirst("d", "$2")} limit 1 for update`,
     [q.code, q.agencyId],
   );
 }

@@ -9,6 +9,7 @@ import { Layout } from "../../web/views/layout";
 import { foldSearch } from "./route-support";
 import { listQueue, QUEUES, type Queue, queueCounts } from "./service";
 import { StatusTag, TimeTag } from "./views";
+import { RegisterDownload } from "../dossier-docs/register-link";
 
 const DASH_QUEUES: { queue: Exclude<Queue, "all">; roles: readonly string[]; tone?: "warn" | "bad" }[] = [
   { queue: "to_accept", roles: ["desk_officer", "leader", "commune_admin"] },
@@ -118,6 +119,7 @@ export async function staffQueueRoutes(app: FastifyInstance): Promise<void> {
             <a href={`/staff/dossiers?queue=${queue}&page=${page + 1}${search ? `&q=${encodeURIComponent(search)}` : ""}`}>{t("dossier.list.more")}</a>
           </p>
         ) : null}
+        <RegisterDownload ctx={ctx} />
       </Layout>,
     );
   });

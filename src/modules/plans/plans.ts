@@ -5,7 +5,9 @@ import { documentCode, vnToday } from "../../domain/documents/numbering";
 import { toNfc } from "../../domain/text/fold";
 import { appendAudit } from "../audit/audit";
 import { type Actor, issueDocumentNumber, recordExistingDocument } from "../documents/register";
-import { isOverdue, PLAN_KINDS, planProgress, TASK_STATUSES, type TaskStatus } from "./rules";
+import type { OfficialDocument } from "../../domain/documents/model";
+import { composePlan } from "../../domain/plans/plan-document";
+import { isOverdue, PLAN_KINDS, PLAN_STEPS, type PlanStatus, type PlanStep, planEditable, planProgress, TASK_STATUSES, type TaskStatus } from "./rules";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "msg:plans.badDate" }).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { message: "msg:plans.badDate" });
 const optionalDate = z.preprocess((v) => (v === "" ? undefined : v), isoDate.optional());
@@ -25,6 +27,18 @@ export const PlanInput = z
   .refine((p) => !(p.number || p.allocateNumber) || p.issuedOn, { message: "msg:plans.numberNeedsDate", path: ["issuedOn"] })
   .refine((p) => !(p.number && p.allocateNumber), { message: "msg:plans.numberOrAllocate", path: ["number"] });
 export type PlanInput = z.infer<typeof PlanInput>;
+
+/** What the writer may change of a plan before it is issued: its text. */
+export const PlanEdit = z.object({
+  year: z.coerce.number().int().min(2000, { message: "msg:plans.badYear" }).max(2100, { message: "msg:plans.badYear" }),
+  kind: z.enum(PLAN_KINDS, { message: "msg:plans.badKind" }),
+  title: text(3, 500, "msg:plans.badTitle"),
+  goals: z.string().max(20000).default("").transform(toNfc),
+});
+export type PlanEdit = z.infer<typeof PlanEdit>;
+
+export const PlanReturn = z.object({ reason: text(3, 1000, "msg:plans.badReason") });
+export type PlanReturn = z.infer<typeof PlanReturn>;
 
 export const Evidence = z.object({
   kind: z.enum(["article", "broadcast", "document", "link"]),
@@ -92,11 +106,37 @@ export type Plan = {
   taskCount: number;
   doneCount: number;
   overdueCount: number;
+  status: PlanStatus;
+  submittedAt: string | null;
+  submittedBy: string | null;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  /** Why the leader sent it back (status returned). */
+  returnReason: string | null;
+  signer: { mode: "TM" | "KT"; name: string; title: string | null } | null;
 };
 
 export type PlanWithTasks = Plan & { tasks: PlanTask[] };
 
-type PlanRow = { id: number; agency_id: number; number: number | null; symbol: string | null; issued_on: string | null; year: number; kind: Plan["kind"]; title: string; goals: string };
+type PlanRow = {
+  id: number;
+  agency_id: number;
+  number: number | null;
+  symbol: string | null;
+  issued_on: string | null;
+  year: number;
+  kind: Plan["kind"];
+  title: string;
+  goals: string;
+  status: PlanStatus;
+  submitted_at: Date | null;
+  submitted_name: string | null;
+  decided_at: Date | null;
+  decided_name: string | null;
+  return_reason: string | null;
+  signer_name: string | null;
+  signer_title: string | null;
+};
 type TaskRow = {
   id: number;
   plan_id: number;
@@ -112,7 +152,14 @@ type TaskRow = {
   completed_on: string | null;
 };
 
-const PLAN_COLS = "p.id, p.agency_id, p.number, p.symbol, p.issued_on::text as issued_on, p.year, p.kind, p.title, p.goals";
+const PLAN_COLS = `p.id, p.agency_id, p.number, p.symbol, p.issued_on::text as issued_on, p.year, p.kind, p.title, p.goals, p.status,
+  p.submitted_at, (select full_name from users where id = p.submitted_by) as submitted_name,
+  p.decided_at, (select full_name from users where id = p.decided_by) as decided_name, p.return_reason, p.signer_name, p.signer_title`;
+
+/** A vice-chair signs "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"; the chair signs for the committee (TM.). */
+function signerMode(title: string | null): "TM" | "KT" {
+  return /phó/iu.test(title ?? "") ? "KT" : "TM";
+}
 const TASK_COLS = `t.id, t.plan_id, t.title, t.owner_user_id, u.full_name as owner_name, t.owner_unit, t.deadline::text as deadline, t.status, t.progress,
   t.progress_note, t.evidence, t.completed_on::text as completed_on`;
 
@@ -151,6 +198,13 @@ function toPlan(r: PlanRow, tasks: PlanTask[]): Plan {
     taskCount: tasks.filter((t) => t.status !== "cancelled").length,
     doneCount: tasks.filter((t) => t.status === "done").length,
     overdueCount: tasks.filter((t) => t.overdue).length,
+    status: r.status,
+    submittedAt: r.submitted_at?.toISOString() ?? null,
+    submittedBy: r.submitted_name,
+    decidedAt: r.decided_at?.toISOString() ?? null,
+    decidedBy: r.decided_name,
+    returnReason: r.status === "returned" ? r.return_reason : null,
+    signer: r.signer_name ? { mode: signerMode(r.signer_title), name: r.signer_name, title: r.signer_title } : null,
   };
 }
 
@@ -180,16 +234,19 @@ export async function findPlan(tx: Tx, id: number, today = vnToday()): Promise<P
   return { ...toPlan(r, tasks), tasks };
 }
 
-export type PlanError = "number_taken" | "not_found" | "owner_not_found";
+export type PlanError = "number_taken" | "not_found" | "owner_not_found" | "awaiting_approval" | "wrong_status";
 
 export async function createPlan(tx: Tx, agencyId: number, input: PlanInput, actor: Actor): Promise<PlanWithTasks | PlanError> {
   if (input.number && input.issuedOn) {
     const taken = await tx.maybeOne("select 1 from documents where agency_id = $1 and year = $2 and kind = 'KH' and number = $3", [agencyId, Number(input.issuedOn.slice(0, 4)), input.number]);
     if (taken) return "number_taken";
   }
+  // A plan entered with its number was issued already (signed on paper, or numbered from the
+  // register by the office): it is recorded as approved. Any other plan starts as a draft.
+  const issued = Boolean(input.issuedOn && (input.number || input.allocateNumber));
   const { id } = await tx.one<{ id: number }>(
-    `insert into plans (agency_id, issued_on, year, kind, title, goals, created_by) values ($1,$2,$3,$4,$5,$6,$7) returning id`,
-    [agencyId, input.issuedOn ?? null, input.year, input.kind, input.title, input.goals, actor.userId],
+    `insert into plans (agency_id, issued_on, year, kind, title, goals, created_by, status) values ($1,$2,$3,$4,$5,$6,$7,$8) returning id`,
+    [agencyId, input.issuedOn ?? null, input.year, input.kind, input.title, input.goals, actor.userId, issued ? "approved" : "draft"],
   );
   let number: number | null = null;
   if (input.issuedOn && (input.number || input.allocateNumber)) {
@@ -213,8 +270,9 @@ export class PlanNumberTaken extends Error {
 }
 
 export async function addTask(tx: Tx, planId: number, input: TaskInput, actor: Actor): Promise<PlanTask | PlanError> {
-  const plan = await tx.maybeOne<{ agency_id: number }>("select agency_id from plans where id = $1", [planId]);
+  const plan = await tx.maybeOne<{ agency_id: number; status: PlanStatus }>("select agency_id, status from plans where id = $1 for update", [planId]);
   if (!plan) return "not_found";
+  if (!planEditable(plan.status)) return "awaiting_approval";
   if (input.ownerUserId) {
     const u = await tx.maybeOne("select id from users where id = $1 and agency_id = $2 and active", [input.ownerUserId, plan.agency_id]);
     if (!u) return "owner_not_found";
@@ -254,4 +312,74 @@ export async function updateTaskProgress(tx: Tx, taskId: number, input: TaskProg
 /** Staff of the agency a task can be given to. */
 export function listAssignableStaff(tx: Tx, agencyId: number): Promise<{ id: number; full_name: string; title: string | null }[]> {
   return tx.query("select id, full_name, title from users where agency_id = $1 and active and role <> 'citizen' order by full_name", [agencyId]);
+}
+
+type Decider = Actor & { fullName?: string; title?: string | null };
+
+/** Changes the text of a plan the leader is not reading (draft, returned, or issued). */
+export async function updatePlan(tx: Tx, id: number, input: PlanEdit, actor: Actor): Promise<PlanWithTasks | PlanError> {
+  const cur = await tx.maybeOne<{ agency_id: number; status: PlanStatus }>("select agency_id, status from plans where id = $1 for update", [id]);
+  if (!cur) return "not_found";
+  if (!planEditable(cur.status)) return "awaiting_approval";
+  await tx.exec("update plans set year = $2, kind = $3, title = $4, goals = $5, updated_at = now() where id = $1", [id, input.year, input.kind, input.title, input.goals]);
+  await appendAudit(tx, { agencyId: cur.agency_id, actorUserId: actor.userId, actor: actor.label, action: "plan.edit", entity: "plan", entityId: id, data: { title: input.title } });
+  return (await findPlan(tx, id))!;
+}
+
+/**
+ * One step on the way to approval (PLAN_STEPS): submit, approve — which takes the plan's KH number
+ * from the register when it has none, dated today, signed by the approving leader — or return with
+ * a reason. The caller has checked the step's permission; the status is checked here under a lock.
+ */
+export async function stepPlan(tx: Tx, id: number, step: PlanStep, actor: Decider, opts: { reason?: string; today?: string } = {}): Promise<PlanWithTasks | PlanError> {
+  const cur = await tx.maybeOne<{ agency_id: number; status: PlanStatus; number: number | null; title: string }>(
+    "select agency_id, status, number, title from plans where id = $1 for update",
+    [id],
+  );
+  if (!cur) return "not_found";
+  const rule = PLAN_STEPS[step];
+  if (!(rule.from as readonly PlanStatus[]).includes(cur.status)) return "wrong_status";
+  const data: Record<string, unknown> = { from: cur.status, to: rule.to };
+  if (step === "submit") {
+    await tx.exec("update plans set status = 'submitted', submitted_by = $2, submitted_at = now(), updated_at = now() where id = $1", [id, actor.userId]);
+  } else if (step === "return") {
+    await tx.exec("update plans set status = 'returned', decided_by = $2, decided_at = now(), return_reason = $3, updated_at = now() where id = $1", [
+      id,
+      actor.userId,
+      opts.reason,
+    ]);
+    data.reason = opts.reason;
+  } else {
+    const today = opts.today ?? vnToday();
+    await tx.exec(
+      "update plans set status = 'approved', decided_by = $2, decided_at = now(), return_reason = null, signer_name = $3, signer_title = $4, updated_at = now() where id = $1",
+      [id, actor.userId, actor.fullName ?? null, actor.title ?? null],
+    );
+    if (cur.number === null) {
+      const reg = await issueDocumentNumber(
+        tx,
+        { agencyId: cur.agency_id, kind: "KH", issuedOn: today, subject: cur.title, entity: "plan", entityId: id, ...(actor.fullName ? { signerName: actor.fullName } : {}) },
+        actor,
+      );
+      await tx.exec("update plans set number = $2, symbol = $3, document_id = $4, issued_on = $5 where id = $1", [id, reg.number, reg.symbol, reg.id, reg.issuedOn]);
+      data.number = reg.code;
+    }
+  }
+  await appendAudit(tx, { agencyId: cur.agency_id, actorUserId: actor.userId, actor: actor.label, action: `plan.${step}`, entity: "plan", entityId: id, data });
+  return (await findPlan(tx, id))!;
+}
+
+/** The plan as a document in the state format (KẾ HOẠCH …), with its tasks as they stand. */
+export async function planDocument(tx: Tx, plan: PlanWithTasks, today = vnToday()): Promise<OfficialDocument> {
+  const agency = await tx.one<{ name: string; unit_name: string }>("select name, unit_name from agencies where id = $1", [plan.agencyId]);
+  const issued = plan.status === "approved" && plan.number && plan.symbol && plan.issuedOn ? { number: plan.number, symbol: plan.symbol, date: plan.issuedOn } : undefined;
+  return composePlan({
+    agency: { name: agency.name, unitName: agency.unit_name },
+    title: plan.title,
+    goals: plan.goals,
+    ...(issued ? { issued } : {}),
+    draftDate: today,
+    tasks: plan.tasks.map((t) => ({ title: t.title, owner: t.owner, deadline: t.deadline, status: t.status, overdue: t.overdue })),
+    signer: plan.signer ? { mode: plan.signer.mode, name: plan.signer.name } : null,
+  });
 }

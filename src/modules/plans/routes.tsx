@@ -4,31 +4,69 @@ import { can } from "../../domain/auth/permissions";
 import { vnToday } from "../../domain/documents/numbering";
 import { defineApi } from "../../web/api";
 import type { PageCtx } from "../../web/context";
-import { HttpError, notFound, parseForm, parseWith, requirePermission } from "../../web/http";
-import { formatDate } from "../../web/i18n";
+import { HttpError, notFound, parseForm, parseWith, requireAccess, requirePermission } from "../../web/http";
+import { formatDate, formatDateTime } from "../../web/i18n";
 import { registerDashboard, registerNav } from "../../web/registry";
-import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
+import { CsrfField, ErrorSummary, Field, Layout, SelectField, TextAreaField } from "../../web/views/layout";
 import "./demo";
-import { addTask, createPlan, findPlan, listAssignableStaff, listPlans, type PlanError, PlanInput, PlanNumberTaken, type PlanTask, type PlanWithTasks, TaskInput, TaskProgress, updateTaskProgress } from "./plans";
-import { doneLate, PLAN_KINDS, TASK_STATUSES } from "./rules";
+import { renderDocx } from "../documents/docx";
+import { renderPdf } from "../documents/pdf";
+import {
+  addTask,
+  createPlan,
+  findPlan,
+  listAssignableStaff,
+  listPlans,
+  planDocument,
+  PlanEdit,
+  type PlanError,
+  PlanInput,
+  PlanNumberTaken,
+  PlanReturn,
+  type PlanTask,
+  type PlanWithTasks,
+  stepPlan,
+  TaskInput,
+  TaskProgress,
+  updatePlan,
+  updateTaskProgress,
+} from "./plans";
+import { doneLate, PLAN_KINDS, PLAN_STEPS, type PlanStatus, type PlanStep, planEditable, stepsFor, TASK_STATUSES } from "./rules";
 
 registerNav({ href: "/staff/plans", labelKey: "plans.nav", area: "staff", permission: "staff.dashboard", order: 60 });
 
 registerDashboard(async (req, tx) => {
   if (!req.user || !can(req.user.role, "plan.manage")) return [];
-  const r = await tx.one<{ n: number }>(
-    "select count(*)::int as n from plan_tasks where agency_id = $1 and deadline < $2 and status not in ('done','cancelled')",
+  const r = await tx.one<{ n: number; awaiting: number }>(
+    `select (select count(*)::int from plan_tasks where agency_id = $1 and deadline < $2 and status not in ('done','cancelled')) as n,
+        (select count(*)::int from plans where agency_id = $1 and status = 'submitted') as awaiting`,
     [req.user.agencyId, vnToday()],
   );
-  return [{ labelKey: "plans.dashboardOverdue", value: r.n, href: "/staff/plans", tone: r.n > 0 ? "bad" : "normal" }];
+  return [
+    { labelKey: "plans.dashboardOverdue", value: r.n, href: "/staff/plans", tone: r.n > 0 ? "bad" : "normal" },
+    ...(can(req.user.role, "plan.approve") ? [{ labelKey: "plans.dashboardAwaiting", value: r.awaiting, href: "/staff/plans", tone: r.awaiting > 0 ? "warn" : "normal" } as const] : []),
+  ];
 });
 
 const IdParam = z.object({ id: z.coerce.number().int().positive().max(2147483647) });
+const DocParam = z.object({ id: z.coerce.number().int().positive().max(2147483647), format: z.enum(["docx", "pdf"], { message: "msg:error.404.body" }) });
 const YearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 
 function actorOf(req: FastifyRequest) {
   const u = req.user!;
-  return { userId: u.id, label: u.username };
+  return { userId: u.id, label: u.username, fullName: u.fullName, title: u.title };
+}
+
+const StepBody = z.object({ step: z.enum(Object.keys(PLAN_STEPS) as [PlanStep, ...PlanStep[]], { message: "msg:plans.badStep" }) });
+
+const FORMATS = {
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pdf: "application/pdf",
+} as const;
+
+function StatusTag({ ctx, status }: { ctx: PageCtx; status: PlanStatus }) {
+  const tone = status === "approved" ? "ok" : status === "submitted" ? "warn" : status === "returned" ? "bad" : "";
+  return <span class={`tag ${tone}`}>{ctx.t(`plans.planStatus.${status}`)}</span>;
 }
 
 /** A number taken by a concurrent request rolls the whole transaction back, then reads as any taken number. */
@@ -42,6 +80,8 @@ function numberTaken<T>(p: Promise<T>): Promise<T | "number_taken"> {
 function planError(e: PlanError): HttpError {
   if (e === "number_taken") return new HttpError(409, "plans.numberTaken");
   if (e === "owner_not_found") return new HttpError(400, "plans.ownerNotFound");
+  if (e === "awaiting_approval") return new HttpError(409, "plans.awaitingApproval");
+  if (e === "wrong_status") return new HttpError(409, "plans.wrongStatus");
   return new HttpError(404, "error.404.body");
 }
 
@@ -85,7 +125,7 @@ function PlanListPage({ ctx, plans, year, canManage, errors, values }: { ctx: Pa
             <a href={`/staff/plans/${p.id}`}>{p.code ? `${p.code} – ${p.title}` : p.title}</a>
           </h2>
           <p class="muted">
-            {t(`plans.kind.${p.kind}`)}
+            <StatusTag ctx={ctx} status={p.status} /> · {t(`plans.kind.${p.kind}`)}
             {p.issuedOn ? ` · ${t("plans.issuedOn")}: ${formatDate(p.issuedOn)}` : ""}
           </p>
           <Progress ctx={ctx} plan={p} />
@@ -193,8 +233,79 @@ function TaskRow({ ctx, task, canUpdate }: { ctx: PageCtx; task: PlanTask; canUp
   );
 }
 
-function PlanPage({ ctx, plan, staff, canManage, errors, saved }: { ctx: PageCtx; plan: PlanWithTasks; staff: { id: number; full_name: string; title: string | null }[]; canManage: boolean; errors?: Record<string, string>; saved?: boolean }) {
+/** Where the plan stands on its way to approval, and the step this user may take now. */
+function Approval({ ctx, plan, errors }: { ctx: PageCtx; plan: PlanWithTasks; errors?: Record<string, string> | undefined }) {
   const t = ctx.t;
+  const steps = stepsFor(plan.status, ctx.user?.role);
+  return (
+    <section class="panel" aria-labelledby="approval-h">
+      <h2 id="approval-h">{t("plans.approval")}</h2>
+      <p>
+        <StatusTag ctx={ctx} status={plan.status} />{" "}
+        {plan.status === "submitted" && plan.submittedAt ? t("plans.submittedBy", { name: plan.submittedBy ?? "—", at: formatDateTime(plan.submittedAt) }) : null}
+        {plan.status === "approved" && plan.decidedAt ? t("plans.approvedBy", { name: plan.decidedBy ?? "—", at: formatDateTime(plan.decidedAt) }) : null}
+        {plan.status === "approved" && !plan.decidedAt ? t("plans.issuedOnPaper") : null}
+        {plan.status === "draft" ? t("plans.draftHint") : null}
+      </p>
+      {plan.status === "returned" ? (
+        <p class="notice" role="note">
+          <strong>{t("plans.returnedBy", { name: plan.decidedBy ?? "—", at: formatDateTime(plan.decidedAt) })}</strong> {plan.returnReason}
+        </p>
+      ) : null}
+      <ErrorSummary ctx={ctx} errors={errors} />
+      {steps.includes("submit") ? (
+        <form method="post" action={`/staff/plans/${plan.id}/step`}>
+          <CsrfField ctx={ctx} />
+          <input type="hidden" name="step" value="submit" />
+          <p class="hint">{t("plans.submitHint")}</p>
+          <button type="submit">{t("plans.step.submit")}</button>
+        </form>
+      ) : null}
+      <div class="grid2">
+      {steps.includes("approve") ? (
+        <form method="post" action={`/staff/plans/${plan.id}/step`}>
+          <CsrfField ctx={ctx} />
+          <input type="hidden" name="step" value="approve" />
+          <p class="hint">{t(plan.number ? "plans.approveHintNumbered" : "plans.approveHint")}</p>
+          <button type="submit">{t("plans.step.approve")}</button>
+        </form>
+      ) : null}
+      {steps.includes("return") ? (
+        <form method="post" action={`/staff/plans/${plan.id}/step`} novalidate>
+          <CsrfField ctx={ctx} />
+          <input type="hidden" name="step" value="return" />
+          <TextAreaField name="reason" label={t("plans.returnReason")} hint={t("plans.returnHint")} rows={3} maxLength={1000} required error={errors?.reason} />
+          <button type="submit" class="secondary">
+            {t("plans.step.return")}
+          </button>
+        </form>
+      ) : null}
+      </div>
+    </section>
+  );
+}
+
+function PlanPage({
+  ctx,
+  plan,
+  staff,
+  canManage,
+  errors,
+  stepErrors,
+  editErrors,
+  saved,
+}: {
+  ctx: PageCtx;
+  plan: PlanWithTasks;
+  staff: { id: number; full_name: string; title: string | null }[];
+  canManage: boolean;
+  errors?: Record<string, string>;
+  stepErrors?: Record<string, string>;
+  editErrors?: Record<string, string>;
+  saved?: boolean;
+}) {
+  const t = ctx.t;
+  const editable = canManage && planEditable(plan.status);
   return (
     <Layout ctx={ctx} title={plan.title} area="staff">
       <p>
@@ -202,7 +313,7 @@ function PlanPage({ ctx, plan, staff, canManage, errors, saved }: { ctx: PageCtx
       </p>
       <h1>{plan.code ? `${plan.code} – ${plan.title}` : plan.title}</h1>
       <p class="muted">
-        {t(`plans.kind.${plan.kind}`)} · {t("plans.year")} {plan.year}
+        <StatusTag ctx={ctx} status={plan.status} /> · {t(`plans.kind.${plan.kind}`)} · {t("plans.year")} {plan.year}
         {plan.issuedOn ? ` · ${t("plans.issuedOn")}: ${formatDate(plan.issuedOn)}` : ""}
       </p>
       {saved ? (
@@ -210,8 +321,26 @@ function PlanPage({ ctx, plan, staff, canManage, errors, saved }: { ctx: PageCtx
           {t("plans.saved")}
         </p>
       ) : null}
-      {plan.goals ? <p>{plan.goals}</p> : null}
+      <p>
+        <a class="button secondary" href={`/staff/plans/${plan.id}/document.docx`}>
+          {t("plans.docx")}
+        </a>{" "}
+        <a class="button secondary" href={`/staff/plans/${plan.id}/document.pdf`}>
+          {t("plans.pdf")}
+        </a>
+      </p>
+      {plan.goals ? (
+        <div>
+          {plan.goals
+            .split(/\r?\n/)
+            .filter((l) => l.trim())
+            .map((l) => (
+              <p>{l}</p>
+            ))}
+        </div>
+      ) : null}
       <Progress ctx={ctx} plan={plan} />
+      {plan.status !== "approved" || stepsFor(plan.status, ctx.user?.role).length ? <Approval ctx={ctx} plan={plan} errors={stepErrors} /> : null}
       <h2>{t("plans.tasks")}</h2>
       {plan.tasks.length === 0 ? (
         <p>{t("plans.noTasks")}</p>
@@ -234,7 +363,7 @@ function PlanPage({ ctx, plan, staff, canManage, errors, saved }: { ctx: PageCtx
           </table>
         </div>
       )}
-      {canManage ? (
+      {editable ? (
         <section class="panel">
           <h2>{t("plans.addTask")}</h2>
           <ErrorSummary ctx={ctx} errors={errors} />
@@ -257,11 +386,27 @@ function PlanPage({ ctx, plan, staff, canManage, errors, saved }: { ctx: PageCtx
           </form>
         </section>
       ) : null}
+      {editable && plan.status !== "approved" ? (
+        <details class="panel" open={editErrors ? true : undefined}>
+          <summary>{t("plans.edit")}</summary>
+          <ErrorSummary ctx={ctx} errors={editErrors} />
+          <form method="post" action={`/staff/plans/${plan.id}`} novalidate>
+            <CsrfField ctx={ctx} />
+            <Field name="title" label={t("plans.titleField")} value={plan.title} required error={editErrors?.title} maxLength={500} />
+            <SelectField name="kind" label={t("plans.kind")} value={plan.kind} error={editErrors?.kind} options={PLAN_KINDS.map((k) => ({ value: k, label: t(`plans.kind.${k}`) }))} />
+            <Field name="year" label={t("plans.year")} value={plan.year} type="number" required error={editErrors?.year} />
+            <TextAreaField name="goals" label={t("plans.goals")} value={plan.goals} maxLength={20000} error={editErrors?.goals} />
+            <button type="submit">{t("common.save")}</button>
+          </form>
+        </details>
+      ) : null}
     </Layout>
   );
 }
 
-const PlanJson = z.object({ id: z.number(), code: z.string().nullable(), title: z.string(), year: z.number(), kind: z.string(), progress: z.number(), overdueCount: z.number() }).passthrough();
+const PlanJson = z
+  .object({ id: z.number(), code: z.string().nullable(), title: z.string(), year: z.number(), kind: z.string(), status: z.enum(["draft", "submitted", "returned", "approved"]), progress: z.number(), overdueCount: z.number() })
+  .passthrough();
 
 export async function plansRoutes(app: FastifyInstance): Promise<void> {
   app.get("/staff/plans", async (req, reply) => {
@@ -294,6 +439,52 @@ export async function plansRoutes(app: FastifyInstance): Promise<void> {
     const r = await req.tx(async (tx) => ({ plan: await findPlan(tx, id), staff: await listAssignableStaff(tx, user.agencyId) }));
     if (!r.plan) throw notFound();
     return reply.page(<PlanPage ctx={req.pageCtx()} plan={r.plan} staff={r.staff} canManage={can(user.role, "plan.manage")} saved={(req.query as Record<string, string>).saved === "1"} />);
+  });
+
+  const loadPage = async (req: FastifyRequest, id: number) => {
+    const user = req.user!;
+    const r = await req.tx(async (tx) => ({ plan: await findPlan(tx, id), staff: await listAssignableStaff(tx, user.agencyId) }));
+    if (!r.plan) throw notFound();
+    return { plan: r.plan, staff: r.staff, canManage: can(user.role, "plan.manage") };
+  };
+
+  app.post("/staff/plans/:id", async (req, reply) => {
+    requirePermission(req, "plan.manage");
+    const { id } = parseWith(IdParam, req.params, req);
+    const form = parseForm(PlanEdit, req.body, req);
+    if (!form.ok) return reply.page(<PlanPage ctx={req.pageCtx()} {...await loadPage(req, id)} editErrors={form.errors} />, 400);
+    const r = await req.tx((tx) => updatePlan(tx, id, form.data, actorOf(req)));
+    if (typeof r === "string") throw planError(r);
+    return reply.code(303).redirect(`/staff/plans/${id}?saved=1`);
+  });
+
+  // One route for the steps to approval; the step's own permission (PLAN_STEPS) is checked.
+  app.post("/staff/plans/:id/step", async (req, reply) => {
+    const { id } = parseWith(IdParam, req.params, req);
+    const { step } = parseWith(StepBody, req.body, req);
+    requireAccess(req, PLAN_STEPS[step].permission);
+    let reason: string | undefined;
+    if (step === "return") {
+      const form = parseForm(PlanReturn, req.body, req);
+      if (!form.ok) return reply.page(<PlanPage ctx={req.pageCtx()} {...await loadPage(req, id)} stepErrors={form.errors} />, 400);
+      reason = form.data.reason;
+    }
+    const r = await req.tx((tx) => stepPlan(tx, id, step, actorOf(req), reason ? { reason } : {}));
+    if (typeof r === "string") throw planError(r);
+    return reply.code(303).redirect(`/staff/plans/${id}?saved=1`);
+  });
+
+  app.get("/staff/plans/:id/document.:format", async (req, reply) => {
+    requirePermission(req, "staff.dashboard");
+    const { id, format } = parseWith(DocParam, req.params, req);
+    const r = await req.tx(async (tx) => {
+      const plan = await findPlan(tx, id);
+      return plan ? { plan, doc: await planDocument(tx, plan) } : undefined;
+    });
+    if (!r) throw notFound();
+    const bytes = format === "docx" ? await renderDocx(r.doc) : await renderPdf(r.doc);
+    const name = r.plan.code && r.plan.status === "approved" ? `ke-hoach-${r.plan.code.replace("/", "-")}-${r.plan.issuedOn?.slice(0, 4)}` : `du-thao-ke-hoach-${id}`;
+    return reply.header("content-type", FORMATS[format]).header("content-disposition", `attachment; filename="${name}.${format}"`).header("cache-control", "private, no-store").send(bytes);
   });
 
   app.post("/staff/plans/:id/tasks", async (req, reply) => {
@@ -388,6 +579,31 @@ export async function plansRoutes(app: FastifyInstance): Promise<void> {
       return r;
     },
   });
+
+  for (const step of Object.keys(PLAN_STEPS) as PlanStep[]) {
+    defineApi(app, {
+      method: "POST",
+      url: `/api/v1/plans/:id/${step}`,
+      summary:
+        step === "submit"
+          ? "Submit a draft or returned plan to the leader for approval"
+          : step === "approve"
+            ? "Approve a submitted plan (leader): it takes the next KH number from the register, dated today, signed by the approver"
+            : "Return a submitted plan to its writer with a reason (leader)",
+      tags: ["plans"],
+      auth: PLAN_STEPS[step].permission,
+      params: IdParam,
+      ...(step === "return" ? { body: PlanReturn } : {}),
+      response: PlanJson,
+      errors: { 404: "No such plan in the caller's agencies", 409: "The plan is not in a status this step starts from" },
+      handler: async ({ req, params, body }) => {
+        const reason = step === "return" ? (body as PlanReturn).reason : undefined;
+        const r = await req.tx((tx) => stepPlan(tx, params.id, step, actorOf(req), reason ? { reason } : {}));
+        if (typeof r === "string") throw planError(r);
+        return r;
+      },
+    });
+  }
 
   defineApi(app, {
     method: "PATCH",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { doneLate, isOverdue, planProgress } from "./rules";
+import { doneLate, isOverdue, PLAN_STATUSES, planEditable, planProgress, stepsFor } from "./rules";
 
 describe("plan rules", () => {
   it("overdue only when the deadline passed and the task is not finished", () => {
@@ -17,5 +17,15 @@ describe("plan rules", () => {
     expect(planProgress([])).toBe(0);
     expect(planProgress([{ status: "done", progress: 0 }, { status: "in_progress", progress: 100 }, { status: "cancelled", progress: 0 }])).toBe(99);
     expect(planProgress([{ status: "done", progress: 0 }, { status: "todo", progress: 0 }])).toBe(50);
+  });
+  it("the writer submits drafts and returned plans; only the leader approves or returns, and only what was submitted", () => {
+    expect(stepsFor("draft", "communication_officer")).toEqual(["submit"]);
+    expect(stepsFor("returned", "commune_admin")).toEqual(["submit"]);
+    expect(stepsFor("submitted", "communication_officer")).toEqual([]);
+    expect(stepsFor("submitted", "leader")).toEqual(["approve", "return"]);
+    expect(stepsFor("draft", "leader")).toEqual(["submit"]);
+    expect(stepsFor("approved", "leader")).toEqual([]);
+    for (const s of PLAN_STATUSES) expect(stepsFor(s, "desk_officer")).toEqual([]);
+    expect(PLAN_STATUSES.filter(planEditable)).toEqual(["draft", "returned", "approved"]);
   });
 });

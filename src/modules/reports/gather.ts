@@ -6,6 +6,7 @@ import type { Tx } from "../../db/scope";
 import type { CatalogSummary, CommunicationsSummary, DossierStatistics, ReportPeriod } from "../../domain/reports/contracts";
 import type { ProviderName, ReportData } from "../../domain/reports/report-data";
 import { vnToday } from "../../domain/documents/numbering";
+import { figuresUntil } from "../../domain/reports/period";
 import { findAgency } from "../agencies/agencies";
 import { listPlans } from "../plans/plans";
 import { catalogSummary } from "../catalog/summary";
@@ -55,13 +56,15 @@ export async function gatherReportData(tx: Tx, opts: { agencyId: number; from: s
   const agency = await findAgency(tx, opts.agencyId);
   if (!agency) throw new Error(`agency ${opts.agencyId} not found`);
   const parent = agency.parent_id ? await findAgency(tx, agency.parent_id) : undefined;
+  // A period still running (a half-year drafted in its last month) quotes the figures of today.
+  const until = figuresUntil(opts.to, today);
   const plans = await listPlans(tx, {
     agencyId: agency.id,
     yearFrom: Number(opts.from.slice(0, 4)),
     yearTo: Number(opts.to.slice(0, 4)),
     kinds: ["cchc", "communication"],
     // Overdue as at the end of the period (or today if that is earlier).
-    today: [opts.to, today].sort()[0]!,
+    today: until,
   });
   const byOwner = new Map<string, { tasks: number; done: number }>();
   for (const p of plans)
@@ -72,7 +75,7 @@ export async function gatherReportData(tx: Tx, opts: { agencyId: number; from: s
       if (t.status === "done") o.done++;
       byOwner.set(t.owner, o);
     }
-  const period: ReportPeriod = { agencyId: agency.id, from: opts.from, to: opts.to };
+  const period: ReportPeriod = { agencyId: agency.id, from: opts.from, to: until };
   const pv = opts.providers;
   const communications = await guarded(tx, "communications", pv.communications && (() => pv.communications!(tx, period)));
   const catalog = await guarded(tx, "catalog", pv.catalog && (() => pv.catalog!(tx, period)));
@@ -91,7 +94,7 @@ export async function gatherReportData(tx: Tx, opts: { agencyId: number; from: s
       parentLine: null,
       parentName: parent ? parent.unit_name : null,
     },
-    period: { from: opts.from, to: opts.to },
+    period: { from: opts.from, to: opts.to, ...(until < opts.to ? { figuresTo: until } : {}) },
     plans: plans.map((p) => ({
       id: p.id,
       code: p.code,

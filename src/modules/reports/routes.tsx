@@ -4,6 +4,7 @@ import { can } from "../../domain/auth/permissions";
 import type { OfficialDocument } from "../../domain/documents/model";
 import { MOTTO, NATIONAL_TITLE } from "../../domain/documents/model";
 import { vnToday } from "../../domain/documents/numbering";
+import { defaultPeriod, STANDARD_PERIODS, type StandardPeriod } from "../../domain/reports/period";
 import { DEFAULT_TEMPLATES, NARRATIVE_SECTIONS, PLACEHOLDERS, REPORT_KIND, SECTION_TITLES } from "../../domain/reports/cchc-communication";
 import { defineApi } from "../../web/api";
 import type { PageCtx } from "../../web/context";
@@ -118,11 +119,28 @@ function Unavailable({ ctx, report }: { ctx: PageCtx; report: Report }) {
   );
 }
 
+/** "06-30" → "30/06" */
+const dayMonth = (md: string) => `${md.slice(3)}/${md.slice(0, 2)}`;
+
+/** The periods the form accepts, written from the table the validation uses. */
+function PeriodHint({ ctx }: { ctx: PageCtx }) {
+  const t = ctx.t;
+  return (
+    <div class="hint" id="period-hint">
+      <p>{t("reports.periodHint")}</p>
+      <ul>
+        {(Object.entries(STANDARD_PERIODS) as [StandardPeriod, (typeof STANDARD_PERIODS)[StandardPeriod]][]).map(([kind, p]) => (
+          <li key={kind}>{t("reports.periodHint.standard", { kind: t(`reports.periodKind.${kind}`), from: dayMonth(p.from), to: dayMonth(p.to), draftFrom: dayMonth(p.draftFrom) })}</li>
+        ))}
+        <li>{t("reports.periodHint.other")}</li>
+      </ul>
+    </div>
+  );
+}
+
 function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Report[]; errors?: Record<string, string>; values?: Record<string, string> }) {
   const t = ctx.t;
-  const today = vnToday();
-  const y = today.slice(0, 4);
-  const v = values ?? { from: today.slice(5) <= "06-30" ? `${y}-01-01` : `${y}-07-01`, to: today };
+  const v = values ?? defaultPeriod(vnToday());
   return (
     <Layout ctx={ctx} title={t("reports.title")} area="staff">
       <h1>{t("reports.title")}</h1>
@@ -168,15 +186,15 @@ function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Rep
           <ErrorSummary ctx={ctx} errors={errors} />
           <form method="post" action="/staff/reports" novalidate>
             <CsrfField ctx={ctx} />
-            <p class="hint">{t("reports.periodHint")}</p>
+            <PeriodHint ctx={ctx} />
             <div class="search-row">
               <div class="field">
                 <label for="f-from">{t("reports.from")}</label>
-                <input id="f-from" name="from" type="date" value={v.from} required />
+                <input id="f-from" name="from" type="date" value={v.from} required aria-describedby="period-hint" />
               </div>
               <div class="field">
                 <label for="f-to">{t("reports.to")}</label>
-                <input id="f-to" name="to" type="date" value={v.to} required />
+                <input id="f-to" name="to" type="date" value={v.to} required aria-describedby="period-hint" />
               </div>
             </div>
             <button type="submit">{t("reports.create")}</button>
@@ -211,6 +229,11 @@ function ReportPage({ ctx, report, errors, saved }: { ctx: PageCtx; report: Repo
         </p>
       ) : null}
       <Unavailable ctx={ctx} report={report} />
+      {report.data.period.figuresTo ? (
+        <p class="notice" role="note">
+          {t("reports.figuresTo", { date: formatDate(report.data.period.figuresTo) })}
+        </p>
+      ) : null}
       <p>
         <a class="button secondary" href={`/staff/reports/${report.id}/preview`}>
           {t("reports.preview")}

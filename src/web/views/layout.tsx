@@ -1,28 +1,36 @@
 import type { ComponentChildren, VNode } from "preact";
 import { render } from "preact-render-to-string";
-import { can } from "../../domain/auth/permissions";
+import { can, canAccess } from "../../domain/auth/permissions";
 import type { PageCtx } from "../context";
 import { getNav } from "../registry";
 
-export const ASSET_VERSION = "1";
+export const ASSET_VERSION = "2";
 
-type LayoutProps = { ctx: PageCtx; title: string; children: ComponentChildren; area?: "public" | "staff" };
+/** A feed (or other version) of the page, announced in its head for feed readers. */
+export type AlternateLink = { href: string; title: string; type: "application/rss+xml" | "application/atom+xml" };
+
+type LayoutProps = { ctx: PageCtx; title: string; children: ComponentChildren; area?: "public" | "staff"; alternates?: readonly AlternateLink[] };
 
 function langSwitchHref(ctx: PageCtx): string {
   const other = ctx.lang === "vi" ? "en" : "vi";
   return `/lang/${other}?next=${encodeURIComponent(ctx.path)}`;
 }
 
-export function Layout({ ctx, title, children, area = "public" }: LayoutProps): VNode {
+export function Layout({ ctx, title, children, area = "public", alternates = [] }: LayoutProps): VNode {
   const { t, user } = ctx;
-  const items = getNav().filter((n) => n.area === area && (!n.permission || can(user?.role, n.permission)));
+  const items = getNav().filter((n) => n.area === area && (!n.permission || canAccess(user?.role, n.permission)));
   const siteName = (area === "staff" ? user?.agencyName : undefined) ?? ctx.site?.name ?? t("app.name");
   return (
     <html lang={ctx.lang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} – ${siteName}`}</title>
+        {/* A page whose title already is (or names) the commune does not repeat it. */}
+        <title>{title.includes(siteName) ? title : `${title} – ${siteName}`}</title>
+        <link rel="icon" type="image/svg+xml" href={`/assets/favicon.svg?v=${ASSET_VERSION}`} />
+        {alternates.map((a) => (
+          <link key={a.href} rel="alternate" type={a.type} href={a.href} title={a.title} />
+        ))}
         <link rel="stylesheet" href={`/assets/site.css?v=${ASSET_VERSION}`} />
         <script src={`/assets/site.js?v=${ASSET_VERSION}`} defer />
       </head>
