@@ -44,10 +44,10 @@ describe("printing slips", () => {
   it("a counter intake prints Mẫu 01 with the code and the appointment", async () => {
     const { context, page } = await signIn("demo-desk");
     await page.goto(`${server.url}/staff/dossiers/new`);
-    const option = await page.locator("#offered option").first().getAttribute("value");
-    expect(option).toBeTruthy();
-    await page.getByLabel("Thủ tục hành chính").fill(option!);
-    await page.getByRole("button", { name: "Chọn thủ tục" }).click();
+    // Certification of a copy: typed without tones, picked from the results.
+    await page.getByLabel(/Tìm thủ tục/).fill("chung thuc ban sao tu ban chinh");
+    await page.getByRole("button", { name: "Tìm", exact: true }).click();
+    await page.locator('a[href$="procedure=2.000815"]').click();
     await page.getByLabel("Họ và tên").fill("Đặng Thị Thủy");
     await page.getByLabel(/Số định danh cá nhân/).fill("019190001234");
     await page.getByLabel("Số điện thoại").fill("0912 345 678");
