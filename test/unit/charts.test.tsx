@@ -10,6 +10,7 @@ import {
   layoutColumns,
   layoutHBars,
   layoutShare,
+  largestFirst,
   niceTicks,
   num,
   percent,
@@ -88,6 +89,20 @@ describe("chart layout: labels", () => {
 });
 
 describe("chart layout: horizontal bars", () => {
+  it("puts the largest first and groups the rest past a limit", () => {
+    const data = [5, 1, 9, 1, 3, 2].map((value, i) => ({ label: `F${i}`, value }));
+    expect(largestFirst(data, 3, (n) => `${n} khác`)).toEqual([
+      { label: "F2", value: 9 },
+      { label: "F0", value: 5 },
+      { label: "F4", value: 3 },
+      { label: "3 khác", value: 4 },
+    ]);
+    // one left over is shown as itself, not as "1 other"
+    expect(largestFirst(data.slice(0, 4), 3, (n) => `${n} khác`).map((d) => d.label)).toEqual(["F2", "F0", "F1", "F3"]);
+    expect(largestFirst([], 3, (n) => `${n}`)).toEqual([]);
+  });
+
+
   it("draws nothing but says so for no data", () => {
     const l = layoutHBars([], { format: fmt });
     expect(l.empty).toBe(true);

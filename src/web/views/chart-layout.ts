@@ -100,6 +100,17 @@ export function wrapLabel(text: string, maxChars: number, maxLines = 2): string[
 
 export type Datum = { label: string; value: number };
 
+/**
+ * Largest first; past `keep` categories the rest become one "other" bar, so a chart of many
+ * fields stays short on a phone (the table beside it lists them all). Ties keep their order.
+ */
+export function largestFirst(data: readonly Datum[], keep: number, other: (n: number) => string): Datum[] {
+  const sorted = data.map((d, i) => ({ d, i })).sort((a, b) => count(b.d.value) - count(a.d.value) || a.i - b.i).map((x) => x.d);
+  if (sorted.length <= keep + 1) return sorted;
+  const rest = sorted.slice(keep);
+  return [...sorted.slice(0, keep), { label: other(rest.length), value: rest.reduce((s, d) => s + count(d.value), 0) }];
+}
+
 // --- horizontal bars: one per category, its label above it, its figure after it -------------
 
 export type HBarRow = {
