@@ -22,7 +22,7 @@ import { parseForm, requirePermission } from "../../web/http";
 import { formatDate, formatNumber, type Translate } from "../../web/i18n";
 import { registerDashboardPanel, registerNav } from "../../web/registry";
 import { formatPercent, largestFirst, percent } from "../../web/views/chart-layout";
-import { BarChart, ColumnChart, monthCategories, monthName, ShareBar, type TableMode } from "../../web/views/charts";
+import { BarChart, ColumnChart, monthCategories, monthName, ScrollableTable, ShareBar, type TableMode } from "../../web/views/charts";
 import { ErrorSummary, Layout } from "../../web/views/layout";
 import "./statistics-messages";
 import { dossierStatistics, dossierStatisticsByMonth, type MonthStatistics } from "./statistics";
@@ -129,9 +129,11 @@ function StatisticsTable({ ctx, s }: { ctx: PageCtx; s: DossierStatistics }): VN
     </th>
   );
   return (
-    <div class="table-wrap">
+    <ScrollableTable labelledBy="stats-table-caption">
       <table class="stats-table">
-        <caption class="sr-only">{t("dossier.stats.table.title")}</caption>
+        <caption id="stats-table-caption" class="sr-only">
+          {t("dossier.stats.table.title")}
+        </caption>
         <thead>
           <tr>
             <th scope="col" rowSpan={2}>
@@ -185,7 +187,7 @@ function StatisticsTable({ ctx, s }: { ctx: PageCtx; s: DossierStatistics }): VN
           </tr>
         </tfoot>
       </table>
-    </div>
+    </ScrollableTable>
   );
 }
 

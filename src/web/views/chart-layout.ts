@@ -1,14 +1,14 @@
 // The geometry of the server-rendered charts (charts.tsx), pure so it can be tested on its own.
 // Every number drawn goes through `count` (inputs) or `num` (coordinates): a chart never draws
 // NaN or Infinity, whatever figures it is given. Sizes are in viewBox units: the viewBox is as
-// wide as a cheap phone's screen, so 13 units of text read as about 12 px there, and the
+// wide as a cheap phone's screen, so 14 units of text read as about 13 px there, and the
 // stylesheet caps the width on a desktop.
 
 import { formatNumber } from "../../domain/text/format";
 
 export const CHART_WIDTH = 360;
-export const FONT = 13;
-export const SMALL_FONT = 12;
+export const FONT = 14;
+export const SMALL_FONT = 13;
 /** Average advance of a character of the sans-serif UI fonts, in em (Vietnamese text, digits). */
 const CHAR_EM = 0.58;
 

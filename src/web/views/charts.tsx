@@ -149,25 +149,39 @@ function Svg(p: { id: string; title: string; desc: string; width: number; height
   );
 }
 
-function DataTable({ mode, t, title, children }: { mode: TableMode; t: Translate; title: string; children: ComponentChildren }): VNode {
+function DataTable({ id, mode, t, title, children }: { id: string; mode: TableMode; t: Translate; title: string; children: ComponentChildren }): VNode {
   const table = (
-    <div class="table-wrap">
-      <table class="chart-table">
-        <caption class="sr-only">{title}</caption>
-        {children}
-      </table>
-    </div>
+    <table class="chart-table">
+      <caption id={`${id}-caption`} class="sr-only">
+        {title}
+      </caption>
+      {children}
+    </table>
   );
   if (mode === "hidden") return <div class="sr-only">{table}</div>;
+  const wrapped = <ScrollableTable labelledBy={`${id}-caption`}>{table}</ScrollableTable>;
   if (mode === "details") {
     return (
       <details class="chart-data">
         <summary>{t("chart.showData")}</summary>
-        {table}
+        {wrapped}
       </details>
     );
   }
-  return table;
+  return wrapped;
+}
+
+/**
+ * A table that may scroll sideways on a phone: a named region the keyboard can reach, so it
+ * can be scrolled without a mouse (WCAG 2.1.1; axe-core's scrollable-region-focusable).
+ */
+export function ScrollableTable({ labelledBy, children }: { labelledBy: string; children: ComponentChildren }): VNode {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take the focus to be scrolled by keyboard
+    <div class="table-wrap" role="region" aria-labelledby={labelledBy} tabIndex={0}>
+      {children}
+    </div>
+  );
 }
 
 function Figure(p: { id: string; title: string; children: ComponentChildren; headline?: VNode | null }): VNode {
@@ -201,7 +215,7 @@ export function BarChart(p: BarChartProps): VNode {
           <g key={i}>
             <text>
               {r.lines.map((line, k) => (
-                <tspan key={k} x="0" y={r.lineY[k]}>
+                <tspan key={k} x="1" y={r.lineY[k]}>
                   {line}
                 </tspan>
               ))}
@@ -214,7 +228,7 @@ export function BarChart(p: BarChartProps): VNode {
           </g>
         ))}
       </Svg>
-      <DataTable mode={p.table ?? "visible"} t={p.t} title={p.title}>
+      <DataTable id={p.id} mode={p.table ?? "visible"} t={p.t} title={p.title}>
         <thead>
           <tr>
             <th scope="col">{p.labelHeader}</th>
@@ -305,7 +319,7 @@ export function ColumnChart(p: ColumnChartProps): VNode {
           </g>
         ))}
       </Svg>
-      <DataTable mode={p.table ?? "visible"} t={p.t} title={p.title}>
+      <DataTable id={p.id} mode={p.table ?? "visible"} t={p.t} title={p.title}>
         <thead>
           <tr>
             <th scope="col">{p.categoryHeader}</th>
@@ -378,7 +392,7 @@ export function ShareBar(p: ShareBarProps): VNode {
           </g>
         ))}
       </Svg>
-      <DataTable mode={p.table ?? "visible"} t={p.t} title={p.title}>
+      <DataTable id={p.id} mode={p.table ?? "visible"} t={p.t} title={p.title}>
         <thead>
           <tr>
             <th scope="col">{p.title}</th>
