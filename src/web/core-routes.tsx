@@ -7,7 +7,7 @@ import { openApiDocument } from "./api";
 import type { PageCtx } from "./context";
 import { notFound, requirePermission } from "./http";
 import { formatNumber } from "./i18n";
-import { type DashboardCard, getDashboardSources, getHomeSections } from "./registry";
+import { type DashboardCard, getDashboardPanels, getDashboardSources, getHomeSections } from "./registry";
 import type { VNode } from "preact";
 import type { FastifyRequest } from "fastify";
 import { type AlternateLink, ASSET_VERSION, Layout } from "./views/layout";
@@ -169,10 +169,15 @@ export async function coreRoutes(app: FastifyInstance): Promise<void> {
 
   app.get("/staff", async (req, reply) => {
     const user = requirePermission(req, "staff.dashboard");
-    const cards = await req.tx(async (tx) => {
+    const { cards, panels } = await req.tx(async (tx) => {
       const all = await coreCards(tx, user.agencyId, user.role);
       for (const source of getDashboardSources()) all.push(...(await source(req, tx)));
-      return all;
+      const shown: VNode[] = [];
+      for (const panel of getDashboardPanels()) {
+        const v = await panel.render({ req, tx });
+        if (v) shown.push(v);
+      }
+      return { cards: all, panels: shown };
     });
     const ctx = req.pageCtx();
     const t = ctx.t;
@@ -191,6 +196,7 @@ export async function coreRoutes(app: FastifyInstance): Promise<void> {
             </li>
           ))}
         </ul>
+        {panels}
         <p>
           <a href="/account/password">{t("nav.password")}</a>
           {can(user.role, "agency.edit") ? (

@@ -27,6 +27,20 @@ export function getDashboardSources(): readonly DashboardSource[] {
   return dashboardSources;
 }
 
+/**
+ * Larger pieces of the staff dashboard (charts), shown under the figures. A panel returns null
+ * when it has nothing for this user (a role without the permission, an agency without data).
+ */
+export type DashboardPanel = { order: number; render: (ctx: { req: FastifyRequest; tx: Tx }) => Promise<import("preact").VNode | null> };
+const dashboardPanels: DashboardPanel[] = [];
+export function registerDashboardPanel(panel: DashboardPanel): void {
+  dashboardPanels.push(panel);
+  dashboardPanels.sort((a, b) => a.order - b.order);
+}
+export function getDashboardPanels(): readonly DashboardPanel[] {
+  return dashboardPanels;
+}
+
 export type ModulePlugin = (app: FastifyInstance) => Promise<void>;
 
 /** Sections a module adds to a commune's public home page (latest news, announcements…). */

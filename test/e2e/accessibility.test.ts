@@ -45,7 +45,7 @@ async function audit(page: Page, path: string): Promise<string[]> {
 
 const PUBLIC_PAGES = ["/", "/login", "/procedures", "/procedures?q=khai%20sinh", "/procedures/1.001193", "/track", "/news", "/radio", "/submit"];
 const STAFF_PAGES: Record<string, string[]> = {
-  "demo-desk": ["/staff", "/staff/dossiers", "/staff/dossiers?queue=overdue", "/staff/dossiers/new", "/staff/calendar", "/staff/notifications"],
+  "demo-desk": ["/staff", "/staff/dossiers", "/staff/dossiers?queue=overdue", "/staff/dossiers/new", "/staff/calendar", "/staff/notifications", "/staff/dossiers/statistics"],
   "demo-admin": ["/staff/users", "/staff/agency", "/staff/audit", "/staff/procedures", "/staff/plans", "/staff/documents"],
   "demo-comms": [
     "/staff/communications",
@@ -53,9 +53,10 @@ const STAFF_PAGES: Record<string, string[]> = {
     "/staff/communications/radio",
     "/staff/communications/signage",
     "/staff/communications/conferences",
+    "/staff/communications/summary",
     "/staff/reports",
   ],
-  "demo-leader": ["/staff", "/account/password", "/staff/dossiers/rules"],
+  "demo-leader": ["/staff", "/account/password", "/staff/dossiers/rules", "/staff/dossiers/statistics?period=2026"],
   "demo-citizen": ["/account", "/my/dossiers"],
 };
 

@@ -9,7 +9,8 @@ import { type Conference, createConference, listConferences } from "./conference
 import { readForm } from "./multipart";
 import { addSignageCheck, createSignage, listSignage, removeSignage, type Signage } from "./signage";
 import { actingOf } from "./staff-items";
-import { communicationsSummary } from "./summary";
+import { communicationsByMonth, communicationsSummary } from "./summary";
+import { SummaryCharts } from "./summary-charts";
 import { FileInput, Notice, Select, SubNav, TextArea, todayLocal } from "./views";
 import { COMM_ACCESS } from "./access";
 
@@ -338,7 +339,12 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
     const ctx = req.pageCtx();
     const t = ctx.t;
     const period = parsed.ok ? parsed.data : { from: q.from ?? "", to: q.to ?? "" };
-    const summary = parsed.ok ? await req.tx((tx) => communicationsSummary(tx, { agencyId: u.agencyId, ...parsed.data })) : undefined;
+    const figures = parsed.ok
+      ? await req.tx(async (tx) => {
+          const p = { agencyId: u.agencyId, ...parsed.data };
+          return { summary: await communicationsSummary(tx, p), months: await communicationsByMonth(tx, p) };
+        })
+      : undefined;
     return reply.page(
       <Layout ctx={ctx} title={t("communications.summary")} area="staff">
         <SubNav ctx={ctx} />
@@ -348,7 +354,12 @@ export async function staffRecordRoutes(app: FastifyInstance): Promise<void> {
           <Field name="to" type="date" label={t("communications.summary.to")} value={period.to} error={parsed.ok ? undefined : Object.values(parsed.errors)[0]} />
           <button type="submit">{t("communications.show")}</button>
         </form>
-        {summary ? <SummaryTable ctx={ctx} s={summary} /> : null}
+        {figures ? (
+          <>
+            <SummaryTable ctx={ctx} s={figures.summary} />
+            <SummaryCharts ctx={ctx} s={figures.summary} months={figures.months} />
+          </>
+        ) : null}
       </Layout>,
       parsed.ok ? 200 : 400,
     );

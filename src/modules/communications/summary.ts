@@ -2,6 +2,7 @@ import type { Tx } from "../../db/scope";
 import type { SignageKind } from "../../domain/communications/schemas";
 import type { CommunicationsSummary, ReportPeriod } from "../../domain/reports/contracts";
 import { listAnnouncements } from "../catalog/service";
+import { monthRange } from "../../domain/reports/months";
 import { broadcastTotals } from "./radio";
 
 const LOCAL_DAY = "(i.published_at at time zone 'Asia/Ho_Chi_Minh')::date";
@@ -47,4 +48,33 @@ export async function communicationsSummary(tx: Tx, p: ReportPeriod): Promise<Co
     signage: { installed: sig.installed, standing: sig.standing, byPlace },
     conferences: { count: conferences.length, attendees: conferences.reduce((s, c) => s + c.attendees, 0), items: conferences },
   };
+}
+
+export type CommunicationsMonth = { month: string; items: number; broadcasts: number; signageInstalled: number; conferences: number };
+
+/**
+ * The period's activities month by month ("YYYY-MM"; the first and last months cut at the
+ * period's ends), counted as communicationsSummary counts them, so the months add up to its
+ * totals: items published, broadcast slots, signage installed, conferences held.
+ */
+export async function communicationsByMonth(tx: Tx, p: ReportPeriod): Promise<CommunicationsMonth[]> {
+  if (p.from > p.to) throw new RangeError("period from is after to");
+  const rows = await tx.query<{ month: string; kind: "items" | "broadcasts" | "signageInstalled" | "conferences"; n: number }>(
+    `select to_char(${LOCAL_DAY}, 'YYYY-MM') as month, 'items' as kind, count(*)::int as n
+       from comm_items i join comm_columns c on c.id = i.column_id
+       where c.agency_id = $1 and i.status = 'published' and ${LOCAL_DAY} between $2 and $3 group by 1
+     union all
+     select to_char(date, 'YYYY-MM'), 'broadcasts', count(*)::int from radio_slots where agency_id = $1 and date between $2 and $3 group by 1
+     union all
+     select to_char(installed_on, 'YYYY-MM'), 'signageInstalled', sum(quantity)::int from signage where agency_id = $1 and installed_on between $2 and $3 group by 1
+     union all
+     select to_char(date, 'YYYY-MM'), 'conferences', count(*)::int from conferences where agency_id = $1 and date between $2 and $3 group by 1`,
+    [p.agencyId, p.from, p.to],
+  );
+  const byMonth = new Map(monthRange(p.from.slice(0, 7), p.to.slice(0, 7)).map((month) => [month, { month, items: 0, broadcasts: 0, signageInstalled: 0, conferences: 0 }]));
+  for (const r of rows) {
+    const m = byMonth.get(r.month);
+    if (m) m[r.kind] += r.n;
+  }
+  return [...byMonth.values()];
 }

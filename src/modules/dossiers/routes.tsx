@@ -10,6 +10,7 @@ import { publicSubmitRoutes } from "./public-submit-routes";
 import { assignmentRulesRoutes } from "./rules-routes";
 import { staffDossierRoutes } from "./staff-dossier-routes";
 import { staffQueueRoutes } from "./staff-queue-routes";
+import { statisticsRoutes } from "./statistics-routes";
 import { trackingRoutes } from "./tracking-routes";
 
 registerNav(
@@ -25,6 +26,7 @@ export async function dossiersRoutes(app: FastifyInstance): Promise<void> {
   await trackingRoutes(app);
   await dossierApiRoutes(app);
   await staffQueueRoutes(app);
+  await statisticsRoutes(app);
   await staffDossierRoutes(app);
   await citizenDossierRoutes(app);
 }

@@ -11,6 +11,7 @@
 
 import type { Tx } from "../../db/scope";
 import type { DossierStatistics, DossierStatisticsRow } from "../../domain/reports/contracts";
+import { addMonths, monthRange } from "../../domain/reports/months";
 import { classifyResolution } from "../../domain/dossiers/timeliness";
 import { listOfferedProcedures } from "../catalog/service";
 
@@ -26,30 +27,37 @@ function localDayStart(iso: string): Date {
   return new Date(`${iso}T00:00:00+07:00`);
 }
 
-export async function dossierStatistics(tx: Tx, q: { agencyId: number; from: string; to: string; now?: Date }): Promise<DossierStatistics> {
-  const start = localDayStart(q.from);
-  const end = new Date(localDayStart(q.to).getTime() + 86_400_000);
-  const now = q.now ?? new Date();
-  const cut = now.getTime() < end.getTime() ? now : end;
-  const rows = await tx.query<{
-    field: string;
-    channel: string;
-    received_at: Date;
-    due_at: Date | null;
-    finished_at: Date | null;
-    closed_at: Date | null;
-    status: string;
-    supplement_count: number;
-  }>(
+type Row = {
+  field: string;
+  channel: string;
+  received_at: Date;
+  due_at: Date | null;
+  finished_at: Date | null;
+  closed_at: Date | null;
+  status: string;
+  supplement_count: number;
+};
+
+/** The dossiers that count in some part of [start, end): received before its end and not ended before its start. */
+function dossiersBetween(tx: Tx, agencyId: number, start: Date, end: Date): Promise<Row[]> {
+  return tx.query<Row>(
     `select procedure_field as field, channel, received_at, due_at, finished_at, closed_at, status, supplement_count
      from dossiers
      where agency_id = $1 and received_at is not null and received_at < $3
        and (received_at >= $2 or coalesce(finished_at, closed_at) is null or coalesce(finished_at, closed_at) >= $2)`,
-    [q.agencyId, start, end],
+    [agencyId, start, end],
   );
+}
+
+/** Biểu 06's figures of [start, end) from the rows of a span that contains it. */
+function tally(rows: readonly Row[], start: Date, end: Date, now: Date): { byField: Map<string, DossierStatisticsRow>; totals: DossierStatisticsRow } {
+  const cut = now.getTime() < end.getTime() ? now : end;
   const byField = new Map<string, DossierStatisticsRow>();
   const totals = emptyRow("");
   for (const r of rows) {
+    const endedAt = r.finished_at ?? r.closed_at;
+    // Received after, or ended before, this part of the span: nothing of it counts here.
+    if (r.received_at >= end || (r.received_at < start && endedAt && endedAt < start)) continue;
     const field = r.field || "";
     let row = byField.get(field);
     if (!row) {
@@ -57,14 +65,13 @@ export async function dossierStatistics(tx: Tx, q: { agencyId: number; from: str
       byField.set(field, row);
     }
     const targets = [row, totals];
-    const endedAt = r.finished_at ?? r.closed_at;
     if (r.received_at >= start) {
       for (const t of targets) {
         t.received.total++;
         if (r.channel === "online") t.received.online++;
         else t.received.inPersonOrPost++;
       }
-    } else if (!endedAt || endedAt >= start) {
+    } else {
       for (const t of targets) {
         t.received.total++;
         t.received.carriedOver++;
@@ -87,6 +94,14 @@ export async function dossierStatistics(tx: Tx, q: { agencyId: number; from: str
       }
     }
   }
+  return { byField, totals };
+}
+
+export async function dossierStatistics(tx: Tx, q: { agencyId: number; from: string; to: string; now?: Date }): Promise<DossierStatistics> {
+  const start = localDayStart(q.from);
+  const end = new Date(localDayStart(q.to).getTime() + 86_400_000);
+  const rows = await dossiersBetween(tx, q.agencyId, start, end);
+  const { byField, totals } = tally(rows, start, end, q.now ?? new Date());
   const offered = await listOfferedProcedures(tx, { agencyId: q.agencyId, onlineOnly: true });
   return {
     period: { from: q.from, to: q.to },
@@ -97,4 +112,20 @@ export async function dossierStatistics(tx: Tx, q: { agencyId: number; from: str
       partial: offered.filter((p) => p.onlineLevel === "partial").length,
     },
   };
+}
+
+export type MonthStatistics = { month: string; totals: DossierStatisticsRow };
+
+/**
+ * Biểu 06's totals month by month ("YYYY-MM", local months, both ends included), counted by the
+ * same rules as dossierStatistics from one read of the whole span: the charts by month.
+ */
+export async function dossierStatisticsByMonth(tx: Tx, q: { agencyId: number; fromMonth: string; toMonth: string; now?: Date }): Promise<MonthStatistics[]> {
+  const months = monthRange(q.fromMonth, q.toMonth);
+  if (months.length === 0) throw new RangeError("month range is reversed");
+  if (months.length > 120) throw new RangeError("month range is longer than ten years");
+  const startOf = (ym: string) => localDayStart(`${ym}-01`);
+  const rows = await dossiersBetween(tx, q.agencyId, startOf(months[0]!), startOf(addMonths(months[months.length - 1]!, 1)));
+  const now = q.now ?? new Date();
+  return months.map((month) => ({ month, totals: tally(rows, startOf(month), startOf(addMonths(month, 1)), now).totals }));
 }
