@@ -15,6 +15,7 @@ import { loadApiToken, loadSession, SESSION_COOKIE, scopeFor } from "../modules/
 import type { PageCtx } from "./context";
 import { CSRF_COOKIE, LANG_COOKIE } from "./cookies";
 import { asHttpError, HttpError, wantsJson } from "./http";
+import { depthOf, findNul, MAX_BODY_DEPTH } from "./input-guard";
 import { isLang, type Lang, translator } from "./i18n";
 import "./messages";
 import { MODULES } from "./modules";
@@ -178,6 +179,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     req.scope = await scopeFor(deps.db, req.user);
   });
 
+  // Characters PostgreSQL cannot store, and bodies nested deeper than any form or API needs, are
+  // refused once here for every route (src/web/input-guard.ts).
+  app.addHook("preValidation", async (req) => {
+    for (const [part, value] of [["query", req.query], ["params", req.params], ["body", req.body]] as const) {
+      const at = findNul(value);
+      if (at) throw new HttpError(400, "error.nul", { field: at === "_" ? part : at }, [{ path: at, message: req.t("error.nul", { field: at }) }]);
+    }
+    if (req.body && typeof req.body === "object" && depthOf(req.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) throw new HttpError(400, "error.tooDeep");
+  });
+
   // CSRF: every state-changing request that carries ambient authority (cookies) must present the
   // token. API calls with a bearer token, or with no cookies at all, carry none.
   app.addHook("preHandler", async (req) => {
@@ -232,18 +243,17 @@ export function classifyError(err: FastifyError | Error, req: FastifyRequest): C
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return { status: 400, message: t("error.invalidJson") };
-    case "22P02": // invalid text representation (e.g. a non-numeric id)
-    case "22007":
-    case "22008":
-    case "22003":
-    case "22001":
     case "23514":
+    case "54000": // program limit exceeded (a value too large for an index entry)
       return { status: 400, message: t("error.validation") };
     case "42501": // row-level security refused the row: the caller's scope does not include it
       return { status: 404, message: t("error.404.body") };
     case "23505":
       return { status: 409, message: t("error.validation") };
   }
+  // Class 22 is "data exception": the input could not be stored or compared (a NUL the guard
+  // missed, a number out of range, a malformed date…). Never the caller's 500; never the SQL.
+  if (typeof fe.code === "string" && /^22[0-9A-Z]{3}$/.test(fe.code)) return { status: 400, message: t("error.validation") };
   if (fe.statusCode === 429) return { status: 429, message: t("error.429") };
   if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, message: t(fe.statusCode === 413 ? "error.413" : fe.statusCode === 415 ? "error.415" : "error.validation") };

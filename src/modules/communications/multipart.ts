@@ -32,6 +32,8 @@ export async function readForm(req: FastifyRequest): Promise<FormData> {
       list.push({ filename: part.filename, mimetype: part.mimetype, data });
       files[part.fieldname] = list;
     } else if (typeof part.value === "string") {
+      // Text PostgreSQL cannot store is refused as the input guard refuses it elsewhere.
+      if (part.value.includes("\u0000")) throw new DomainError("invalid", "error.nul", { vars: { field: part.fieldname } });
       fields[part.fieldname] = fields[part.fieldname] !== undefined && part.fieldname === "tags" ? `${fields[part.fieldname]},${part.value}` : part.value;
     }
   }

@@ -100,7 +100,10 @@ export async function readMultipart(req: FastifyRequest, limits: MultipartLimits
         if (f.file.truncated) tooLarge.push({ field: f.fieldname, fileName: f.filename || "tep" });
         else if (data.length > 0) files.push({ field: f.fieldname, fileName: f.filename || "tep", data });
       } else {
-        values[part.fieldname] = String((part as { value: unknown }).value ?? "");
+        const value = String((part as { value: unknown }).value ?? "");
+        // The same refusal as the input guard gives JSON and forms (src/web/input-guard.ts).
+        if (value.includes("\u0000") || part.fieldname.includes("\u0000")) throw new HttpError(400, "error.nul", { field: part.fieldname.replace(/\u0000/g, "") });
+        values[part.fieldname] = value;
       }
     }
   } catch (e) {
