@@ -1,3 +1,4 @@
+import { validateCodePattern } from "../../src/domain/codes/dossier-code";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "../../src/db/pool";
 import { Db } from "../../src/db/scope";
@@ -57,11 +58,38 @@ describe("dossier codes", () => {
   });
 
   it("uses the agency's own pattern and its counter scope", async () => {
-    await t.tdb.db.system((tx) => tx.exec(`update agencies set office = office || '{"dossierCodePattern":"HS/{yyyy}/{seq:6}"}'::jsonb where id = $1`, [communeId]));
+    await t.tdb.db.system((tx) => tx.exec(`update agencies set office = office || '{"dossierCodePattern":"HS/{agencyCode}/{yyyy}/{seq:6}"}'::jsonb where id = $1`, [communeId]));
     const scope = { agencyIds: [communeId], userId: null };
     const a = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2032-01-05T03:00:00Z") }));
     const b = await t.tdb.db.scoped(scope, (tx) => nextDossierCode(tx, { agencyId: communeId, at: new Date("2032-06-05T03:00:00Z") }));
-    expect([a, b]).toEqual(["HS/2032/000001", "HS/2032/000002"]);
+    expect([a, b]).toEqual([`HS/${COMMUNE}/2032/000001`, `HS/${COMMUNE}/2032/000002`]);
+  });
+
+  it("two communes with hostile code patterns cannot produce the same code", async () => {
+    // A pattern without the agency code is refused; one stored before the rule is ignored.
+    expect(validateCodePattern("HS/{yyyy}/{seq:6}").ok).toBe(false);
+    const [a, b] = await t.tdb.db.system((tx) => tx.query<{ id: number; code: string }>("select id, code from agencies where kind = 'commune' order by id limit 2"));
+    for (const x of [a!, b!]) {
+      await t.tdb.db.system((tx) => tx.exec(`update agencies set office = office || '{"dossierCodePattern":"HS-{yymmdd}-{seq:4}"}'::jsonb where id = $1`, [x.id]));
+    }
+    const at = new Date("2033-03-03T03:00:00Z");
+    const codeOf = (id: number) => t.tdb.db.scoped({ agencyIds: [id], userId: null }, (tx) => nextDossierCode(tx, { agencyId: id, at }));
+    const [ca, cb] = [await codeOf(a!.id), await codeOf(b!.id)];
+    expect(ca).not.toBe(cb);
+    expect(ca.startsWith(a!.code)).toBe(true);
+    // Even a commune whose literal text spells another's code cannot reuse it: the database refuses.
+    await t.tdb.db.system((tx) => tx.exec(`update agencies set office = office || $2::jsonb where id = $1`, [b!.id, JSON.stringify({ dossierCodePattern: `${a!.code}-{yymmdd}-{seq:4}{agencyCode}` })]));
+    expect(await codeOf(b!.id)).not.toBe(ca);
+    const insert = (agencyId: number) =>
+      t.tdb.db.system((tx) =>
+        tx.exec(
+          `insert into dossiers (agency_id, code, procedure_code, procedure_name, procedure_field, online_level, channel, status, applicant_full_name, applicant_id_number, applicant_phone, applicant_address, search_text)
+           values ($1, $2, '1.001193', 'x', 'Hộ tịch', 'none', 'in_person', 'received', 'x', '001234567890', '0912345678', '{}', '')`,
+          [agencyId, ca],
+        ),
+      );
+    await insert(a!.id);
+    await expect(insert(b!.id)).rejects.toThrow(/dossiers_code|duplicate/);
   });
 
   it("cannot draw codes of an agency outside the caller's scope", async () => {

@@ -9,12 +9,12 @@ describe("dossier codes", () => {
   });
 
   it("formats every token", () => {
-    expect(formatDossierCode("{yyyy}/{mm}/{dd}-{yy}-{seq}", { agencyCode: "X", date: { year: 2025, month: 3, day: 7 }, seq: 42 })).toBe("2025/03/07-25-42");
+    expect(formatDossierCode("{yyyy}/{mm}/{dd}-{yy}-{seq}/{agencyCode}", { agencyCode: "X", date: { year: 2025, month: 3, day: 7 }, seq: 42 })).toBe("2025/03/07-25-42/X");
     expect(formatDossierCode("H.{agencyCode}.{yyyy}.{seq:6}", { agencyCode: "000.00.01.H56", date, seq: 12 })).toBe("H.000.00.01.H56.2026.000012");
   });
 
   it("writes a sequence wider than its padding in full", () => {
-    expect(formatDossierCode("{yymmdd}-{seq:2}", { agencyCode: "", date, seq: 1234 })).toBe("261128-1234");
+    expect(formatDossierCode("{agencyCode}{yymmdd}-{seq:2}", { agencyCode: "", date, seq: 1234 })).toBe("261128-1234");
   });
 
   it("validates patterns with bilingual messages", () => {
@@ -23,7 +23,10 @@ describe("dossier codes", () => {
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.errors[0]).toMatchObject({ key: "code.missing_seq", vi: expect.stringContaining("số thứ tự") });
     const unknown = validateCodePattern("{agency}-{hh}-{seq:4}");
-    expect(unknown.ok === false && unknown.errors.map((e) => e.token)).toEqual(["{agency}", "{hh}"]);
+    expect(unknown.ok === false && unknown.errors.map((e) => e.token)).toEqual(["{agency}", "{hh}", undefined]);
+    // Codes are looked up across communes: the agency code must be in every code.
+    const anonymous = validateCodePattern("HS/{yyyy}/{seq:6}");
+    expect(anonymous.ok === false && anonymous.errors.map((e) => e.key)).toEqual(["code.missing_agency"]);
     expect(validateCodePattern("{seq:0}").ok).toBe(false);
     expect(validateCodePattern("{seq:11}").ok).toBe(false);
     expect(validateCodePattern("{seq}-{seq:4}").ok).toBe(false);

@@ -23,6 +23,10 @@ const MAX_SEQ_WIDTH = 10;
 
 const MESSAGES = {
   too_long: { vi: "Mẫu mã hồ sơ quá dài (tối đa 100 ký tự)", en: "The code pattern is too long (at most 100 characters)" },
+  missing_agency: {
+    vi: "Mẫu mã hồ sơ phải có mã đơn vị {agencyCode}: mã hồ sơ phải không trùng với đơn vị khác",
+    en: "The code pattern must contain the agency code {agencyCode}: codes must differ from every other agency's",
+  },
   missing_seq: { vi: "Mẫu mã hồ sơ phải có số thứ tự {seq} hoặc {seq:N}", en: "The code pattern must contain a sequence {seq} or {seq:N}" },
   many_seq: { vi: "Mẫu mã hồ sơ chỉ được có một số thứ tự", en: "The code pattern may contain only one sequence" },
   unknown_token: { vi: "Mẫu mã hồ sơ có thành phần không được hỗ trợ", en: "The code pattern contains an unsupported token" },
@@ -55,6 +59,8 @@ export function validateCodePattern(pattern: string): PatternCheck {
   }
   if (!LITERAL.test(pattern.replace(TOKEN, ""))) errors.push(message("bad_literal"));
   if (seqCount === 0) errors.push(message("missing_seq"));
+  // Tracking looks a code up across the installation: a code must name its agency.
+  if (!tokensOf(pattern).has("agencyCode")) errors.push(message("missing_agency"));
   if (seqCount > 1) errors.push(message("many_seq"));
   return errors.length === 0 ? { ok: true } : { ok: false, errors };
 }
