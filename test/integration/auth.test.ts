@@ -42,16 +42,54 @@ describe("sign-in, sessions and CSRF", () => {
     expect(res.body).toContain("Please enter your username and password.");
   });
 
-  it("locks the account after five wrong passwords, even for the right one", async () => {
+  /** A sign-in form sent from a given address, as a browser there would send it. */
+  async function loginFrom(address: string, username: string, password: string) {
     const c = await newClient(t.app);
-    for (let i = 0; i < 4; i++) expect((await c.post("/login", { username: "demo-vicechair", password: "nope-nope-nope" })).statusCode).toBe(401);
-    const fifth = await c.post("/login", { username: "demo-vicechair", password: "nope-nope-nope" });
-    expect(fifth.statusCode).toBe(423);
-    const right = await c.post("/login", { username: "demo-vicechair", password: DEMO_PASSWORD });
-    expect(right.statusCode).toBe(423);
-    expect(right.body).toContain("tạm khóa");
+    const payload = new URLSearchParams({ _csrf: c.csrf, username, password }).toString();
+    return t.app.inject({
+      method: "POST",
+      url: "/login",
+      payload,
+      remoteAddress: address,
+      headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded" },
+    });
+  }
+
+  it("slows guessing down instead of locking: a stranger cannot keep a known user out", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await loginFrom("203.0.113.7", "demo-vicechair", "nope-nope-nope")).statusCode);
+    // Three free tries, then the stranger's own address must wait (429 with Retry-After).
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses.slice(3)).toContain(429);
+    const slowed = await loginFrom("203.0.113.7", "demo-vicechair", DEMO_PASSWORD);
+    expect(slowed.statusCode).toBe(429);
+    expect(Number(slowed.headers["retry-after"])).toBeGreaterThan(0);
+    // The owner, from their own address, signs in at once.
+    const owner = await loginFrom("198.51.100.20", "demo-vicechair", DEMO_PASSWORD);
+    expect(owner.statusCode).toBe(303);
     const audit = await t.tdb.db.system((tx) => tx.query<{ action: string }>("select action from audit_log where entity = 'user' and action like 'auth.%' order by id"));
-    expect(audit.map((a) => a.action)).toContain("auth.lockout");
+    expect(audit.map((a) => a.action)).toContain("auth.login_failed");
+    expect(audit.map((a) => a.action)).not.toContain("auth.lockout");
+    // And is told of the failed attempts.
+    const notices = await t.tdb.db.system((tx) =>
+      tx.query<{ title: string; body: string }>("select n.title, n.body from staff_notifications n join users u on u.id = n.user_id where u.username = 'demo-vicechair' and n.kind = 'login_failed'"),
+    );
+    expect(notices.length).toBe(1);
+    expect(notices[0]!.body).toContain("203.0.113.7");
+  });
+
+  it("answers unknown and known usernames alike, throttled alike", async () => {
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      known.push((await loginFrom("192.0.2.50", "demo-comms", "wrong-wrong-wrong")).statusCode);
+      unknown.push((await loginFrom("192.0.2.51", "no-such-user-anywhere", "wrong-wrong-wrong")).statusCode);
+    }
+    expect(unknown).toEqual(known);
+    const a = await loginFrom("192.0.2.52", "demo-comms", "wrong-wrong-wrong");
+    const b = await loginFrom("192.0.2.53", "no-such-user-anywhere", "wrong-wrong-wrong");
+    const message = (html: string) => /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0];
+    expect(message(a.body)).toBe(message(b.body));
   });
 
   it("records each sign-in once, with its session; the same form sent twice is one sign-in", async () => {

@@ -92,10 +92,11 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
       const form = parseForm(LoginForm, req.body, req);
       const body = (req.body ?? {}) as Record<string, string>;
       if (!form.ok) return reply.page(<LoginPage ctx={req.pageCtx()} errors={form.errors} username={body.username} next={body.next} />, 400);
-      const result = await attemptLogin(db, form.data.username, form.data.password);
+      const result = await attemptLogin(db, { username: form.data.username, password: form.data.password, address: req.ip });
       if (!result.ok) {
-        const message = result.reason === "locked" ? req.t("login.locked", { minutes: result.minutes }) : req.t("login.failed");
-        return reply.page(<LoginPage ctx={req.pageCtx()} errors={{ _: message }} username={form.data.username} next={form.data.next} />, result.reason === "locked" ? 423 : 401);
+        if (result.reason === "throttled") reply.header("retry-after", String(result.retryAfterSeconds));
+        const message = result.reason === "throttled" ? req.t("login.throttled", { seconds: result.retryAfterSeconds }) : req.t("login.failed");
+        return reply.page(<LoginPage ctx={req.pageCtx()} errors={{ _: message }} username={form.data.username} next={form.data.next} />, result.reason === "throttled" ? 429 : 401);
       }
       const token = await createSession(db, { userId: result.userId, agencyId: result.agencyId, ip: req.ip, userAgent: req.headers["user-agent"] ?? "" });
       reply.setCookie(SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "lax", secure: cookieSecure(app, req), maxAge: SESSION_MAX_MS / 1000 });
