@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
@@ -14,7 +14,7 @@ import { type Db, NotFoundError, PUBLIC_SCOPE } from "../db/scope";
 import { loadApiToken, loadSession, SESSION_COOKIE, scopeFor } from "../modules/accounts/sessions";
 import type { PageCtx } from "./context";
 import { CSRF_COOKIE, LANG_COOKIE } from "./cookies";
-import { asHttpError, HttpError, wantsJson } from "./http";
+import { asHttpError, csrfRequired, HttpError, verifyCsrf, wantsJson } from "./http";
 import { depthOf, findNul, MAX_BODY_DEPTH } from "./input-guard";
 import { isLang, type Lang, translator } from "./i18n";
 import "./messages";
@@ -52,10 +52,17 @@ export function csrfTokenFor(secret: string, cookieValue: string): string {
   return createHmac("sha256", secret).update(`csrf:${cookieValue}`).digest("base64url");
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+
+/** An Origin (or, lacking it, a Referer) naming another host is a cross-site request. */
+function sameOrigin(req: FastifyRequest): boolean {
+  const from = (req.headers.origin as string | undefined) ?? (req.headers.referer as string | undefined);
+  if (!from || from === "null") return from !== "null";
+  try {
+    // Both sides through URL, so that a default port (":80", ":443") compares equal to none.
+    return new URL(from).host === new URL(`${req.protocol}://${req.headers.host ?? ""}`).host;
+  } catch {
+    return false;
+  }
 }
 
 function pickLang(req: FastifyRequest): Lang {
@@ -105,6 +112,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Only meaningful behind TLS; harmless otherwise.
     strictTransportSecurity: deps.config.baseUrl?.startsWith("https://") ? { maxAge: 31536000 } : false,
     crossOriginEmbedderPolicy: false,
+    // Other sites learn nothing of our URLs; our own forms send their true Origin (with
+    // "no-referrer" browsers send "Origin: null" even to the same site), which the CSRF check of
+    // multipart forms reads.
+    referrerPolicy: { policy: "same-origin" },
   });
   await app.register(fastifyStatic, { root: ASSETS, prefix: "/assets/", maxAge: "7d", immutable: false, decorateReply: false });
 
@@ -190,18 +201,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // CSRF: every state-changing request that carries ambient authority (cookies) must present the
-  // token. API calls with a bearer token, or with no cookies at all, carry none.
+  // token, in a header or in the body — never in the URL, where it would be logged and leaked by
+  // Referer. API calls with a bearer token, or with no cookies at all, carry none. A multipart
+  // body is not parsed yet here: its readers check the token field themselves (verifyCsrf), and
+  // a request that says where it comes from must come from here.
   app.addHook("preHandler", async (req) => {
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return;
-    if (req.authKind === "token") return;
-    const hasCookieAuthority = req.authKind === "session";
-    const isForm = /^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(req.headers["content-type"] ?? "");
-    if (!hasCookieAuthority && !isForm) return;
+    if (!csrfRequired(req)) return;
+    if (/^multipart\/form-data/.test(req.headers["content-type"] ?? "")) {
+      if (!sameOrigin(req)) throw new HttpError(403, "error.csrf");
+      return;
+    }
     const body = req.body as Record<string, unknown> | undefined;
     const fromBody = body && typeof body === "object" && typeof body._csrf === "string" ? body._csrf : undefined;
-    const fromQuery = (req.query as Record<string, unknown>)._csrf;
-    const presented = (req.headers["x-csrf-token"] as string | undefined) ?? fromBody ?? (typeof fromQuery === "string" ? fromQuery : undefined);
-    if (!presented || !safeEqual(presented, req.csrfToken)) throw new HttpError(403, "error.csrf");
+    verifyCsrf(req, (req.headers["x-csrf-token"] as string | undefined) ?? fromBody);
   });
 
   app.setNotFoundHandler(async (req, reply) => {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Access, Permission } from "../domain/auth/permissions";
@@ -102,3 +103,24 @@ export function wantsJson(req: FastifyRequest): boolean {
 export function redirect(reply: FastifyReply, to: string): FastifyReply {
   return reply.code(303).redirect(to);
 }
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Whether a request must present the CSRF token: a state change with cookies, or from a form. */
+export function csrfRequired(req: FastifyRequest): boolean {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return false;
+  if (req.authKind === "token") return false;
+  const isForm = /^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(req.headers["content-type"] ?? "");
+  return req.authKind === "session" || isForm;
+}
+
+/** Refuses (403) a request that must present the token and does not present the right one. */
+export function verifyCsrf(req: FastifyRequest, presented: string | undefined): void {
+  if (!csrfRequired(req)) return;
+  if (!presented || !sameToken(presented, req.csrfToken)) throw new HttpError(403, "error.csrf");
+}
+

@@ -35,9 +35,10 @@ function multipart(parts: Part[]): { body: Buffer; contentType: string } {
 }
 
 async function postMultipart(c: Client, url: string, parts: Part[]) {
-  const { body, contentType } = multipart(parts);
+  // The token travels in the form's body, as the page's hidden field sends it.
+  const { body, contentType } = multipart([{ name: "_csrf", value: c.csrf }, ...parts]);
   const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  return t.app.inject({ method: "POST", url: `${url}?_csrf=${encodeURIComponent(c.csrf)}`, payload: body, headers: { cookie, "content-type": contentType } });
+  return t.app.inject({ method: "POST", url, payload: body, headers: { cookie, "content-type": contentType } });
 }
 
 const itemFields = (title: string): Part[] => [

@@ -51,11 +51,11 @@ function multipart(parts: Part[]): { body: Buffer; contentType: string } {
 }
 
 function postMultipart(c: Client, url: string, parts: Part[]) {
-  const { body, contentType } = multipart(parts);
-  const sep = url.includes("?") ? "&" : "?";
+  // The token travels in the form's body, as the page's hidden field sends it.
+  const { body, contentType } = multipart([{ name: "_csrf", value: c.csrf }, ...parts]);
   return t.app.inject({
     method: "POST",
-    url: `${url}${sep}_csrf=${encodeURIComponent(c.csrf)}`,
+    url,
     payload: body,
     headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": contentType },
   });

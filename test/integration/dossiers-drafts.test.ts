@@ -34,7 +34,8 @@ type Part = { field: string; fileName: string; data: Buffer };
 async function postForm(c: Client, url: string, fields: Record<string, string>, files: Part[] = []) {
   const boundary = `----draft${randomBytes(6).toString("hex")}`;
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  // The token travels in the form's body, as the page's hidden field sends it.
+  for (const [k, v] of Object.entries({ _csrf: c.csrf, ...fields })) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   for (const f of files) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.fileName}"\r\nContent-Type: application/pdf\r\n\r\n`));
     parts.push(f.data, Buffer.from("\r\n"));
@@ -42,7 +43,7 @@ async function postForm(c: Client, url: string, fields: Record<string, string>, 
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return t.app.inject({
     method: "POST",
-    url: `${url}?_csrf=${encodeURIComponent(c.csrf)}`,
+    url,
     payload: Buffer.concat(parts),
     headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": `multipart/form-data; boundary=${boundary}` },
   });

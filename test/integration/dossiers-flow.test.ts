@@ -402,6 +402,7 @@ describe("dossiers over HTTP", () => {
     field("addressLine", "Thôn Đồng Kiệm");
     field("consent", "yes");
     field("intent", "submit");
+    field("_csrf", c.csrf);
     for (const d of docs) {
       parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${d}"; filename="scan.pdf"\r\nContent-Type: application/pdf\r\n\r\n`));
       parts.push(PDF, Buffer.from("\r\n"));
@@ -410,7 +411,7 @@ describe("dossiers over HTTP", () => {
     const send = () =>
       t.app.inject({
         method: "POST",
-        url: `${formUrl}?_csrf=${encodeURIComponent(c.csrf)}`,
+        url: formUrl,
         payload: Buffer.concat(parts),
         headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": `multipart/form-data; boundary=${boundary}` },
       });
@@ -489,7 +490,7 @@ describe("applicants with an account, drafts and the OpenAPI document", () => {
     const formUrl = `/submit/000.00.25.H12/${encodeURIComponent(onlineProc.code)}`;
     await c.get(formUrl);
     const boundary = "----draft";
-    const payload = ["fullName=Trần Thị Draft", "phone=0911222333", "intent=draft"]
+    const payload = ["fullName=Trần Thị Draft", "phone=0911222333", "intent=draft", `_csrf=${c.csrf}`]
       .map((kv) => {
         const [k, v] = kv.split("=");
         return `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
@@ -497,7 +498,7 @@ describe("applicants with an account, drafts and the OpenAPI document", () => {
       .join("");
     const saved = await t.app.inject({
       method: "POST",
-      url: `${formUrl}?_csrf=${encodeURIComponent(c.csrf)}`,
+      url: formUrl,
       payload: `${payload}--${boundary}--\r\n`,
       headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": `multipart/form-data; boundary=${boundary}` },
     });

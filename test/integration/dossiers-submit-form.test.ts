@@ -25,7 +25,8 @@ type Part = { field: string; fileName: string; data: Buffer };
 async function postForm(c: Client, url: string, fields: Record<string, string>, files: Part[] = []) {
   const boundary = `----form${randomBytes(6).toString("hex")}`;
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  // The token travels in the form's body, as the page's hidden field sends it.
+  for (const [k, v] of Object.entries({ _csrf: c.csrf, ...fields })) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   for (const f of files) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.fileName}"\r\nContent-Type: ${f.data.length ? "application/pdf" : "application/octet-stream"}\r\n\r\n`));
     parts.push(f.data, Buffer.from("\r\n"));
@@ -33,7 +34,7 @@ async function postForm(c: Client, url: string, fields: Record<string, string>, 
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   const res = await t.app.inject({
     method: "POST",
-    url: `${url}?_csrf=${encodeURIComponent(c.csrf)}`,
+    url,
     payload: Buffer.concat(parts),
     headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": `multipart/form-data; boundary=${boundary}` },
   });
@@ -167,6 +168,26 @@ describe("the online form of every procedure offered online", () => {
     expect(res.body).toContain("Đã đính kèm: trang-1.pdf");
     expect(res.body).toContain(`Đã đính kèm: trang-${FILES_PER_DOCUMENT}.pdf`);
     expect(res.body).not.toContain(`Đã đính kèm: trang-${FILES_PER_DOCUMENT + 1}.pdf`);
+  });
+
+  it("takes the CSRF token from the form's body only, and refuses another site's form", async () => {
+    const c = await newClient(t.app);
+    const page = await c.get(formUrl(BIRTH));
+    const boundary = "----csrf";
+    const body = (fields: Record<string, string>) =>
+      Object.entries(fields)
+        .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+        .join("") + `--${boundary}--\r\n`;
+    const headers = { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": `multipart/form-data; boundary=${boundary}` };
+    const fields = { idempotencyKey: hidden(page.body, "idempotencyKey"), ...applicant, intent: "draft" };
+    // The token in the URL (where logs and Referer would carry it) counts for nothing.
+    const inUrl = await t.app.inject({ method: "POST", url: `${formUrl(BIRTH)}?_csrf=${encodeURIComponent(c.csrf)}`, payload: body(fields), headers });
+    expect(inUrl.statusCode).toBe(403);
+    const elsewhere = await t.app.inject({ method: "POST", url: formUrl(BIRTH), payload: body({ _csrf: c.csrf, ...fields }), headers: { ...headers, origin: "https://evil.example" } });
+    expect(elsewhere.statusCode).toBe(403);
+    const ok = await t.app.inject({ method: "POST", url: formUrl(BIRTH), payload: body({ _csrf: c.csrf, ...fields }), headers: { ...headers, origin: "http://localhost:80", host: "localhost:80" } });
+    expect(ok.statusCode).toBe(200);
+    expect(page.body).not.toContain("_csrf=");
   });
 
   it("a signed-in citizen finds their details filled in; the phone field opens the number pad", async () => {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { DomainError } from "../../domain/errors";
+import { verifyCsrf } from "../../web/http";
 import type { Upload } from "./media";
 
 export type FormData = { fields: Record<string, string>; files: Record<string, Upload[]> };
@@ -37,5 +38,7 @@ export async function readForm(req: FastifyRequest): Promise<FormData> {
       fields[part.fieldname] = fields[part.fieldname] !== undefined && part.fieldname === "tags" ? `${fields[part.fieldname]},${part.value}` : part.value;
     }
   }
+  // A multipart form's token travels in its body, not in its URL (src/web/app.tsx checks the origin before).
+  if (req.isMultipart()) verifyCsrf(req, fields._csrf);
   return { fields, files };
 }

@@ -26,7 +26,7 @@ type ItemValues = { kind?: string; columnId?: string | number; title?: string; s
 function ItemForm({ ctx, columns, values, errors, action }: { ctx: PageCtx; columns: Column[]; values: ItemValues; errors?: Record<string, string> | undefined; action: string }) {
   const t = ctx.t;
   return (
-    <form method="post" action={`${action}?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" class="panel" novalidate data-editor={editorLabels(ctx)}>
+    <form method="post" action={action} enctype="multipart/form-data" class="panel" novalidate data-editor={editorLabels(ctx)}>
       <CsrfField ctx={ctx} />
       <Select name="kind" label={t("communications.f.kind")} value={values.kind ?? "news"} options={[{ value: "news", label: t("communications.kind.news") }, { value: "article", label: t("communications.kind.article") }]} />
       <Select name="columnId" label={t("communications.f.column")} value={values.columnId} error={errors?.columnId} options={columns.map((c) => ({ value: c.id, label: c.name }))} />

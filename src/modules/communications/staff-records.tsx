@@ -99,7 +99,7 @@ function SignagePage(p: { ctx: PageCtx; rows: Signage[]; place?: string | undefi
       <section class="panel no-print" aria-labelledby="add-sign-h">
         <h2 id="add-sign-h">{t("communications.signage.add")}</h2>
         <ErrorSummary ctx={ctx} errors={p.errors} />
-        <form method="post" action={`/staff/communications/signage?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" novalidate>
+        <form method="post" action="/staff/communications/signage" enctype="multipart/form-data" novalidate>
           <CsrfField ctx={ctx} />
           <Select name="kind" label={t("communications.signage.kind")} value={v.kind} options={SIGNAGE_KINDS.map((k) => ({ value: k, label: t(`communications.signage.kind.${k}`) }))} />
           <Field name="title" label={t("communications.signage.title")} value={v.title} required error={p.errors?.title} />
@@ -170,7 +170,7 @@ function ConferencesPage(p: { ctx: PageCtx; rows: Conference[]; errors?: Record<
       <section class="panel no-print" aria-labelledby="add-conf-h">
         <h2 id="add-conf-h">{t("communications.conference.add")}</h2>
         <ErrorSummary ctx={ctx} errors={p.errors} />
-        <form method="post" action={`/staff/communications/conferences?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" novalidate>
+        <form method="post" action="/staff/communications/conferences" enctype="multipart/form-data" novalidate>
           <CsrfField ctx={ctx} />
           <Select name="kind" label={t("communications.f.kind")} value={v.kind} options={["conference", "briefing"].map((k) => ({ value: k, label: t(`communications.conference.kind.${k}`) }))} />
           <Field name="date" type="date" label={t("communications.conference.date")} value={v.date} required error={p.errors?.date} />

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { availableActions, type DossierAction } from "../../domain/dossiers/state-machine";
 import type { Timeliness } from "../../domain/dossiers/timeliness";
 import type { CurrentUser, PageCtx } from "../../web/context";
-import { asHttpError, HttpError, notFound, parseForm, requirePermission } from "../../web/http";
+import { asHttpError, HttpError, notFound, parseForm, requirePermission, verifyCsrf } from "../../web/http";
 import { formatDate, formatDateTime } from "../../web/i18n";
 import { registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Field, FileField, Layout, TextAreaField } from "../../web/views/layout";
@@ -112,11 +112,14 @@ async function readSupplement(req: FastifyRequest): Promise<SupplementRequest> {
         if (data.length === 0 && !f.filename) continue;
         files.push({ fileName: f.filename || "tep", data });
       } else {
-        values[part.fieldname] = String((part as { value: unknown }).value ?? "");
+        const value = String((part as { value: unknown }).value ?? "");
+        if (value.includes("\u0000")) throw new HttpError(400, "error.nul", { field: part.fieldname });
+        values[part.fieldname] = value;
       }
     }
   } catch (e) {
     const code = (e as { code?: string }).code;
+    verifyCsrf(req, values._csrf);
     if (code === "FST_FILES_LIMIT") return { values, files, error: new HttpError(413, "dossier.my.err.tooManyFiles", { n: MAX_SUPPLEMENT_FILES }) };
     if (code === "FST_REQ_FILE_TOO_LARGE") {
       const name = (e as { part?: { filename?: string } }).part?.filename ?? "";
@@ -124,6 +127,8 @@ async function readSupplement(req: FastifyRequest): Promise<SupplementRequest> {
     }
     throw e;
   }
+  // The form's token travels in its body, not in its URL (src/web/app.tsx checks the origin before).
+  verifyCsrf(req, values._csrf);
   return { values, files };
 }
 
@@ -214,7 +219,7 @@ function SupplementFormView({ ctx, code, state }: { ctx: PageCtx; code: string; 
     <section aria-labelledby="supplement-title" class="panel">
       <h2 id="supplement-title">{t("dossier.my.supplement.title")}</h2>
       <p>{t("dossier.my.supplement.intro", { n: MAX_SUPPLEMENT_FILES })}</p>
-      <form method="post" action={`${ownPath(code)}/supplement?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" novalidate>
+      <form method="post" action={`${ownPath(code)}/supplement`} enctype="multipart/form-data" novalidate>
         <CsrfField ctx={ctx} />
         <TextAreaField name="note" label={t("dossier.my.supplement.note")} value={v.note} error={e.note} rows={4} maxLength={2000} />
         <Field

@@ -136,7 +136,7 @@ function SubmitForm(p: {
 }) {
   const { ctx, values: v, errors } = p;
   const t = ctx.t;
-  const action = `/submit/${encodeURIComponent(p.agency.code)}/${encodeURIComponent(p.procedure.code)}?_csrf=${encodeURIComponent(ctx.csrfToken)}`;
+  const action = `/submit/${encodeURIComponent(p.agency.code)}/${encodeURIComponent(p.procedure.code)}`;
   const terms = p.procedure.terms;
   return (
     <Layout ctx={ctx} title={t("dossier.submit.formTitle", { name: p.procedure.name })}>

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Tx } from "../../db/scope";
 import type { ActorRole, DossierAction } from "../../domain/dossiers/state-machine";
 import type { CurrentUser } from "../../web/context";
-import { HttpError, issueMessages, notFound } from "../../web/http";
+import { HttpError, issueMessages, notFound, verifyCsrf } from "../../web/http";
 import { filesRoot, finaliseFiles, MAX_FILE_BYTES, stageFiles, type UploadInput, withStagedFiles } from "./files";
 import { applyAction, type Dossier, type DossierActor, findOwnDossier } from "./service";
 import { localise } from "./views";
@@ -109,8 +109,11 @@ export async function readMultipart(req: FastifyRequest, limits: MultipartLimits
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code !== "FST_FILES_LIMIT" && code !== "FST_PARTS_LIMIT" && code !== "FST_FIELDS_LIMIT") throw e;
+    verifyCsrf(req, values._csrf);
     return { values, files, tooLarge, tooManyFiles: true };
   }
+  // The form's token travels in its body, not in its URL (src/web/app.tsx checks the origin before).
+  verifyCsrf(req, values._csrf);
   return { values, files, tooLarge };
 }
 

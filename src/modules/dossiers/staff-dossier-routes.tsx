@@ -399,7 +399,7 @@ function ActionForm({
   return (
     <form
       method="post"
-      action={multipart ? `${url}?_csrf=${encodeURIComponent(ctx.csrfToken)}` : url}
+      action={url}
       {...(multipart ? { enctype: "multipart/form-data" } : {})}
       class="panel action-form"
     >
