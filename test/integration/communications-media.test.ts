@@ -1,3 +1,4 @@
+import JSZip from "jszip";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_COMMUNE_CODE } from "../../src/modules/demo/seed";
@@ -129,6 +130,15 @@ describe("communications: uploads", () => {
     const bad = await postMultipart(comms, "/staff/communications/items", [...itemFields("Đính kèm xấu"), { name: "attachments", filename: "ke-hoach.pdf", type: "application/pdf", data: Buffer.from("#!/bin/sh\nrm -rf /\n") }]);
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain("PDF, DOC/DOCX");
+    // A zip (here a small "bomb": one entry of 5 MB of zeros) is not a document of a public article.
+    const zip = await new JSZip().file("a.txt", Buffer.alloc(5 * 1024 * 1024)).generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+    const archive = await postMultipart(comms, "/staff/communications/items", [...itemFields("Nén"), { name: "attachments", filename: "tai-lieu.zip", type: "application/zip", data: zip }]);
+    expect(archive.statusCode).toBe(400);
+    // A PDF named like a web page is kept, and served, as a PDF.
+    const polyglot = await postMultipart(comms, "/staff/communications/items", [...itemFields("Tên sai"), { name: "attachments", filename: "report.html", type: "text/html", data: pdf }]);
+    expect(polyglot.statusCode).toBe(303);
+    const stored = await t.tdb.db.system((tx) => tx.one<{ name: string }>("select name from comm_files where kind = 'attachment' order by id desc limit 1"));
+    expect(stored.name).toBe("report.pdf");
   });
 
   it("records signage with a photo and lists it by place; conferences with materials", async () => {

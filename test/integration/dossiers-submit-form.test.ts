@@ -170,6 +170,20 @@ describe("the online form of every procedure offered online", () => {
     expect(res.body).not.toContain(`Đã đính kèm: trang-${FILES_PER_DOCUMENT + 1}.pdf`);
   });
 
+  it("keeps and serves a file as what its bytes are: a PDF called report.html is report.pdf", async () => {
+    const c = await newClient(t.app);
+    const page = await c.get(formUrl(BIRTH));
+    const cert = fileInputs(page.body).find((i) => i.required)!;
+    const res = await postForm(c, formUrl(BIRTH), { idempotencyKey: hidden(page.body, "idempotencyKey"), ...applicant, consent: "yes", intent: "submit" }, [{ field: cert.name, fileName: "report.html", data: pdf() }]);
+    expect(res.statusCode).toBe(303);
+    const code = new URL(`http://x${res.headers.location}`).searchParams.get("code")!;
+    const att = await sys((tx) => tx.one<{ id: number; file_name: string }>("select a.id, a.file_name from dossier_attachments a join dossiers d on d.id = a.dossier_id where d.code = $1", [code]));
+    expect(att.file_name).toBe("report.pdf");
+    const desk = await signIn(t.app, "demo-desk");
+    const dl = await desk.get(`/staff/dossiers/${encodeURIComponent(code)}/attachments/${att.id}`);
+    expect(dl.headers["content-disposition"]).toContain('filename="report.pdf"');
+  });
+
   it("takes the CSRF token from the form's body only, and refuses another site's form", async () => {
     const c = await newClient(t.app);
     const page = await c.get(formUrl(BIRTH));

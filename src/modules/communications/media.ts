@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
+import { nameForType } from "../../domain/files/names";
 import type { Tx } from "../../db/scope";
 import { DomainError } from "../../domain/errors";
 
@@ -39,7 +40,7 @@ const ATTACHMENT_TYPES: Record<string, string> = {
   "application/msword": "doc",
   "application/x-cfb": "doc",
   "application/vnd.ms-excel": "xls",
-  "application/zip": "zip",
+  // No plain archives: a zip bomb or a packed program has no place in a public article.
 };
 
 /** Attachments are checked by their bytes, not their name or declared type. */
@@ -69,7 +70,7 @@ export async function saveAttachment(tx: Tx, o: { agencyId: number; userId: numb
   const { mime } = await checkAttachment(o.upload);
   const r = await tx.one<{ id: number }>(
     `insert into comm_files (agency_id, kind, name, mime, size, data, created_by) values ($1, 'attachment', $2, $3, $4, $5, $6) returning id`,
-    [o.agencyId, safeFileName(o.upload.filename), mime, o.upload.data.length, o.upload.data, o.userId],
+    [o.agencyId, nameForType(safeFileName(o.upload.filename), mime), mime, o.upload.data.length, o.upload.data, o.userId],
   );
   return r.id;
 }

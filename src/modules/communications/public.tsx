@@ -1,3 +1,4 @@
+import { nameForType } from "../../domain/files/names";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { addDays } from "../../domain/communications/radio";
 import { buildRss } from "../../domain/communications/feed";
@@ -399,7 +400,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     const disposition = f.kind === "attachment" ? "attachment" : "inline";
     return reply
       .type(f.mime)
-      .header("content-disposition", `${disposition}; filename*=UTF-8''${encodeURIComponent(f.name)}`)
+      .header("content-disposition", `${disposition}; filename*=UTF-8''${encodeURIComponent(nameForType(f.name, f.mime))}`)
       .header("cache-control", req.user ? "private, max-age=60" : "public, max-age=3600")
       .header("x-content-type-options", "nosniff")
       .send(f.data);

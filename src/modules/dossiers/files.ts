@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
+import { nameForType } from "../../domain/files/names";
 import { DomainError } from "../../domain/errors";
 import { cleanSpaces, toNfc } from "../../domain/text/fold";
 
@@ -99,7 +100,7 @@ export async function stageFiles(options: { root: string; agencyId: number; uplo
       });
       staged.push({
         documentName: cleanSpaces(toNfc(u.documentName)).slice(0, MAX_DOCUMENT_NAME) || safeName(u.fileName),
-        fileName: safeName(u.fileName),
+        fileName: nameForType(safeName(u.fileName), contentType),
         contentType,
         size: u.data.length,
         sha256: createHash("sha256").update(u.data).digest("hex"),
