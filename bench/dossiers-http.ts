@@ -22,7 +22,7 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const b = await prepareDb();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "motcua-bench-files-"));
 try {
-  const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1" });
+  const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1", SUBMISSIONS_PER_ADDRESS: "1000000", SUBMISSIONS_PER_PHONE: "1000000" });
   const app = await buildApp({ db: b.db, config, version: "bench", secret: "bench-secret-0123456789abcdef" });
   // The floor: the same request, JSON inserted into one table, 201. Only in this bench's app, under
   // /api/ like the real route so that both pass the same request hooks.

@@ -14,6 +14,9 @@ export const Config = z.object({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   smtpUrl: z.string().optional(),
   smsGatewayUrl: z.string().url().optional(),
+  /** Anonymous online submissions allowed per address per 10 minutes, and per phone number per hour. */
+  submissionsPerAddress: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  submissionsPerPhone: z.coerce.number().int().min(1).max(1_000_000).default(6),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -30,6 +33,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
+    submissionsPerAddress: env.SUBMISSIONS_PER_ADDRESS || undefined,
+    submissionsPerPhone: env.SUBMISSIONS_PER_PHONE || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);

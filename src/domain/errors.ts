@@ -16,7 +16,9 @@ export type DomainErrorKind =
   /** A file is not of an accepted type. */
   | "unsupported_type"
   /** Well-formed, but cannot be acted on (a document missing, an unknown procedure, a reused key). */
-  | "unprocessable";
+  | "unprocessable"
+  /** Too many of these from the same caller for now; `vars.seconds` says how long to wait. */
+  | "too_many";
 
 export type ErrorDetail = { path: string; message: string };
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import { z } from "zod";
 import type { Permission } from "../domain/auth/permissions";
 import { parseWith, requirePermission, requireUser } from "./http";
@@ -22,6 +22,8 @@ export type ApiSpec<Q extends z.ZodType, P extends z.ZodType, B extends z.ZodTyp
   /** Other statuses this operation answers, with a description. */
   errors?: Record<number, string>;
   bodyLimit?: number;
+  /** Runs before the body is read (e.g. largeBodyGuard for routes taking uploads). */
+  onRequest?: onRequestHookHandler;
   handler: (ctx: {
     req: FastifyRequest;
     reply: FastifyReply;
@@ -100,6 +102,7 @@ export function defineApi<Q extends z.ZodType = z.ZodUnknown, P extends z.ZodTyp
     method: spec.method,
     url: spec.url,
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
+    ...(spec.onRequest ? { onRequest: spec.onRequest } : {}),
     handler: async (req, reply) => {
       if (spec.auth === "authenticated") requireUser(req);
       else if (spec.auth !== "public") requirePermission(req, spec.auth);

@@ -223,6 +223,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(async (err: FastifyError | Error, req, reply) => {
     const { status, message, details } = classifyError(err, req);
+    const seconds = asHttpError(err)?.vars?.seconds;
+    if ((status === 429 || status === 503) && typeof seconds === "number") reply.header("retry-after", String(seconds));
     if (status >= 500) req.log.error({ err }, "request failed");
     if (wantsJson(req)) return reply.code(status).send({ error: { status, message, ...(details ? { details } : {}) } });
     if (status === 401 && req.method === "GET") return reply.code(303).redirect(`/login?next=${encodeURIComponent(req.url)}`);

@@ -34,6 +34,7 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   too_large: 413,
   unsupported_type: 415,
   unprocessable: 422,
+  too_many: 429,
 };
 
 export function httpErrorOf(e: DomainError): HttpError {

@@ -9,11 +9,12 @@ import { createTestDb, type TestDb } from "./db";
 
 export type TestApp = { app: FastifyInstance; tdb: TestDb; close: () => Promise<void> };
 
-export async function createTestApp(): Promise<TestApp> {
+/** The app on a fresh test database; `env` overrides settings (e.g. the real submission limits). */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const tdb = await createTestDb();
   // A data directory of its own: files written by one test file are never seen by another running beside it.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "motcua-test-data-"));
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATA_DIR: dataDir, DATABASE_URL: tdb.url });
+  const config = loadConfig({ NODE_ENV: "test", SUBMISSIONS_PER_ADDRESS: "100000", SUBMISSIONS_PER_PHONE: "100000", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATA_DIR: dataDir, DATABASE_URL: tdb.url, ...env });
   const app = await buildApp({ db: tdb.db, config, version: "test", secret: "test-secret-0123456789abcdef" });
   await app.ready();
   return {

@@ -10,6 +10,7 @@ describe("domain errors as the web layer answers them", () => {
       not_found: 404,
       conflict: 409,
       too_large: 413,
+      too_many: 429,
       unsupported_type: 415,
       unprocessable: 422,
     };

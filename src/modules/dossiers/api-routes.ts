@@ -10,8 +10,13 @@ import { HttpError, issueMessages, notFound, requireUser } from "../../web/http"
 import { findAgencyIdentity } from "../agencies/agencies";
 import { stageFiles, type UploadInput } from "./files";
 import { submissionHash, submitOnlineTx } from "./online-intake";
+import { largeBodyGuard } from "../../web/large-bodies";
+import { countAnonymousSubmission } from "../limits/buckets";
 import { filesDir, foldSearch, IdempotencyKey, localised, rateLimit, runAction } from "./route-support";
 import { findDossier, listAttachments, listEvents, listQueue, QUEUES, trackDossier } from "./service";
+
+/** A submission by API: a few scanned files in base64 (10 MB each at most) and the form. */
+const API_SUBMISSION_BYTES = 32 * 1024 * 1024;
 
 export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
   // -------------------------------------------------------------------------------------------
@@ -38,7 +43,7 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
     response: TrackResponse,
     errors: { 404: "Unknown code or wrong phone digits", 429: "Too many look-ups" },
     handler: async ({ req, params, query }) => {
-      rateLimit(req, "track");
+      await rateLimit(app, req, "track");
       const view = query.phone ? await app.deps.db.system((tx) => trackDossier(tx, { code: params.code, phoneLast4: query.phone! })) : undefined;
       if (!view) throw notFound("dossier.err.notFound");
       // Result files are downloaded from the tracking page; their storage is never told.
@@ -77,11 +82,20 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
     tags: ["dossiers"],
     auth: "public",
     body: SubmitBody,
-    bodyLimit: 60 * 1024 * 1024,
+    bodyLimit: API_SUBMISSION_BYTES,
+    onRequest: largeBodyGuard(API_SUBMISSION_BYTES),
     successStatus: 201,
     response: z.object({ code: z.string(), status: z.string(), dueAt: z.string().nullable(), acceptDueAt: z.string().nullable(), trackingUrl: z.string() }),
-    errors: { 413: "A file is larger than 10 MB", 415: "A file is not PDF, JPEG or PNG", 422: "Missing or invalid parts, named in details" },
+    errors: {
+      413: "A file is larger than 10 MB, or the request than 32 MB",
+      415: "A file is not PDF, JPEG or PNG",
+      422: "Missing or invalid parts, named in details",
+      429: "Too many anonymous submissions from this address or for this phone (Retry-After)",
+      503: "Too many large uploads at once (Retry-After)",
+    },
     handler: async ({ req, reply, body }) => {
+      // Anonymous callers are counted per address and per phone; accounts and API tokens are not.
+      if (!req.user) await localised(req, () => countAnonymousSubmission(app.deps.db, { address: req.ip, phone: body.applicant?.phone ?? null, perAddress: app.deps.config.submissionsPerAddress, perPhone: app.deps.config.submissionsPerPhone }));
       const headerKey = req.headers["idempotency-key"];
       const key = typeof headerKey === "string" ? IdempotencyKey.safeParse(headerKey) : undefined;
       if (key && !key.success) throw new HttpError(422, "dossier.err.idempotencyKey", undefined, [{ path: "Idempotency-Key", message: req.t("dossier.err.idempotencyKey") }]);
@@ -206,7 +220,8 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
     auth: "authenticated",
     params: z.object({ code: z.string().min(1).max(80), action: z.enum(DOSSIER_ACTIONS) }),
     body: ActionBody,
-    bodyLimit: 45 * 1024 * 1024,
+    bodyLimit: API_SUBMISSION_BYTES,
+    onRequest: largeBodyGuard(API_SUBMISSION_BYTES),
     errors: { 404: "Unknown or not visible", 409: "Not allowed in the current status", 422: "Invalid input" },
     handler: async ({ req, params, body }) => {
       const user = requireUser(req);

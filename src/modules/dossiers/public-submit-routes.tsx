@@ -14,7 +14,9 @@ import { findOfferedProcedure, listOfferedProcedures, type OfferedProcedure } fr
 import { feeText, timeLimitText } from "../catalog/views";
 import { DRAFT_COOKIE, DRAFT_DAYS, type DraftFile, type DraftUpload, deleteDraft, findSubmittedCode, isDraftToken, listDraftFiles, loadDraft, saveDraft, stageDraftFiles } from "./drafts";
 import { submissionHash, submitOnlineTx } from "./online-intake";
-import { fieldErrors, filesDir, IdempotencyKey, readMultipart } from "./route-support";
+import { largeBodyGuard } from "../../web/large-bodies";
+import { countAnonymousSubmission } from "../limits/buckets";
+import { fieldErrors, filesDir, IdempotencyKey, MAX_FORM_BYTES, readMultipart } from "./route-support";
 import { buildSubmissionReceipt } from "../../domain/slips/layout";
 import { formatDateTime } from "../../web/i18n";
 import { loadSlipData } from "../dossier-docs/data";
@@ -428,7 +430,7 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
    * refused submission comes back with everything typed and every file already received, and
    * the draft becomes the dossier only when nothing is missing.
    */
-  app.post("/submit/:agency/:procedure", async (req, reply) => {
+  app.post("/submit/:agency/:procedure", { onRequest: largeBodyGuard(MAX_FORM_BYTES + 1024 * 1024) }, async (req, reply) => {
     const p = req.params as { agency: string; procedure: string };
     const agency = await publicAgency(req, p.agency);
     const procedure = await req.tx((tx) => findOfferedProcedure(tx, { agencyId: agency.id, code: p.procedure }));
@@ -493,6 +495,17 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
     }
     const parsed = Applicant.safeParse(applicantFrom(values));
     if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error, req));
+    if (!req.user) {
+      // Anonymous submissions are counted per address and per phone; what was sent stays in the draft.
+      try {
+        await countAnonymousSubmission(app.deps.db, { address: req.ip, phone: values.phone ?? null, perAddress: app.deps.config.submissionsPerAddress, perPhone: app.deps.config.submissionsPerPhone });
+      } catch (e) {
+        const he = asHttpError(e);
+        if (!he) throw e;
+        reply.header("retry-after", String(he.vars?.seconds ?? 60));
+        return again({ _: req.t(he.messageKey, he.vars) }, 429, req.t("dossier.submit.keptNotice", { url: draftUrl, days: DRAFT_DAYS }));
+      }
+    }
     if (values.consent !== "yes") errors.consent = req.t("dossier.err.consent");
     const key = IdempotencyKey.safeParse(values.idempotencyKey);
     if (!key.success) errors._ = req.t("dossier.err.idempotencyKey");

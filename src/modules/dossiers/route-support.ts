@@ -8,6 +8,7 @@ import type { Tx } from "../../db/scope";
 import type { ActorRole, DossierAction } from "../../domain/dossiers/state-machine";
 import type { CurrentUser } from "../../web/context";
 import { HttpError, issueMessages, notFound, verifyCsrf } from "../../web/http";
+import { hitBucket } from "../limits/buckets";
 import { filesRoot, finaliseFiles, MAX_FILE_BYTES, stageFiles, type UploadInput, withStagedFiles } from "./files";
 import { applyAction, type Dossier, type DossierActor, findOwnDossier } from "./service";
 import { localise } from "./views";
@@ -25,20 +26,13 @@ export async function localised<T>(req: FastifyRequest, fn: () => Promise<T>): P
   }
 }
 
-/** A small fixed-window limiter per client address: tracking must not become a code oracle. */
-const hits = new Map<string, { start: number; n: number }>();
+/**
+ * A fixed-window limit per client address, shared by every instance (PostgreSQL, not one
+ * process's memory): tracking must not become a code oracle.
+ */
 export const TRACK_LIMIT = { max: 30, windowMs: 60_000 };
-export function rateLimit(req: FastifyRequest, bucket: string): void {
-  const key = `${bucket}:${req.ip}`;
-  const now = Date.now();
-  const h = hits.get(key);
-  if (!h || now - h.start > TRACK_LIMIT.windowMs) {
-    if (hits.size > 50_000) hits.clear();
-    hits.set(key, { start: now, n: 1 });
-    return;
-  }
-  h.n++;
-  if (h.n > TRACK_LIMIT.max) throw new HttpError(429, "error.429");
+export async function rateLimit(app: FastifyInstance, req: FastifyRequest, bucket: string): Promise<void> {
+  await localised(req, () => hitBucket(app.deps.db, { key: `${bucket}:${req.ip}`, limit: TRACK_LIMIT.max, windowSeconds: TRACK_LIMIT.windowMs / 1000 }));
 }
 
 export function filesDir(app: FastifyInstance): string {
@@ -67,7 +61,10 @@ export type MultipartForm = {
 };
 
 /** Per-form limits; the default suits forms with a single file input. */
-export type MultipartLimits = { files?: number };
+export type MultipartLimits = { files?: number; totalBytes?: number };
+
+/** What a whole form with files may weigh (its files are held in memory until checked). */
+export const MAX_FORM_BYTES = 60 * 1024 * 1024;
 
 /** Text fields a form may have besides its files (applicant, consent, drop boxes…). */
 const MAX_FIELDS = 300;
@@ -88,6 +85,8 @@ export async function readMultipart(req: FastifyRequest, limits: MultipartLimits
   }
   // throwFileSizeLimit (read by @fastify/multipart per call, missing from its types): mark, not throw.
   const maxFiles = limits.files ?? 20;
+  const maxTotal = limits.totalBytes ?? MAX_FORM_BYTES;
+  let total = 0;
   const options = {
     limits: { fileSize: MAX_FILE_BYTES, files: maxFiles, fields: MAX_FIELDS, parts: maxFiles + MAX_FIELDS },
     throwFileSizeLimit: false,
@@ -97,8 +96,13 @@ export async function readMultipart(req: FastifyRequest, limits: MultipartLimits
       if (part.type === "file") {
         const f = part as MultipartFile;
         const data = await f.toBuffer();
+        total += data.length;
         if (f.file.truncated) tooLarge.push({ field: f.fieldname, fileName: f.filename || "tep" });
-        else if (data.length > 0) files.push({ field: f.fieldname, fileName: f.filename || "tep", data });
+        else if (total > maxTotal) {
+          // Past the form's weight the rest is read and dropped, each file named, so memory stays bounded.
+          tooLarge.push({ field: f.fieldname, fileName: f.filename || "tep" });
+          total -= data.length;
+        } else if (data.length > 0) files.push({ field: f.fieldname, fileName: f.filename || "tep", data });
       } else {
         const value = String((part as { value: unknown }).value ?? "");
         // The same refusal as the input guard gives JSON and forms (src/web/input-guard.ts).

@@ -21,7 +21,7 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
     let view: Awaited<ReturnType<typeof trackDossier>>;
     let asked = false;
     if (code && phone) {
-      rateLimit(req, "track");
+      await rateLimit(app, req, "track");
       asked = true;
       view = await app.deps.db.system((tx) => trackDossier(tx, { code, phoneLast4: phone }));
     }
@@ -85,7 +85,7 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
   app.get("/track/result/:id", async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const id = Number((req.params as { id: string }).id);
-    rateLimit(req, "track");
+    await rateLimit(app, req, "track");
     const code = (q.code ?? "").trim().slice(0, 80);
     const view = Number.isInteger(id) && id > 0 && code ? await app.deps.db.system((tx) => trackDossier(tx, { code, phoneLast4: q.phone ?? "" })) : undefined;
     const file = view?.results.find((r) => r.id === id);
