@@ -4,6 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "./config";
 import { type EmbeddedServer, startEmbedded } from "./db/embedded";
+import { configureCheckpointExport } from "./modules/audit/integrity";
+import { configureAuditKeys, loadAuditKeys } from "./modules/audit/keys";
 import { refreshProcedureDefaults } from "./modules/catalog/defaults";
 import { migrate } from "./db/migrate";
 import { createPool } from "./db/pool";
@@ -33,6 +35,9 @@ export async function openRuntime(config: Config, opts: { log?: (line: string) =
     embedded = await startEmbedded({ dataDir: config.dataDir, log: (l) => (/ERROR|FATAL|PANIC/.test(l) ? log(l) : undefined) });
     connectionString = embedded.connectionString;
   }
+  // The audit chain's keys live outside the database (environment, else DATA_DIR/keys).
+  configureAuditKeys(loadAuditKeys({ dataDir: config.dataDir }));
+  configureCheckpointExport({ dir: path.join(config.dataDir, "audit-checkpoints"), ...(process.env.AUDIT_CHECKPOINT_EMAIL ? { email: process.env.AUDIT_CHECKPOINT_EMAIL } : {}) });
   const pool = createPool({ connectionString, max: opts.poolMax ?? 20 });
   const db = new Db(pool);
   try {

@@ -3,7 +3,8 @@ import { loadConfig, publicBaseUrl } from "../config";
 import { ROLES } from "../domain/auth/roles";
 import { createUser, NewUser } from "../modules/accounts/users";
 import { TOKEN_PREFIX, newToken, sha256 } from "../modules/accounts/sessions";
-import { appendAudit, verifyAudit } from "../modules/audit/audit";
+import { appendAudit } from "../modules/audit/audit";
+import { recordVerification, verifyIntegrity } from "../modules/audit/integrity";
 import { backupDatabase, restoreDatabase } from "../modules/backup/backup";
 import { seedDemo } from "../modules/demo/seed";
 import { openRuntime, type Runtime, VERSION } from "../runtime";
@@ -155,9 +156,10 @@ withCommon(catalog.command("abolish <code>").description("Bãi bỏ một thủ 
 const audit = program.command("audit").description("Nhật ký thao tác / audit log");
 withCommon(audit.command("verify").description("Kiểm tra chuỗi băm của nhật ký")).action(async (flags: CommonFlags) => {
   await withRuntime(flags, async (rt) => {
-    const r = await rt.db.system((tx) => verifyAudit(tx));
+    const r = await rt.db.system((tx) => verifyIntegrity(tx));
+    await recordVerification(rt.db, r, "cli");
     if (r.problems.length === 0) {
-      log(`Nhật ký toàn vẹn: ${r.rows} dòng, ${r.agencies} đơn vị / audit log intact`);
+      log(`Nhật ký toàn vẹn: ${r.rows} dòng, ${r.agencies} đơn vị, ${r.checkpoints} điểm neo / audit log intact`);
       return;
     }
     for (const p of r.problems) log(`Đơn vị #${p.agencyId}${p.lane !== undefined ? ` chuỗi ${p.lane}` : ""}${p.seq ? ` dòng ${p.seq}` : ""}: ${p.problem}`);

@@ -2,6 +2,7 @@ import { loadConfig, publicBaseUrl } from "../config";
 import { seedDemo } from "../modules/demo/seed";
 import { openRuntime, VERSION } from "../runtime";
 import { startJobQueue, type JobQueue } from "../jobs/queue";
+import { createCheckpoint } from "../modules/audit/integrity";
 import { buildApp } from "../web/app";
 import { importUnitsWithProgress, log, printDemoAccounts } from "./setup";
 
@@ -35,6 +36,11 @@ export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
     }
   }
 
+  // Anchor the audit chain at start when the last checkpoint is old (or there is none yet).
+  await rt.db.system(async (tx) => {
+    const last = await tx.maybeOne<{ at: Date }>("select at from audit_checkpoints order by at desc limit 1");
+    if (!last || Date.now() - last.at.getTime() > 6 * 3600_000) await createCheckpoint(tx);
+  });
   const app = await buildApp({ db: rt.db, config, version: VERSION, secret: rt.secret });
   let jobs: JobQueue | undefined;
   if (process.env.MOTCUA_JOBS !== "off") {

@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { prepared, type Tx } from "../../db/scope";
 import type { AuditAction, AuditEntity } from "./actions";
+import { auditKeys } from "./keys";
 
 export type AuditEntry = {
   agencyId: number;
@@ -29,6 +30,8 @@ export function canonicalJson(value: unknown): string {
 export type AuditRow = {
   agency_id: number;
   lane: number;
+  /** 0: SHA-256 (links written before the chain was keyed); 1: HMAC-SHA256 with the key outside the database. */
+  alg: number;
   seq: number;
   at: Date;
   actor_user_id: number | null;
@@ -57,9 +60,10 @@ function bodyOf(row: Omit<AuditRow, "hash">): Record<string, unknown> {
   };
 }
 
-/** sha256 of the previous link, a newline and the entry's canonical JSON. */
-export function auditHash(row: Omit<AuditRow, "hash">): string {
-  return createHash("sha256").update(row.prev_hash).update("\n").update(canonicalJson(bodyOf(row))).digest("hex");
+/** The link: HMAC-SHA256 (alg 1) or SHA-256 (alg 0, older rows) of the previous link, a newline and the entry's canonical JSON. */
+export function auditHash(row: Omit<AuditRow, "hash">, hmacKey: Buffer = auditKeys().hmacKey): string {
+  const h = row.alg === 1 ? createHmac("sha256", hmacKey) : createHash("sha256");
+  return h.update(row.prev_hash).update("\n").update(canonicalJson(bodyOf(row))).digest("hex");
 }
 
 /**
@@ -98,6 +102,7 @@ export function auditCtes(entry: AuditEntry, o: { param: number; when?: string }
   const row = {
     agency_id: entry.agencyId,
     lane,
+    alg: 1,
     at: new Date(),
     actor_user_id: entry.actorUserId ?? null,
     actor: entry.actor,
@@ -107,7 +112,7 @@ export function auditCtes(entry: AuditEntry, o: { param: number; when?: string }
     data,
   };
   const p = (i: number) => `$${o.param + i}`;
-  const link = (prev: string, seq: string) => `encode(sha256(convert_to(${prev} || E'\\n' || ${p(2)}::text || ${seq} || '}', 'UTF8')), 'hex')`;
+  const link = (prev: string, seq: string) => `encode(hmac(convert_to(${prev} || E'\\n' || ${p(2)}::text || ${seq} || '}', 'UTF8'), ${p(11)}::bytea, 'sha256'), 'hex')`;
   const sql = `audit_head as (
        insert into audit_heads as h (agency_id, lane, seq, prev_hash, hash)
        select ${p(0)}::integer, ${p(1)}::smallint, 1, ${p(3)}::text, ${link(`${p(3)}::text`, "'1'")}${o.when ? ` from ${o.when}` : ""}
@@ -115,13 +120,13 @@ export function auditCtes(entry: AuditEntry, o: { param: number; when?: string }
        returning seq, prev_hash, hash
      ),
      audit_entry as (
-       insert into audit_log (agency_id, lane, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash)
-       select ${p(0)}::integer, ${p(1)}::smallint, seq, ${p(4)}::timestamptz, ${p(5)}::integer, ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, ${p(9)}::text, ${p(10)}::jsonb, prev_hash, hash
+       insert into audit_log (agency_id, lane, alg, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash)
+       select ${p(0)}::integer, ${p(1)}::smallint, 1, seq, ${p(4)}::timestamptz, ${p(5)}::integer, ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, ${p(9)}::text, ${p(10)}::jsonb, prev_hash, hash
        from audit_head
      )`;
   return {
     sql,
-    values: [row.agency_id, lane, auditPrefix(row), GENESIS_HASH, row.at, row.actor_user_id, row.actor, row.action, row.entity, row.entity_id, JSON.stringify(data)],
+    values: [row.agency_id, lane, auditPrefix(row), GENESIS_HASH, row.at, row.actor_user_id, row.actor, row.action, row.entity, row.entity_id, JSON.stringify(data), auditKeys().hmacKey],
   };
 }
 
@@ -194,6 +199,7 @@ export async function appendAuditBatch(tx: Tx, entries: readonly AuditEntry[], o
     const row = {
       agency_id: e.agencyId,
       lane: lanes[i]!,
+      alg: 1,
       seq: h.seq + 1,
       at: new Date(),
       actor_user_id: e.actorUserId ?? null,
@@ -216,9 +222,9 @@ export async function appendAuditBatch(tx: Tx, entries: readonly AuditEntry[], o
   });
   await tx.exec(
     prepared(`with appended as (
-       insert into audit_log (agency_id, lane, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash)
-       select agency_id, lane, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash
-       from jsonb_to_recordset($1::jsonb) as r(agency_id integer, lane smallint, seq integer, at timestamptz, actor_user_id integer, actor text,
+       insert into audit_log (agency_id, lane, alg, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash)
+       select agency_id, lane, alg, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash
+       from jsonb_to_recordset($1::jsonb) as r(agency_id integer, lane smallint, alg smallint, seq integer, at timestamptz, actor_user_id integer, actor text,
          action text, entity text, entity_id text, data jsonb, prev_hash text, hash text)
      )
      update audit_heads h set seq = n.seq, hash = n.hash, prev_hash = n.prev_hash
@@ -228,44 +234,67 @@ export async function appendAuditBatch(tx: Tx, entries: readonly AuditEntry[], o
   );
 }
 
-export type AuditProblem = { agencyId: number; lane?: number; seq?: number; problem: "edited" | "inserted_or_reordered" | "missing" | "head_mismatch" };
+export type AuditProblem = {
+  agencyId: number;
+  lane?: number;
+  seq?: number;
+  problem: "edited" | "inserted_or_reordered" | "missing" | "head_mismatch" | "head_missing" | "downgraded" | "checkpoint_forged" | "checkpoint_mismatch";
+};
 
-/** Recomputes every chain (each lane of each agency); reports edited rows, rows inserted out of chain, and deleted rows. */
-export async function verifyAudit(tx: Tx): Promise<{ rows: number; agencies: number; problems: AuditProblem[] }> {
+const PAGE = 20_000;
+
+/**
+ * Recomputes every chain (each lane of each agency), reading the log in pages: edited rows, rows
+ * inserted out of chain, deleted rows, a lane whose head is gone (every agency with any entry has
+ * all AUDIT_LANES heads), and links "downgraded" to the unkeyed hash after keyed ones.
+ */
+export async function verifyAudit(tx: Tx, o: { hmacKey?: Buffer } = {}): Promise<{ rows: number; agencies: number; problems: AuditProblem[]; heads: AuditHead[] }> {
+  const hmacKey = o.hmacKey ?? auditKeys().hmacKey;
   const problems: AuditProblem[] = [];
   const key = (agencyId: number, lane: number) => `${agencyId}/${lane}`;
-  const heads = new Map(
-    (await tx.query<{ agency_id: number; lane: number; seq: number; hash: string }>("select agency_id, lane, seq, hash from audit_heads")).map((h) => [key(h.agency_id, h.lane), h]),
-  );
-  const chains = new Map<string, { agencyId: number; lane: number }>();
-  for (const h of heads.values()) chains.set(key(h.agency_id, h.lane), { agencyId: h.agency_id, lane: h.lane });
-  for (const r of await tx.query<{ agency_id: number; lane: number }>("select distinct agency_id, lane from audit_log")) chains.set(key(r.agency_id, r.lane), { agencyId: r.agency_id, lane: r.lane });
+  const headRows = await tx.query<AuditHead>("select agency_id, lane, seq, hash from audit_heads order by agency_id, lane");
+  const heads = new Map(headRows.map((h) => [key(h.agency_id, h.lane), h]));
+  const agencies = new Set(headRows.map((h) => h.agency_id));
+  type Cursor = { expectedSeq: number; prevHash: string; last?: { seq: number; hash: string }; keyed: boolean };
+  const chains = new Map<string, Cursor>();
   let rows = 0;
-  const ordered = [...chains.values()].sort((a, b) => a.agencyId - b.agencyId || a.lane - b.lane);
-  for (const { agencyId, lane } of ordered) {
-    const chain = await tx.query<AuditRow>(
-      "select agency_id, lane, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash from audit_log where agency_id = $1 and lane = $2 order by seq, id",
-      [agencyId, lane],
+  let after: [number, number, number] = [-1, -1, -1];
+  for (;;) {
+    const page = await tx.query<AuditRow>(
+      `select agency_id, lane, alg, seq, at, actor_user_id, actor, action, entity, entity_id, data, prev_hash, hash from audit_log
+       where (agency_id, lane, seq) > ($1, $2, $3) order by agency_id, lane, seq limit ${PAGE}`,
+      after,
     );
-    rows += chain.length;
-    let expectedSeq = 1;
-    let prevHash = GENESIS_HASH;
-    for (const row of chain) {
-      if (row.seq !== expectedSeq) {
-        problems.push({ agencyId, lane, seq: row.seq, problem: row.seq > expectedSeq ? "missing" : "inserted_or_reordered" });
-      } else if (row.prev_hash !== prevHash) {
-        problems.push({ agencyId, lane, seq: row.seq, problem: "inserted_or_reordered" });
+    for (const row of page) {
+      rows++;
+      agencies.add(row.agency_id);
+      const k = key(row.agency_id, row.lane);
+      let c = chains.get(k);
+      if (!c) {
+        c = { expectedSeq: 1, prevHash: GENESIS_HASH, keyed: false };
+        chains.set(k, c);
       }
+      if (row.seq !== c.expectedSeq) problems.push({ agencyId: row.agency_id, lane: row.lane, seq: row.seq, problem: row.seq > c.expectedSeq ? "missing" : "inserted_or_reordered" });
+      else if (row.prev_hash !== c.prevHash) problems.push({ agencyId: row.agency_id, lane: row.lane, seq: row.seq, problem: "inserted_or_reordered" });
+      if (row.alg === 0 && c.keyed) problems.push({ agencyId: row.agency_id, lane: row.lane, seq: row.seq, problem: "downgraded" });
+      if (row.alg === 1) c.keyed = true;
       const { hash, ...rest } = row;
-      if (auditHash(rest) !== hash) problems.push({ agencyId, lane, seq: row.seq, problem: "edited" });
-      prevHash = hash;
-      expectedSeq = row.seq + 1;
+      if (auditHash(rest, hmacKey) !== hash) problems.push({ agencyId: row.agency_id, lane: row.lane, seq: row.seq, problem: "edited" });
+      c.prevHash = hash;
+      c.expectedSeq = row.seq + 1;
+      c.last = { seq: row.seq, hash };
     }
-    const head = heads.get(key(agencyId, lane));
-    const last = chain[chain.length - 1];
-    if (!head || (last ? head.seq !== last.seq || head.hash !== last.hash : head.seq !== 0)) {
-      problems.push({ agencyId, lane, problem: "head_mismatch" });
+    if (page.length < PAGE) break;
+    const last = page[page.length - 1]!;
+    after = [last.agency_id, last.lane, last.seq];
+  }
+  for (const agencyId of [...agencies].sort((a, b) => a - b)) {
+    for (let lane = 0; lane < AUDIT_LANES; lane++) {
+      const head = heads.get(key(agencyId, lane));
+      const last = chains.get(key(agencyId, lane))?.last;
+      if (!head) problems.push({ agencyId, lane, problem: "head_missing" });
+      else if (last ? head.seq !== last.seq || head.hash !== last.hash : head.seq !== 0) problems.push({ agencyId, lane, problem: "head_mismatch" });
     }
   }
-  return { rows, agencies: new Set(ordered.map((c) => c.agencyId)).size, problems };
+  return { rows, agencies: agencies.size, problems, heads: headRows };
 }
