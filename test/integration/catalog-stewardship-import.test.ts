@@ -263,6 +263,32 @@ describe("a broken file is refused with every problem listed by row, and nothing
   });
 });
 
+describe("progress while a file is read", () => {
+  it("the page refreshes itself without JavaScript, the script reads the progress as JSON, and an interrupted read says so", async () => {
+    const id = await t.tdb.db.system(async (tx) =>
+      (
+        await tx.one<{ id: number }>(
+          `insert into catalog_imports (agency_id, importing_agency_id, file_name, file_size, file_sha256, effective_from, status, progress_stage, progress_done, progress_total)
+           values ($1, $2, 'tthc-all-levels.json.gz', 2022327, repeat('b', 64), current_date, 'reading', 'checking', 661, 2642) returning id`,
+          [communeId, provinceId],
+        )
+      ).id,
+    );
+    const page = await admin.get(`/staff/catalog/imports/${id}`);
+    expect(page.body).toContain('<noscript><meta http-equiv="refresh" content="2"/></noscript>');
+    expect(text(page.body)).toContain("Đã kiểm tra 661/2.642 bản ghi (25%)");
+    expect(page.body).not.toContain("/apply");
+    const json = await admin.get(`/staff/catalog/imports/${id}/progress`);
+    expect(json.json()).toEqual({ status: "reading", busy: true, stage: "checking", done: 661, total: 2642, pct: 25, text: "Đã kiểm tra 661/2.642 bản ghi (25%)" });
+    // Applying meanwhile is refused.
+    expect((await admin.json("POST", `/api/v1/catalog/imports/${id}/apply`, {})).statusCode).toBe(409);
+    await t.tdb.db.system((tx) => tx.exec("update catalog_imports set updated_at = now() - interval '10 minutes' where id = $1", [id]));
+    const stalled = text((await admin.get(`/staff/catalog/imports/${id}`)).body);
+    expect(stalled).toContain("Việc đọc tệp đã dừng giữa chừng");
+    expect(stalled).toContain("Bị gián đoạn");
+  });
+});
+
 describe("the import API", () => {
   it("takes a multipart file and returns the preview; apply applies it; both are in the OpenAPI document", async () => {
     const record = { ...rawCommuneRecords().find((r) => r.ma_thu_tuc === "2.000942")!, yeu_cau_dieu_kien: "Xuất trình bản chính giao dịch." };
