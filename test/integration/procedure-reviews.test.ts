@@ -331,3 +331,51 @@ describe("the income figure the cost model uses", () => {
     expect((await admin.json("GET", `/api/v1/procedure-reviews/${reviewIds[BIRTH]}/cost`)).json()).toMatchObject({ before: 219_920_455, wage: { annualIncomeVnd: 114_000_000 } });
   });
 });
+
+describe("the province reviews its own procedures too", () => {
+  it("plans a review of a procedure of its catalog with its own officer", async () => {
+    const province = await signIn(t.app, "demo-province");
+    const me = await t.tdb.db.system((tx) => tx.one<{ id: number }>("select id from users where username = 'demo-province'"));
+    const res = await province.json("POST", "/api/v1/procedure-reviews", { code: "2.000815", year: YEAR, reviewerUserId: me.id, deadline: "2026-12-20" });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ code: "2.000815", status: "todo", reviewer: { id: me.id, name: "Đỗ Thị Lan" } });
+    const list = (await province.json("GET", `/api/v1/procedure-reviews?year=${YEAR}`)).json() as { round: { planId: number }; items: unknown[] };
+    expect(list.items).toHaveLength(1);
+    // Its plan is the province's, not the commune's.
+    expect((await province.get(`/staff/plans/${list.round.planId}`)).statusCode).toBe(200);
+    expect((await admin.get(`/staff/plans/${list.round.planId}`)).statusCode).toBe(404);
+  });
+});
+
+describe("every review page a user is shown opens for them, in words (vi and en)", () => {
+  const ROLES = ["demo-desk", "demo-specialist", "demo-leader", "demo-comms", "demo-admin", "demo-province", "demo-sysadmin"];
+  const AREA = /^\/staff\/(reviews|catalog|plans)(\/|\?|$)/;
+  const FILE = /\.(pdf|docx)$/;
+
+  it("follows the links of the review and catalog pages as each staff role, finds no refusal, failure or message key", async () => {
+    const problems: string[] = [];
+    for (const username of ROLES) {
+      const c = username === "demo-admin" ? admin : username === "demo-specialist" ? official : await signIn(t.app, username);
+      for (const lang of ["vi", "en"]) {
+        const seen = new Set<string>();
+        const queue = [`/staff/reviews?year=${YEAR}`];
+        const nav = (await c.get("/staff")).body;
+        if (nav.includes('href="/staff/catalog/imports"')) queue.push("/staff/catalog/imports");
+        while (queue.length && seen.size < 60) {
+          const path = queue.shift()!;
+          if (seen.has(path)) continue;
+          seen.add(path);
+          const res = await c.get(`${path}${path.includes("?") ? "&" : "?"}lang=${lang}`);
+          if (res.statusCode === 403 || res.statusCode >= 500) problems.push(`${username} ${lang}: ${res.statusCode} ${path}`);
+          const visible = text(res.body.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " "));
+          for (const m of visible.matchAll(/\b(reviews|catalog)\.[a-zA-Z0-9_.]+[a-zA-Z0-9]\b/g)) problems.push(`${username} ${lang}: key ${m[0]} on ${path}`);
+          for (const m of res.body.matchAll(/<a\b[^>]*\shref="([^"]*)"/g)) {
+            const href = m[1]!.replace(/&amp;/g, "&").replace(/[?&]lang=\w+/, "");
+            if (AREA.test(href) && !FILE.test(href.split("?")[0]!) && !seen.has(href)) queue.push(href);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
