@@ -1,10 +1,14 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCatalogAbolish, runCatalogImport, runCatalogPreview } from "../../src/modules/catalog/cli";
 import { catalogImportsSettled } from "../../src/modules/catalog/staff-import";
 import { DEMO_COMMUNE_CODE, DEMO_PROVINCE_GSO } from "../../src/modules/demo/seed";
 import { type Client, createTestApp, signIn, type TestApp } from "../support/app";
 import { forgetProcedure, type RawRecord, rawCommuneRecords } from "../support/catalog";
-import { type Part, postMultipart } from "../support/multipart";
+import { multipart, type Part, postMultipart } from "../support/multipart";
 
 // Issue 17, part 1: staff import a province's announcement decision. A real slice of the national
 // portal's commune records (the 12 certification procedures of ../shared/data) with one procedure
@@ -292,7 +296,7 @@ describe("progress while a file is read", () => {
 describe("the import API", () => {
   it("takes a multipart file and returns the preview; apply applies it; both are in the OpenAPI document", async () => {
     const record = { ...rawCommuneRecords().find((r) => r.ma_thu_tuc === "2.000942")!, yeu_cau_dieu_kien: "Xuất trình bản chính giao dịch." };
-    const { body, contentType } = (await import("../support/multipart")).multipart([
+    const { body, contentType } = multipart([
       filePart(Buffer.from(JSON.stringify([record]))),
       { name: "decision", value: "77/QĐ-UBND" },
       { name: "effectiveFrom", value: "2099-01-01" },
@@ -374,5 +378,33 @@ describe("who may import and abolish", () => {
     const province = await signIn(t.app, "demo-province");
     const page = text((await province.get("/staff/catalog/imports")).body);
     expect(page).toContain("Chưa có lần nhập nào");
+  });
+});
+
+describe("the CLI shares the reader, the preview and the importer", () => {
+  it("--dry-run prints the preview and writes nothing; the import cites the decision and abolishes the listed codes", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "catalog-cli-"));
+    const record = { ...rawCommuneRecords().find((r) => r.ma_thu_tuc === "2.000913")!, yeu_cau_dieu_kien: "Điều kiện theo quyết định 321." };
+    const file = path.join(dir, "qd-321.json");
+    writeFileSync(file, JSON.stringify([record]));
+    const province = await t.tdb.db.system((tx) => tx.one<{ code: string }>("select code from agencies where id = $1", [provinceId]));
+    const before = await counts();
+    const lines: string[] = [];
+    const preview = await runCatalogPreview(t.tdb.db, file, { agency: province.code, abolish: "2.001008", log: (l) => lines.push(l) });
+    expect(preview.amended.map((a) => a.code)).toEqual(["2.000913"]);
+    expect(preview.abolished.map((a) => a.code)).toEqual(["2.001008"]);
+    expect(lines.join("\n")).toContain("  ~ 2.000913");
+    expect(lines.join("\n")).toContain("Yêu cầu, điều kiện:");
+    expect(lines.join("\n")).toContain("  − 2.001008");
+    expect(await counts()).toEqual(before);
+    const r = await runCatalogImport(t.tdb.db, file, { agency: province.code, abolish: "2.001008", decision: "321/QĐ-UBND", decisionDate: "2026-07-01", log: () => {} });
+    expect(r).toMatchObject({ amended: ["2.000913"], abolished: ["2.001008"] });
+    const ann = await t.tdb.db.system((tx) => tx.query<{ summary: string }>("select summary from catalog_announcements where agency_id = $1 and decision_number = '321/QĐ-UBND' order by kind", [communeId]));
+    expect(ann.map((a) => a.summary)).toEqual([
+      expect.stringContaining("bị bãi bỏ theo Quyết định số 321/QĐ-UBND ngày 01/07/2026"),
+      expect.stringContaining("được sửa đổi, bổ sung theo Quyết định số 321/QĐ-UBND ngày 01/07/2026"),
+    ]);
+    await expect(runCatalogImport(t.tdb.db, file, { agency: province.code, decisionDate: "2026-07-01", log: () => {} })).rejects.toThrow("--decision-date cần --decision");
+    await expect(runCatalogAbolish(t.tdb.db, "2.001008", { agency: province.code, log: () => {} })).rejects.toThrow("Thủ tục 2.001008 đã bị bãi bỏ từ ngày");
   });
 });
