@@ -140,15 +140,33 @@ const catalog = program.command("catalog").description("Thủ tục hành chính
 withCommon(catalog.command("import <file>").description("Nhập thủ tục (.json/.json.gz, dữ liệu Cổng DVC hoặc danh mục chuẩn hóa)"))
   .option("--agency <code>", "đơn vị nhập (cấp tỉnh); mặc định tỉnh của trang")
   .option("--effective <date>", "ngày áp dụng phiên bản mới YYYY-MM-DD (mặc định hôm nay)")
-  .option("--abolish-missing", "bãi bỏ thủ tục không có trong tệp")
-  .action(async (file: string, flags: CommonFlags & { agency?: string; effective?: string; abolishMissing?: boolean }) => {
-    const { runCatalogImport } = await import("../modules/catalog/cli");
-    await withRuntime(flags, (rt) => runCatalogImport(rt.db, file, { ...flags, log }));
-  });
+  .option("--decision <number>", "số quyết định công bố, ví dụ 1234/QĐ-UBND")
+  .option("--decision-date <date>", "ngày của quyết định công bố YYYY-MM-DD")
+  .option("--abolish <codes>", "mã thủ tục bị bãi bỏ, cách nhau bởi dấu phẩy")
+  .option("--abolish-missing [scope]", "bãi bỏ thủ tục không có trong tệp: all (mọi thủ tục) hoặc fields (chỉ các lĩnh vực có trong tệp)")
+  .option("--dry-run", "chỉ xem trước: mới, sửa đổi (từng trường), bãi bỏ; không ghi gì")
+  .action(
+    async (
+      file: string,
+      flags: CommonFlags & { agency?: string; effective?: string; decision?: string; decisionDate?: string; abolish?: string; abolishMissing?: boolean | string; dryRun?: boolean },
+    ) => {
+      const { runCatalogImport, runCatalogPreview } = await import("../modules/catalog/cli");
+      const scope = flags.abolishMissing;
+      if (typeof scope === "string" && scope !== "all" && scope !== "fields") throw new Error("--abolish-missing nhận all hoặc fields");
+      const abolishMissing = scope === true ? "all" : scope === undefined || scope === false ? "none" : scope;
+      await withRuntime(flags, async (rt) => {
+        if (flags.dryRun) await runCatalogPreview(rt.db, file, { ...flags, abolishMissing, log });
+        else await runCatalogImport(rt.db, file, { ...flags, abolishMissing, log });
+      });
+    },
+  );
 withCommon(catalog.command("abolish <code>").description("Bãi bỏ một thủ tục / abolish a procedure"))
   .option("--agency <code>", "đơn vị công bố (cấp tỉnh)")
   .option("--effective <date>", "ngày bãi bỏ YYYY-MM-DD")
-  .action(async (code: string, flags: CommonFlags & { agency?: string; effective?: string }) => {
+  .option("--decision <number>", "số quyết định công bố việc bãi bỏ")
+  .option("--decision-date <date>", "ngày của quyết định YYYY-MM-DD")
+  .option("--reason <text>", "lý do (in trong thông báo)")
+  .action(async (code: string, flags: CommonFlags & { agency?: string; effective?: string; decision?: string; decisionDate?: string; reason?: string }) => {
     const { runCatalogAbolish } = await import("../modules/catalog/cli");
     await withRuntime(flags, (rt) => runCatalogAbolish(rt.db, code, { ...flags, log }));
   });

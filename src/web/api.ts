@@ -16,6 +16,11 @@ export type ApiSpec<Q extends z.ZodType, P extends z.ZodType, B extends z.ZodTyp
   query?: Q;
   params?: P;
   body?: B;
+  /**
+   * A multipart/form-data body that the handler reads itself (files are streamed, not parsed
+   * here): its text fields and file fields, for the OpenAPI document.
+   */
+  multipart?: { fields: z.ZodObject; files: { name: string; required: boolean; description: string }[] };
   /** Schema of the success body, for the OpenAPI document. */
   response?: z.ZodType;
   successStatus?: number;
@@ -57,6 +62,13 @@ const ErrorBody = z.object({
   }),
 });
 
+function multipartSchema(m: NonNullable<ApiSpec<z.ZodType, z.ZodType, z.ZodType>["multipart"]>): unknown {
+  const js = jsonSchema(m.fields, "input") as { properties?: Record<string, unknown>; required?: string[] };
+  const properties: Record<string, unknown> = { ...js.properties };
+  for (const f of m.files) properties[f.name] = { type: "string", format: "binary", description: f.description };
+  return { type: "object", properties, required: [...m.files.filter((f) => f.required).map((f) => f.name), ...(js.required ?? [])] };
+}
+
 /** Registers a JSON operation: zod validation of query/params/body, auth, and its OpenAPI entry. */
 export function defineApi<Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown>(
   app: FastifyInstance,
@@ -93,6 +105,7 @@ export function defineApi<Q extends z.ZodType = z.ZodUnknown, P extends z.ZodTyp
       tags: spec.tags,
       parameters,
       ...(spec.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input") } } } } : {}),
+      ...(spec.multipart ? { requestBody: { required: true, content: { "multipart/form-data": { schema: multipartSchema(spec.multipart) } } } } : {}),
       responses,
       ...(spec.auth === "public" ? { security: [] } : {}),
     },

@@ -120,8 +120,9 @@ export function csrfRequired(req: FastifyRequest): boolean {
 }
 
 /** Refuses (403) a request that must present the token and does not present the right one. */
-export function verifyCsrf(req: FastifyRequest, presented: string | undefined): void {
+export function verifyCsrf(req: FastifyRequest, fromBody: string | undefined): void {
   if (!csrfRequired(req)) return;
+  const presented = (req.headers["x-csrf-token"] as string | undefined) ?? fromBody;
   if (!presented || !sameToken(presented, req.csrfToken)) throw new HttpError(403, "error.csrf");
 }
 

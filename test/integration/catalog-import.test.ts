@@ -68,8 +68,11 @@ describe("catalog import", () => {
     expect(r.created).toBe(2642 - 588);
     const after = await counts();
     expect(after.p - before.p).toBe(r.created);
-    expect(after.a - before.a).toBe(r.created);
-    expect(lines.join("\n")).toMatch(/bản ghi #\d+ \([\d.A-Z]+\), \w+: /);
+    // New procedures are announced to the importing agency, and to the communes in use that offer
+    // them by default: none of the other levels' procedures is carried out by a commune.
+    expect(after.a - before.a).toBe(r.announcements);
+    expect(r.announcements).toBe(r.created);
+    expect(lines.join("\n")).toMatch(/Bản ghi số \d+ \([\d.A-Z]+\), [^:]+: /);
     expect(lines.at(-1)).toContain(`${r.created} mới`);
     // New procedures are announced to the importing agency.
     const ann = await t.tdb.db.system((tx) => listAnnouncements(tx, { agencyId: provinceId, limit: 5 }));
@@ -138,7 +141,7 @@ describe("catalog import", () => {
     broken[3] = { ...broken[3], ten_thu_tuc: "" };
     const file = path.join(dir, "broken.json.gz");
     writeFileSync(file, gzipSync(JSON.stringify(broken)));
-    await expect(runCatalogImport(t.tdb.db, file, { agency: provinceCode, log: () => {} })).rejects.toThrow(/bản ghi #3 \(1\.\d{6}\.TEST\), trường ten_thu_tuc/);
+    await expect(runCatalogImport(t.tdb.db, file, { agency: provinceCode, log: () => {} })).rejects.toThrow(/Bản ghi số 4 \(1\.\d{6}\.TEST\), Tên thủ tục \(ten_thu_tuc\): tên thủ tục trống/);
     const seedBroken = path.join(dir, "seed-broken.json");
     writeFileSync(seedBroken, JSON.stringify([seedProcedure(BIRTH), { ...seedProcedure("1.000656"), channels: [{ channel: "fax" }] }]));
     expect(() => readCatalogFile(seedBroken)).toThrow(/bản ghi #1 \(1\.000656\), trường channels\.0\./);

@@ -18,17 +18,17 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   ],
   commune_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
-    "calendar.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "content.write", "signage.manage", "event.manage",
-    "plan.manage", "report.draft", "report.view",
+    "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "content.write", "signage.manage", "event.manage",
+    "plan.manage", "report.draft", "report.view", "review.manage",
   ],
   province_supervisor: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.manage", "dossier.view",
-    "report.view", "province.supervise",
+    "report.view", "review.manage", "province.supervise",
   ],
   system_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
     "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "report.view",
-    "province.supervise", "system.admin",
+    "review.manage", "province.supervise", "system.admin",
   ],
 };
 

@@ -17,7 +17,8 @@ export const PERMISSIONS = {
   "calendar.view": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "system_admin"],
   "calendar.manage": ["commune_admin", "system_admin"],
   // procedure catalog
-  "catalog.manage": ["system_admin", "province_supervisor"],
+  // import, announce and abolish procedures (the catalog is shared by the installation)
+  "catalog.manage": ["system_admin", "province_supervisor", "commune_admin"],
   "catalog.assign": ["commune_admin", "system_admin"],
   "catalog.publish": ["commune_admin", "leader", "system_admin"],
   // dossiers
@@ -42,6 +43,8 @@ export const PERMISSIONS = {
   "report.draft": ["commune_admin", "communication_officer"],
   "report.approve": ["leader"],
   "report.view": ["leader", "commune_admin", "communication_officer", "province_supervisor", "system_admin"],
+  // yearly review of procedures (rà soát, đánh giá TTHC): plan it, assign it, send the results up
+  "review.manage": ["commune_admin", "province_supervisor", "system_admin"],
   // province level
   "province.supervise": ["province_supervisor", "system_admin"],
   "system.admin": ["system_admin"],

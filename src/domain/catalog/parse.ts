@@ -29,6 +29,8 @@ export class CatalogImportError extends Error {
   readonly recordIndex: number;
   readonly code: string | undefined;
   readonly field: string;
+  /** The message without the record and field in front of it. */
+  readonly detail: string;
 
   constructor(details: { recordIndex: number; code?: string; field: string; message: string }) {
     const where = `bản ghi #${details.recordIndex}${details.code ? ` (${details.code})` : ""}`;
@@ -37,6 +39,7 @@ export class CatalogImportError extends Error {
     this.recordIndex = details.recordIndex;
     this.code = details.code;
     this.field = details.field;
+    this.detail = details.message;
   }
 }
 

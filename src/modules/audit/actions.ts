@@ -61,6 +61,12 @@ export const AUDIT_ACTIONS = [
   "report.issue",
   "document.register",
   "document.record",
+  "review.create",
+  "review.update",
+  "review.complete",
+  "review.reopen",
+  "review.send",
+  "review.settings",
   "demo.seed",
 ] as const;
 type OwnAuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -88,6 +94,8 @@ export const AUDIT_ENTITIES = [
   "report_template",
   "report",
   "document",
+  "procedure_review",
+  "review_round",
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
@@ -149,6 +157,12 @@ registerMessages({
     "audit.action.report.issue": "Ban hành báo cáo",
     "audit.action.document.register": "Cấp số văn bản",
     "audit.action.document.record": "Vào sổ văn bản",
+    "audit.action.review.create": "Đưa thủ tục vào kế hoạch rà soát năm",
+    "audit.action.review.update": "Cập nhật phiếu rà soát thủ tục",
+    "audit.action.review.complete": "Hoàn thành rà soát, đánh giá thủ tục",
+    "audit.action.review.reopen": "Mở lại phiếu rà soát thủ tục",
+    "audit.action.review.send": "Gửi kết quả rà soát và phương án đơn giản hóa lên tỉnh",
+    "audit.action.review.settings": "Đặt mức thu nhập tính chi phí tuân thủ",
     "audit.action.demo.seed": "Tạo dữ liệu mẫu",
     "audit.action.other": "Thao tác khác",
   } satisfies Record<ActionKey | "audit.action.other", string>,
@@ -206,6 +220,12 @@ registerMessages({
     "audit.action.report.issue": "Issued a report",
     "audit.action.document.register": "Numbered a document",
     "audit.action.document.record": "Recorded a document in the register",
+    "audit.action.review.create": "Added a procedure to the yearly review",
+    "audit.action.review.update": "Filled in a procedure review",
+    "audit.action.review.complete": "Completed a procedure review",
+    "audit.action.review.reopen": "Reopened a procedure review",
+    "audit.action.review.send": "Sent the review results and simplification proposal to the province",
+    "audit.action.review.settings": "Set the income figure of the compliance cost",
     "audit.action.demo.seed": "Created the demo data",
     "audit.action.other": "Other action",
   } satisfies Record<ActionKey | "audit.action.other", string>,
@@ -231,6 +251,8 @@ registerMessages({
     "audit.entity.report_template": "Mẫu báo cáo",
     "audit.entity.report": "Báo cáo kỳ",
     "audit.entity.document": "Văn bản số",
+    "audit.entity.procedure_review": "Phiếu rà soát thủ tục",
+    "audit.entity.review_round": "Đợt rà soát thủ tục năm",
     "audit.entity.other": "Dữ liệu khác",
   } satisfies Record<EntityKey | "audit.entity.other", string>,
   en: {
@@ -252,6 +274,8 @@ registerMessages({
     "audit.entity.report_template": "Report template",
     "audit.entity.report": "Report for",
     "audit.entity.document": "Document no.",
+    "audit.entity.procedure_review": "Procedure review form",
+    "audit.entity.review_round": "Yearly procedure review",
     "audit.entity.other": "Other record",
   } satisfies Record<EntityKey | "audit.entity.other", string>,
 });

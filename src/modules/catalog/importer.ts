@@ -4,6 +4,7 @@ import type { Procedure } from "../../domain/catalog/model";
 import { diffProcedures, procedureContentHash } from "../../domain/catalog/version";
 import type { Tx } from "../../db/scope";
 import { formatDate } from "../../domain/text/format";
+import { DomainError } from "../../domain/errors";
 import { appendAudit } from "../audit/audit";
 import { refreshProcedureDefaults } from "./defaults";
 import { searchText } from "./file";
@@ -17,12 +18,29 @@ export type ImportOptions = {
   actorUserId?: number | null;
   /** "YYYY-MM-DD"; default today in Vietnam. New versions are in force from this day. */
   effectiveFrom?: string;
-  /** Abolish every procedure in the database that the file does not contain. */
-  abolishMissing?: boolean;
+  /**
+   * Abolish what the file does not contain: `true` or "all" every procedure of the catalog,
+   * "fields" only those of the fields the file contains (a decision that re-announces whole fields).
+   */
+  abolishMissing?: boolean | AbolishMissing;
+  /** Codes the decision abolishes (its list of "thủ tục hành chính bị bãi bỏ"). */
+  abolishCodes?: readonly string[];
+  /** The announcement decision the file comes from; cited in every announcement. */
+  decision?: ImportDecision | null;
+  /** The staff import this run applies (catalog_imports), kept on its announcements. */
+  importId?: number | null;
+  /** The agency of whoever ran it, when not the importing agency: its audit log records it too. */
+  actorAgencyId?: number | null;
   /** Write announcements (default true); the demo seed turns them off. */
   announce?: boolean;
   onProgress?: (done: number, total: number) => void;
 };
+
+export const ABOLISH_MISSING = ["none", "fields", "all"] as const;
+export type AbolishMissing = (typeof ABOLISH_MISSING)[number];
+
+/** Number and date of the decision announcing the procedures (Quyết định công bố). */
+export type ImportDecision = { number: string; date: string | null };
 
 export type ImportResult = {
   created: number;
@@ -35,12 +53,15 @@ export type ImportResult = {
 
 const CHUNK = 250;
 
+/** The advisory lock every catalog import and abolition takes for its transaction. */
+export const IMPORT_LOCK = 1_700_017;
+
 export async function todayInVietnam(tx: Tx): Promise<string> {
   const r = await tx.one<{ d: string }>("select to_char((now() at time zone 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD') as d");
   return r.d;
 }
 
-type Existing = { id: number; code: string; abolished_on: string | null; version_no: number; effective_from: string; content_hash: string };
+export type Existing = { id: number; code: string; name: string; field: string; abolished_on: string | null; version_no: number; effective_from: string; content_hash: string };
 
 type AnnouncementRow = {
   agency_id: number;
@@ -54,14 +75,17 @@ type AnnouncementRow = {
   changes: AnnouncementChange[];
 };
 
-async function insertAnnouncements(tx: Tx, rows: AnnouncementRow[]): Promise<number> {
+type Announced = { importId: number | null; decision: ImportDecision | null; effectiveOn: string };
+
+async function insertAnnouncements(tx: Tx, rows: AnnouncementRow[], meta: Announced): Promise<number> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     await tx.exec(
-      `insert into catalog_announcements (agency_id, kind, procedure_id, version_id, procedure_code, procedure_name, title, summary, changes)
-       select agency_id, kind, procedure_id, version_id, procedure_code, procedure_name, title, summary, changes
+      `insert into catalog_announcements (agency_id, kind, procedure_id, version_id, procedure_code, procedure_name, title, summary, changes,
+         import_id, decision_number, decision_date, effective_on)
+       select agency_id, kind, procedure_id, version_id, procedure_code, procedure_name, title, summary, changes, $2, $3, $4::date, $5::date
        from jsonb_to_recordset($1::jsonb) as x(agency_id int, kind text, procedure_id int, version_id int, procedure_code text,
          procedure_name text, title text, summary text, changes jsonb)`,
-      [JSON.stringify(rows.slice(i, i + CHUNK))],
+      [JSON.stringify(rows.slice(i, i + CHUNK)), meta.importId, meta.decision?.number ?? null, meta.decision?.date ?? null, meta.effectiveOn],
     );
   }
   return rows.length;
@@ -85,47 +109,142 @@ async function audienceOf(tx: Tx, procedureId: number, fallback: number): Promis
   return rows.length ? rows.map((r) => r.agency_id) : [fallback];
 }
 
-function newAnnouncement(p: Procedure, effectiveFrom: string): Pick<AnnouncementRow, "kind" | "title" | "summary" | "changes"> {
+/**
+ * Who is told of new procedures: the importing agency, and every commune in use that offers them
+ * by default (its public catalog shows them from the effective date, so its portal announces them).
+ */
+async function newAudiences(tx: Tx, procedureIds: readonly number[], importer: number): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>(procedureIds.map((id) => [id, [importer]]));
+  if (procedureIds.length === 0) return out;
+  const rows = await tx.query<{ procedure_id: number; agency_id: number }>(
+    `select p.id as procedure_id, a.id as agency_id from procedures p
+     join agencies a on a.kind = 'commune' and a.id <> $2 and exists (select 1 from users u where u.agency_id = a.id)
+     where p.id = any($1::int[]) and p.commune_default
+       and not exists (select 1 from agency_procedures ap where ap.agency_id = a.id and ap.procedure_id = p.id and not ap.enabled)
+     order by 1, 2`,
+    [[...procedureIds], importer],
+  );
+  for (const r of rows) out.get(r.procedure_id)?.push(r.agency_id);
+  return out;
+}
+
+/** " theo Quyết định số 12/QĐ-UBND ngày 02/06/2026" (the import's decision, else the catalog's own). */
+function decisionPhrase(decision: ImportDecision | null | undefined, own: string | null): string {
+  if (decision) return ` theo Quyết định số ${decision.number}${decision.date ? ` ngày ${formatDate(decision.date)}` : ""}`;
+  return own ? ` theo Quyết định ${own}` : "";
+}
+
+function newAnnouncement(p: Procedure, effectiveFrom: string, decision: ImportDecision | null | undefined): Pick<AnnouncementRow, "kind" | "title" | "summary" | "changes"> {
   return {
     kind: "new",
     title: `Công bố thủ tục hành chính mới: ${p.name}`,
-    summary: `Thủ tục ${p.code} (lĩnh vực ${p.field || "chưa phân loại"})${p.decision ? ` theo Quyết định ${p.decision}` : ""}, áp dụng từ ngày ${formatDate(effectiveFrom)}.`,
+    summary: `Thủ tục ${p.code} (lĩnh vực ${p.field || "chưa phân loại"})${decisionPhrase(decision, p.decision)}, áp dụng từ ngày ${formatDate(effectiveFrom)}.`,
     changes: [],
   };
 }
 
-/**
- * Imports parsed procedures. Identical content (same hash as the newest version) changes nothing;
- * changed content adds a version in force from `effectiveFrom` and announces the field diff to
- * every agency offering the procedure; unknown codes are created and announced to the importer.
- */
-export async function importProcedures(tx: Tx, procedures: readonly Procedure[], opts: ImportOptions): Promise<ImportResult> {
-  const effectiveFrom = opts.effectiveFrom ?? (await todayInVietnam(tx));
-  const announce = opts.announce !== false;
-  const existing = new Map(
+function amendedAnnouncement(p: Procedure, effectiveFrom: string, decision: ImportDecision | null | undefined, changes: AnnouncementChange[]): Pick<AnnouncementRow, "kind" | "title" | "summary" | "changes"> {
+  return {
+    kind: "amended",
+    title: `Sửa đổi, bổ sung thủ tục hành chính: ${p.name}`,
+    summary: `Thủ tục ${p.code} được sửa đổi, bổ sung${decision ? decisionPhrase(decision, null) : ""} từ ngày ${formatDate(effectiveFrom)}: ${changes.map((c) => c.label).join("; ")}.`,
+    changes,
+  };
+}
+
+/** Every procedure's newest version, by code: what a file is compared with. */
+export async function loadExisting(tx: Tx): Promise<Map<string, Existing>> {
+  return new Map(
     (
       await tx.query<Existing>(
-        `select p.id, p.code, to_char(p.abolished_on, 'YYYY-MM-DD') as abolished_on, v.version_no,
+        `select p.id, p.code, p.name, p.field, to_char(p.abolished_on, 'YYYY-MM-DD') as abolished_on, v.version_no,
                 to_char(v.effective_from, 'YYYY-MM-DD') as effective_from, v.content_hash
          from procedures p
          join lateral (select version_no, effective_from, content_hash from procedure_versions where procedure_id = p.id order by version_no desc limit 1) v on true`,
       )
     ).map((e) => [e.code, e]),
   );
-  const result: ImportResult = { created: 0, amended: [], reinstated: [], abolished: [], unchanged: 0, announcements: 0 };
-  const announcements: AnnouncementRow[] = [];
-  const fresh: { p: Procedure; hash: string }[] = [];
-  const changed: { p: Procedure; hash: string; old: Existing }[] = [];
+}
+
+export type Classified = {
+  fresh: { p: Procedure; hash: string }[];
+  /** Changed content, or an abolished code that comes back (reinstated). */
+  changed: { p: Procedure; hash: string; old: Existing }[];
+  unchanged: number;
+};
+
+/** New codes, changed content (by hash) and identical ones: the one rule the preview and the import share. */
+export function classifyProcedures(existing: ReadonlyMap<string, Existing>, procedures: readonly Procedure[]): Classified {
+  const out: Classified = { fresh: [], changed: [], unchanged: 0 };
   for (const p of procedures) {
     const hash = procedureContentHash(p);
     const old = existing.get(p.code);
-    if (!old) fresh.push({ p, hash });
-    else if (old.content_hash !== hash || old.abolished_on !== null) changed.push({ p, hash, old });
-    else result.unchanged++;
+    if (!old) out.fresh.push({ p, hash });
+    else if (old.content_hash !== hash || old.abolished_on !== null) out.changed.push({ p, hash, old });
+    else out.unchanged++;
   }
+  return out;
+}
+
+export type AbolishTargets = { targets: Existing[]; problems: { code: string; message: string }[] };
+
+/**
+ * What the import abolishes: the codes listed, and with `missing` the procedures the file lacks
+ * (of the whole catalog, or of the fields it contains). Listing a code that is unknown, abolished
+ * already or also in the file is a problem: the import is refused rather than guessing.
+ */
+export function abolishTargets(
+  existing: ReadonlyMap<string, Existing>,
+  procedures: readonly Procedure[],
+  spec: { codes?: readonly string[] | undefined; missing?: boolean | AbolishMissing | undefined },
+): AbolishTargets {
+  const present = new Set(procedures.map((p) => p.code));
+  const out = new Map<string, Existing>();
+  const problems: AbolishTargets["problems"] = [];
+  for (const code of new Set(spec.codes ?? [])) {
+    const e = existing.get(code);
+    if (!e) problems.push({ code, message: "không có trong danh mục, không thể bãi bỏ" });
+    else if (present.has(code)) problems.push({ code, message: "vừa có trong tệp vừa được liệt kê để bãi bỏ" });
+    else if (e.abolished_on !== null) problems.push({ code, message: `đã bị bãi bỏ từ ngày ${formatDate(e.abolished_on)}` });
+    else out.set(code, e);
+  }
+  const missing = spec.missing === true ? "all" : spec.missing || "none";
+  if (missing !== "none") {
+    const fields = new Set(procedures.map((p) => p.field));
+    for (const e of existing.values()) {
+      if (e.abolished_on !== null || present.has(e.code)) continue;
+      if (missing === "fields" && !fields.has(e.field)) continue;
+      out.set(e.code, e);
+    }
+  }
+  return { targets: [...out.values()].sort((a, b) => (a.code < b.code ? -1 : 1)), problems };
+}
+
+/**
+ * Imports parsed procedures. Identical content (same hash as the newest version) changes nothing;
+ * changed content adds a version in force from `effectiveFrom` and announces the field diff to
+ * every agency offering the procedure; unknown codes are created and announced to the importer
+ * and the communes that offer them by default; listed or missing codes are abolished.
+ */
+export async function importProcedures(tx: Tx, procedures: readonly Procedure[], opts: ImportOptions): Promise<ImportResult> {
+  const effectiveFrom = opts.effectiveFrom ?? (await todayInVietnam(tx));
+  const announce = opts.announce !== false;
+  const decision = opts.decision ?? null;
+  // One import at a time (CLI, staff page): versions are numbered from the newest one.
+  await tx.exec("select pg_advisory_xact_lock($1)", [IMPORT_LOCK]);
+  const existing = await loadExisting(tx);
+  const { fresh, changed, unchanged } = classifyProcedures(existing, procedures);
+  const abolish = abolishTargets(existing, procedures, { codes: opts.abolishCodes, missing: opts.abolishMissing });
+  if (abolish.problems.length) {
+    const p = abolish.problems[0]!;
+    throw new Error(`Thủ tục ${p.code} ${p.message}`);
+  }
+  const result: ImportResult = { created: 0, amended: [], reinstated: [], abolished: [], unchanged, announcements: 0 };
+  const announcements: AnnouncementRow[] = [];
   const total = procedures.length;
   let done = result.unchanged;
   const touched: number[] = [];
+  const created: { procedureId: number; versionId: number; p: Procedure }[] = [];
   opts.onProgress?.(done, total);
 
   for (let i = 0; i < fresh.length; i += CHUNK) {
@@ -149,13 +268,8 @@ export async function importProcedures(tx: Tx, procedures: readonly Procedure[],
       ],
     );
     touched.push(...rows.map((r) => r.procedure_id));
-    if (announce) {
-      const byCode = new Map(chunk.map((c) => [c.p.code, c.p]));
-      for (const r of rows) {
-        const p = byCode.get(r.code)!;
-        announcements.push({ agency_id: opts.agencyId, procedure_id: r.procedure_id, version_id: r.version_id, procedure_code: p.code, procedure_name: p.name, ...newAnnouncement(p, effectiveFrom) });
-      }
-    }
+    const byCode = new Map(chunk.map((c) => [c.p.code, c.p]));
+    for (const r of rows) created.push({ procedureId: r.procedure_id, versionId: r.version_id, p: byCode.get(r.code)! });
     result.created += chunk.length;
     done += chunk.length;
     opts.onProgress?.(done, total);
@@ -192,14 +306,7 @@ export async function importProcedures(tx: Tx, procedures: readonly Procedure[],
     if (reinstated) result.reinstated.push(p.code);
     else result.amended.push(p.code);
     if (announce) {
-      const text = reinstated
-        ? newAnnouncement(p, effectiveFrom)
-        : {
-            kind: "amended" as const,
-            title: `Sửa đổi, bổ sung thủ tục hành chính: ${p.name}`,
-            summary: `Thủ tục ${p.code} được sửa đổi, bổ sung từ ngày ${formatDate(effectiveFrom)}: ${changes.map((c) => c.label).join("; ")}.`,
-            changes,
-          };
+      const text = reinstated ? newAnnouncement(p, effectiveFrom, decision) : amendedAnnouncement(p, effectiveFrom, decision, changes);
       for (const agencyId of await audienceOf(tx, old.id, opts.agencyId)) {
         announcements.push({ agency_id: agencyId, procedure_id: old.id, version_id: versionId, procedure_code: p.code, procedure_name: p.name, ...text });
       }
@@ -208,31 +315,35 @@ export async function importProcedures(tx: Tx, procedures: readonly Procedure[],
     if (done % 50 === 0 || done === total) opts.onProgress?.(done, total);
   }
 
-  if (opts.abolishMissing) {
-    const present = new Set(procedures.map((p) => p.code));
-    for (const old of existing.values()) {
-      if (old.abolished_on !== null || present.has(old.code)) continue;
-      const r = await abolishOne(tx, { procedureId: old.id, effectiveOn: effectiveFrom, agencyId: opts.agencyId, announce });
-      announcements.push(...r);
-      result.abolished.push(old.code);
-    }
+  for (const old of abolish.targets) {
+    const r = await abolishOne(tx, { procedureId: old.id, effectiveOn: effectiveFrom, agencyId: opts.agencyId, announce, decision });
+    announcements.push(...r);
+    result.abolished.push(old.code);
   }
   if (touched.length) await refreshProcedureDefaults(tx, { procedureIds: touched });
-  result.announcements = await insertAnnouncements(tx, announcements);
+  if (announce && created.length) {
+    // After the defaults are computed: they decide which communes offer the new procedures.
+    const audiences = await newAudiences(tx, created.map((c) => c.procedureId), opts.agencyId);
+    for (const c of created) {
+      const text = newAnnouncement(c.p, effectiveFrom, decision);
+      for (const agencyId of audiences.get(c.procedureId) ?? [opts.agencyId]) {
+        announcements.push({ agency_id: agencyId, procedure_id: c.procedureId, version_id: c.versionId, procedure_code: c.p.code, procedure_name: c.p.name, ...text });
+      }
+    }
+  }
+  result.announcements = await insertAnnouncements(tx, announcements, { importId: opts.importId ?? null, decision, effectiveOn: effectiveFrom });
   opts.onProgress?.(total, total);
-  await appendAudit(tx, {
-    agencyId: opts.agencyId,
-    actorUserId: opts.actorUserId ?? null,
-    actor: opts.actor,
-    action: "catalog.import",
-    entity: "catalog",
-    entityId: effectiveFrom,
-    data: { ...result, records: procedures.length, effectiveFrom },
-  });
+  const data = { ...result, records: procedures.length, effectiveFrom, ...(decision ? { decision: decision.number, decisionDate: decision.date } : {}), ...(opts.importId ? { importId: opts.importId } : {}) };
+  for (const agencyId of new Set([opts.agencyId, opts.actorAgencyId ?? opts.agencyId])) {
+    await appendAudit(tx, { agencyId, actorUserId: opts.actorUserId ?? null, actor: opts.actor, action: "catalog.import", entity: "catalog", entityId: effectiveFrom, data });
+  }
   return result;
 }
 
-async function abolishOne(tx: Tx, o: { procedureId: number; effectiveOn: string; agencyId: number; announce: boolean }): Promise<AnnouncementRow[]> {
+async function abolishOne(
+  tx: Tx,
+  o: { procedureId: number; effectiveOn: string; agencyId: number; announce: boolean; decision?: ImportDecision | null; reason?: string | null },
+): Promise<AnnouncementRow[]> {
   const p = await tx.one<{ code: string; name: string; field: string }>(
     "update procedures set abolished_on = $2::date, updated_at = clock_timestamp() where id = $1 returning code, name, field",
     [o.procedureId, o.effectiveOn],
@@ -251,22 +362,42 @@ async function abolishOne(tx: Tx, o: { procedureId: number; effectiveOn: string;
     procedure_code: p.code,
     procedure_name: p.name,
     title: `Bãi bỏ thủ tục hành chính: ${p.name}`,
-    summary: `Thủ tục ${p.code} (lĩnh vực ${p.field || "chưa phân loại"}) bị bãi bỏ từ ngày ${formatDate(o.effectiveOn)}.`,
+    summary: `Thủ tục ${p.code} (lĩnh vực ${p.field || "chưa phân loại"}) bị bãi bỏ${o.decision ? decisionPhrase(o.decision, null) : ""} từ ngày ${formatDate(o.effectiveOn)}${o.reason ? `: ${o.reason.replace(/[.\s]+$/u, "")}` : ""}.`,
     changes: [],
   }));
 }
 
-/** The explicit abolish action (CLI `motcua catalog abolish CODE`). */
+/** The explicit abolish action (CLI `motcua catalog abolish CODE`, the staff page). */
 export async function abolishProcedure(
   tx: Tx,
-  o: { code: string; agencyId: number; actor: string; actorUserId?: number | null; effectiveOn?: string },
-): Promise<{ announcements: number }> {
-  const p = await tx.maybeOne<{ id: number; abolished_on: string | null }>("select id, abolished_on from procedures where code = $1", [o.code]);
-  if (!p) throw new Error(`Không có thủ tục mã ${o.code}`);
-  if (p.abolished_on !== null) throw new Error(`Thủ tục ${o.code} đã bị bãi bỏ`);
+  o: {
+    code: string;
+    agencyId: number;
+    actor: string;
+    actorUserId?: number | null;
+    actorAgencyId?: number | null;
+    effectiveOn?: string;
+    decision?: ImportDecision | null;
+    reason?: string | null;
+  },
+): Promise<{ announcements: number; effectiveOn: string }> {
+  await tx.exec("select pg_advisory_xact_lock($1)", [IMPORT_LOCK]);
+  const p = await tx.maybeOne<{ id: number; abolished_on: string | null; effective_from: string }>(
+    `select p.id, to_char(p.abolished_on, 'YYYY-MM-DD') as abolished_on,
+       (select to_char(max(effective_from), 'YYYY-MM-DD') from procedure_versions where procedure_id = p.id) as effective_from
+     from procedures p where code = $1 for update`,
+    [o.code],
+  );
+  if (!p) throw new DomainError("not_found", "catalog.abolish.unknown", { vars: { code: o.code } });
+  if (p.abolished_on !== null) throw new DomainError("conflict", "catalog.abolish.already", { vars: { code: o.code, date: formatDate(p.abolished_on) } });
   const effectiveOn = o.effectiveOn ?? (await todayInVietnam(tx));
-  const rows = await abolishOne(tx, { procedureId: p.id, effectiveOn, agencyId: o.agencyId, announce: true });
-  await insertAnnouncements(tx, rows);
-  await appendAudit(tx, { agencyId: o.agencyId, actorUserId: o.actorUserId ?? null, actor: o.actor, action: "catalog.abolish", entity: "procedure", entityId: o.code, data: { effectiveOn } });
-  return { announcements: rows.length };
+  if (effectiveOn < p.effective_from) throw new DomainError("unprocessable", "catalog.abolish.beforeVersion", { vars: { code: o.code, date: formatDate(p.effective_from) } });
+  const decision = o.decision ?? null;
+  const rows = await abolishOne(tx, { procedureId: p.id, effectiveOn, agencyId: o.agencyId, announce: true, decision, reason: o.reason ?? null });
+  await insertAnnouncements(tx, rows, { importId: null, decision, effectiveOn });
+  const data = { effectiveOn, ...(decision ? { decision: decision.number, decisionDate: decision.date } : {}), ...(o.reason ? { reason: o.reason } : {}) };
+  for (const agencyId of new Set([o.agencyId, o.actorAgencyId ?? o.agencyId])) {
+    await appendAudit(tx, { agencyId, actorUserId: o.actorUserId ?? null, actor: o.actor, action: "catalog.abolish", entity: "procedure", entityId: o.code, data });
+  }
+  return { announcements: rows.length, effectiveOn };
 }

@@ -4,6 +4,7 @@ import { can } from "../../domain/auth/permissions";
 import { Procedure, ProcedureCode } from "../../domain/catalog/model";
 import { effectiveTerms } from "../../domain/catalog/terms";
 import { diffProcedures } from "../../domain/catalog/version";
+import { vnToday } from "../../domain/documents/numbering";
 import { defineApi } from "../../web/api";
 import { siteAgency } from "../../web/core-routes";
 import { forbidden, HttpError, notFound, parseWith, redirect, requirePermission, requireUser } from "../../web/http";
@@ -11,6 +12,8 @@ import { registerDashboard, registerNav } from "../../web/registry";
 import { findAgencyByCode } from "../agencies/agencies";
 import "./demo";
 import "./messages";
+import { catalogAbolishRoutes } from "./staff-abolish";
+import { catalogImportRoutes } from "./staff-import";
 import { catalogTermsRoutes } from "./staff-terms";
 import { invalidateCatalogSearch, MARKS_TTL_MS, searchProcedures } from "./search-cache";
 import {
@@ -132,6 +135,8 @@ async function resolveAgency(app: FastifyInstance, code: string | undefined): Pr
 
 export async function catalogRoutes(app: FastifyInstance): Promise<void> {
   await catalogTermsRoutes(app);
+  await catalogImportRoutes(app);
+  await catalogAbolishRoutes(app);
   const db = app.deps.db;
 
   async function runList(req: FastifyRequest, q: { q?: string | undefined; field?: string | undefined; agency: AgencyRef; offset: number; limit: number }) {
@@ -183,7 +188,9 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
       const shown = version === undefined || version === current.versionNo ? current : await findProcedureVersion(tx, code, version);
       if (!shown) throw notFound();
       const assignment = agency ? await findAssignment(tx, { agencyId: agency.id, code }) : undefined;
-      const offered = Boolean(assignment?.enabled && assignment.published && !current.abolishedOn);
+      // Abolished from a later day: still offered until then.
+      const abolished = current.abolishedOn !== null && current.abolishedOn <= vnToday();
+      const offered = Boolean(assignment?.enabled && assignment.published && !abolished);
       // The terms that apply at this agency (its own time limit, fees, documents), for the version in force.
       const terms = offered && assignment && shown.versionNo === current.versionNo ? effectiveTerms(current.procedure, assignment.terms) : null;
       return { agency, current, shown, offered, onlineLevel: offered ? assignment!.onlineLevel : null, terms };

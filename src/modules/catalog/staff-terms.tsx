@@ -235,6 +235,7 @@ export function StaffProcedurePage({ ctx, s, canEdit, state, saved }: { ctx: Pag
         <dt>{t("catalog.code")}</dt>
         <dd>
           {p.code} · <a href={`/procedures/${code}`}>{t("catalog.terms.publicPage")}</a>
+          {can(ctx.user?.role, "catalog.manage") ? <> · <a href={`/staff/catalog/abolish?code=${code}`}>{t("catalog.abolish.link")}</a></> : null}
         </dd>
         <dt>{t("catalog.terms.offering")}</dt>
         <dd>

@@ -1,5 +1,6 @@
 import type { VNode } from "preact";
 import { FEE_BASIS_LABELS, type Fee, type Procedure, type TimeLimit } from "../../domain/catalog/model";
+import { vnToday } from "../../domain/documents/numbering";
 import type { PageCtx } from "../../web/context";
 import { formatDate, formatNumber, formatVnd } from "../../web/i18n";
 import { CsrfField, Layout } from "../../web/views/layout";
@@ -240,7 +241,7 @@ export function DetailPage({ ctx, version, current, agencyName, agencyCode, onli
         <a href={`/procedures${qs}`}>{t("catalog.title")}</a> › {p.field}
       </p>
       <h1>{p.name}</h1>
-      {version.abolishedOn ? <p class="notice">{t("catalog.abolished", { date: formatDate(version.abolishedOn) })}</p> : null}
+      {version.abolishedOn ? <p class="notice">{t(version.abolishedOn > vnToday() ? "catalog.abolishing" : "catalog.abolished", { date: formatDate(version.abolishedOn) })}</p> : null}
       {!current ? (
         <p class="notice">
           {t("catalog.versionOld", { n: version.versionNo, from: formatDate(version.effectiveFrom), to: formatDate(version.effectiveTo) })}{" "}

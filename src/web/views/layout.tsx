@@ -4,7 +4,7 @@ import { can, canAccess } from "../../domain/auth/permissions";
 import type { PageCtx } from "../context";
 import { getNav } from "../registry";
 
-export const ASSET_VERSION = "3";
+export const ASSET_VERSION = "4";
 
 /** A feed (or other version) of the page, announced in its head for feed readers. */
 export type AlternateLink = { href: string; title: string; type: "application/rss+xml" | "application/atom+xml" };
