@@ -42,6 +42,10 @@ export const PERMISSIONS = {
   "report.draft": ["commune_admin", "communication_officer"],
   "report.approve": ["leader"],
   "report.view": ["leader", "commune_admin", "communication_officer", "province_supervisor", "system_admin"],
+  // citizens' voice: PAKN queues; satisfaction figures of one's own dossiers, or of everyone's
+  "feedback.handle": ["desk_officer", "specialist", "leader"],
+  "satisfaction.own": ["desk_officer", "specialist"],
+  "satisfaction.all": ["leader", "commune_admin"],
   // province level
   "province.supervise": ["province_supervisor", "system_admin"],
   "system.admin": ["system_admin"],

@@ -80,20 +80,33 @@ export type RatingSummary = {
   averagePoints: number | null;
 };
 
+/** Counts of a set of ratings, as a database sums them. */
+export type RatingTotals = { count: number; verySatisfied: number; satisfied: number; dissatisfied: number; itemSums: readonly number[] };
+
 /** Share satisfied = "Rất hài lòng" + "Hài lòng"; averages of each item and of the total. */
-export function summarise(rows: readonly RatingRow[]): RatingSummary {
-  const n = rows.length;
+export function summaryOf(t: RatingTotals): RatingSummary {
+  const n = t.count;
   if (n === 0) return { count: 0, satisfied: null, verySatisfied: null, dissatisfied: null, itemAverages: RATING_ITEMS.map(() => null), averagePoints: null };
-  const count = (level: OverallLevel) => rows.filter((r) => r.overall === level).length;
-  const sums = RATING_ITEMS.map((_, i) => rows.reduce((s, r) => s + (r.items[i] ?? 0), 0));
+  const sums = RATING_ITEMS.map((_, i) => t.itemSums[i] ?? 0);
   return {
     count: n,
-    satisfied: (count("very_satisfied") + count("satisfied")) / n,
-    verySatisfied: count("very_satisfied") / n,
-    dissatisfied: count("dissatisfied") / n,
+    satisfied: (t.verySatisfied + t.satisfied) / n,
+    verySatisfied: t.verySatisfied / n,
+    dissatisfied: t.dissatisfied / n,
     itemAverages: sums.map((s) => s / n),
     averagePoints: sums.reduce((a, b) => a + b, 0) / n,
   };
+}
+
+export function summarise(rows: readonly RatingRow[]): RatingSummary {
+  const count = (level: OverallLevel) => rows.filter((r) => r.overall === level).length;
+  return summaryOf({
+    count: rows.length,
+    verySatisfied: count("very_satisfied"),
+    satisfied: count("satisfied"),
+    dissatisfied: count("dissatisfied"),
+    itemSums: RATING_ITEMS.map((_, i) => rows.reduce((s, r) => s + (r.items[i] ?? 0), 0)),
+  });
 }
 
 /** Calendar quarter (1–4) of an instant in Vietnam time. */
