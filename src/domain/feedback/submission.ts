@@ -78,11 +78,18 @@ export const FeedbackSubmission = z
     contact: z.object({ fullName: optionalText(200), phone: ContactPhone, email: ContactEmail }).default({}),
     consentToPublish: z.boolean().default(false),
   })
-  .superRefine((v, ctx) => {
-    if (!v.anonymous && !v.contact.fullName) ctx.addIssue({ code: "custom", path: ["contact", "fullName"], message: "msg:feedback.err.fullName" });
-    if (!v.contact.phone && !v.contact.email) ctx.addIssue({ code: "custom", path: ["contact", "phone"], message: "msg:feedback.err.contact" });
-    if (v.topic === "dossier" && !v.dossierCode) ctx.addIssue({ code: "custom", path: ["dossierCode"], message: "msg:feedback.err.dossierCode" });
-  })
+  // Checked even when other fields failed, so that a form comes back with all its messages at once
+  // (the values may then be partly unparsed).
+  .superRefine(
+    (v, ctx) => {
+      const contact = (v.contact ?? {}) as { fullName?: unknown; phone?: unknown; email?: unknown };
+      const given = (x: unknown) => typeof x === "string" && x.trim() !== "";
+      if (v.anonymous === false && !given(contact.fullName)) ctx.addIssue({ code: "custom", path: ["contact", "fullName"], message: "msg:feedback.err.fullName" });
+      if (!given(contact.phone) && !given(contact.email)) ctx.addIssue({ code: "custom", path: ["contact", "phone"], message: "msg:feedback.err.contact" });
+      if (v.topic === "dossier" && !given(v.dossierCode)) ctx.addIssue({ code: "custom", path: ["dossierCode"], message: "msg:feedback.err.dossierCode" });
+    },
+    { when: () => true },
+  )
   // An anonymous petitioner's name is not kept even if one was typed.
   .transform((v) => (v.anonymous ? { ...v, contact: { ...v.contact, fullName: undefined } } : v));
 export type FeedbackSubmission = z.infer<typeof FeedbackSubmission>;

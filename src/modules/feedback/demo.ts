@@ -253,7 +253,7 @@ async function seedFeedback(tx: Tx, communeId: number, users: Record<string, num
     if (raw.dossierCode && returned) raw.dossierCode = returned.code;
     const submission = FeedbackSubmission.parse(raw);
     const received = at(demo.daysAgo);
-    const r = await receiveFeedback(tx, { agencyId: communeId, submission, files: [], sourceHash: null, user: null, lang: "vi", now: received });
+    const r = await receiveFeedback(tx, { agencyId: communeId, submission, files: [], sourceHash: null, user: null, lang: "vi", now: received, notify: false });
     if (!r.ok) continue;
     for (const step of demo.steps) {
       const who = roles.get(step.by);
@@ -271,6 +271,7 @@ async function seedFeedback(tx: Tx, communeId: number, users: Record<string, num
         actor: { userId: who.id, role: who.role as "desk_officer", label: who.username },
         input,
         now: when,
+        notify: false,
       });
     }
   }

@@ -177,6 +177,8 @@ export type SubmitInput = {
   user: { id: number; username: string } | null;
   lang: "vi" | "en";
   now?: Date;
+  /** False when writing history (the demo): nobody is told of what happened long ago. */
+  notify?: boolean;
 };
 
 /**
@@ -258,8 +260,10 @@ export async function receiveFeedback(tx: Tx, input: SubmitInput): Promise<Submi
     data: { code, topic: s.topic, anonymous: s.anonymous, files: input.files.length },
   });
   const f = await getFeedbackById(tx, id);
-  await notifyPetitioner(tx, { to: contactOf(f), kind: "received", due: f.due.answer, dedupe: `feedback:${id}:received` });
-  await notifyOfficers(tx, { agencyId: f.agencyId, userIds: await staffOf(tx, f.agencyId, ["desk_officer"]), kind: "new", code, subject: f.subject, due: f.due.triage, dedupe: `feedback:${id}:new` });
+  if (input.notify !== false) {
+    await notifyPetitioner(tx, { to: contactOf(f), kind: "received", due: f.due.answer, dedupe: `feedback:${id}:received` });
+    await notifyOfficers(tx, { agencyId: f.agencyId, userIds: await staffOf(tx, f.agencyId, ["desk_officer"]), kind: "new", code, subject: f.subject, due: f.due.triage, dedupe: `feedback:${id}:new` });
+  }
   await finaliseFiles(input.files);
   return { ok: true, feedback: f };
 }
@@ -454,7 +458,17 @@ async function publish(tx: Tx, f: Feedback, texts: { question: string; answer: s
  */
 export async function applyFeedbackAction(
   tx: Tx,
-  a: { agencyId: number; code: string; action: FeedbackAction; actor: FeedbackActorRef; input: Record<string, unknown>; files?: readonly StagedFile[]; now?: Date },
+  a: {
+    agencyId: number;
+    code: string;
+    action: FeedbackAction;
+    actor: FeedbackActorRef;
+    input: Record<string, unknown>;
+    files?: readonly StagedFile[];
+    now?: Date;
+    /** False when writing history (the demo): no notices. */
+    notify?: boolean;
+  },
 ): Promise<Feedback> {
   const locked = await tx.maybeOne<{ id: number }>("select id from feedback where agency_id = $1 and code = $2 for update", [a.agencyId, a.code.trim().toUpperCase()]);
   if (!locked) throw new DomainError("not_found", "feedback.err.notFound");
@@ -566,11 +580,19 @@ export async function applyFeedbackAction(
   });
   let updated = await getFeedbackById(tx, f.id);
   if (a.action === "publish") await publish(tx, updated, await publicationTexts(tx, updated, input as { publicQuestion?: string; publicAnswer?: string }), now);
-  for (const step of after) await step();
+  if (a.notify !== false) for (const step of after) await step();
   if (a.files?.length) await finaliseFiles(a.files);
   // The leader may publish with the approval, when the petitioner agreed: two steps, one decision.
   if (a.action === "approve" && input.publish === true && updated.consentToPublish) {
-    updated = await applyFeedbackAction(tx, { agencyId: a.agencyId, code: f.code, action: "publish", actor: a.actor, input: { publicQuestion: input.publicQuestion, publicAnswer: input.publicAnswer }, now });
+    updated = await applyFeedbackAction(tx, {
+      agencyId: a.agencyId,
+      code: f.code,
+      action: "publish",
+      actor: a.actor,
+      input: { publicQuestion: input.publicQuestion, publicAnswer: input.publicAnswer },
+      now,
+      ...(a.notify === false ? { notify: false } : {}),
+    });
   }
   return updated;
 }
