@@ -358,3 +358,37 @@ describe("figures of indicators 5.2–5.4 for a quarter", () => {
     expect(figures.procedureSatisfaction.points).toBe(4);
   });
 });
+
+describe("the OpenAPI document", () => {
+  it("describes sending, following and listing PAKN, rating a dossier and the staff's steps", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/api/v1/openapi.json" })).json();
+    const body = (p: string) => doc.paths[p].post.requestBody.content["application/json"].schema.properties as Record<string, unknown>;
+    expect(Object.keys(body("/api/v1/feedback"))).toEqual(expect.arrayContaining(["agencyCode", "topic", "subject", "content", "procedureCode", "dossierCode", "anonymous", "contact"]));
+    expect(doc.paths["/api/v1/feedback"].post.responses["201"]).toBeDefined();
+    expect(doc.paths["/api/v1/feedback"].post.responses["429"]).toBeDefined();
+    expect(doc.paths["/api/v1/feedback"].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["agency", "answered", "q"]));
+    expect(doc.paths["/api/v1/feedback/{code}"].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["code", "contact"]));
+    expect(Object.keys(body("/api/v1/dossiers/{code}/rating"))).toEqual(expect.arrayContaining(["phone", "overall", "items", "comment"]));
+    expect(Object.keys(doc.paths["/api/v1/dossiers/{code}/rating"].post.responses)).toEqual(expect.arrayContaining(["201", "404", "409", "422"]));
+    const action = doc.paths["/api/v1/feedback/{code}/actions/{action}"].post;
+    expect(action.parameters.find((p: { name: string }) => p.name === "action").schema.enum).toEqual(["reject", "request_info", "supply_info", "transfer", "assign", "send_for_approval", "approve", "send_back", "publish", "close"]);
+  });
+});
+
+describe("the demo commune", () => {
+  it("has published answers with personal data masked, PAKN at every stage and ratings", async () => {
+    // The demo's PAKN: received before the seed's closing audit entry, whatever the tests of this file added since.
+    const statuses = await sys((tx) =>
+      tx.query<{ status: string }>(
+        "select f.status from feedback f where exists (select 1 from audit_log l where l.entity = 'feedback' and l.entity_id = f.id::text and l.action = 'feedback.submit' and l.id < (select min(id) from audit_log where action = 'demo.seed')) order by 1",
+      ),
+    );
+    expect(statuses.map((s) => s.status)).toEqual(["assigned", "awaiting_approval", "closed", "info_requested", "published", "published", "received", "received", "rejected"]);
+    const page = await t.app.inject({ method: "GET", url: `/c/${DEMO_COMMUNE_CODE}/feedback?q=chung%20thuc` });
+    expect(page.body).toContain("Thời gian chờ chứng thực bản sao vào sáng thứ Hai");
+    const published = await sys((tx) => tx.one<{ question: string }>("select question from feedback_publications where subject like 'Thời gian chờ chứng thực%'"));
+    expect(published.question).toContain("Tôi là [họ tên], ở thôn Đồng Tiến.");
+    expect(published.question).toContain("[số điện thoại]");
+    expect((await sys((tx) => tx.one<{ n: number }>("select count(*)::int as n from dossier_ratings"))).n).toBeGreaterThan(30);
+  });
+});
