@@ -27,6 +27,8 @@ export type BarChartProps = {
   orientation?: "columns" | "bars";
   /** Headers of the table: the category and the value. */
   headers: readonly [string, string];
+  /** When given, the table is folded under this summary (the page shows the same figures elsewhere). */
+  tableSummary?: string;
 };
 
 const INK = "#1b1f24";
@@ -115,28 +117,41 @@ function Bars(p: BarChartProps): VNode {
   );
 }
 
+function DataTable(p: BarChartProps): VNode {
+  return (
+    <table class="chart-data">
+      <caption class="sr-only">{p.title}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{p.headers[0]}</th>
+          <th scope="col">{p.headers[1]}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.data.map((d) => (
+          <tr key={d.label}>
+            <th scope="row">{d.label}</th>
+            <td>{d.display}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function BarChart(p: BarChartProps): VNode {
   return (
     <figure class="chart" aria-labelledby={`${p.id}-c`}>
       <figcaption id={`${p.id}-c`}>{p.title}</figcaption>
       <div class="chart-scroll">{p.orientation === "bars" ? <Bars {...p} /> : <Columns {...p} />}</div>
-      <table class="chart-data">
-        <caption class="sr-only">{p.title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{p.headers[0]}</th>
-            <th scope="col">{p.headers[1]}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.data.map((d) => (
-            <tr key={d.label}>
-              <th scope="row">{d.label}</th>
-              <td>{d.display}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {p.tableSummary ? (
+        <details>
+          <summary>{p.tableSummary}</summary>
+          <DataTable {...p} />
+        </details>
+      ) : (
+        <DataTable {...p} />
+      )}
     </figure>
   );
 }

@@ -78,7 +78,7 @@ type Step = { action: FeedbackAction; by: string; daysAfter: number; input?: Rec
 type DemoFeedback = { daysAgo: number; submission: Record<string, unknown>; steps: Step[] };
 
 const ANSWER_CHUNG_THUC =
-  "UBND xã Minh Tiến trả lời như sau:\n\nTừ ngày 01/4/2026, Bộ phận Một cửa bố trí thêm một công chức Tư pháp – Hộ tịch thực hiện chứng thực vào sáng thứ Hai và thứ Năm, là những buổi đông người nhất. Người dân có thể nộp hồ sơ chứng thực bản sao điện tử qua Cổng Dịch vụ công quốc gia để không phải chờ tại quầy.\n\nCảm ơn Ông/Bà đã góp ý.";
+  "UBND xã Minh Tiến trả lời như sau:\n\nTừ tuần tới, Bộ phận Một cửa bố trí thêm một công chức Tư pháp – Hộ tịch thực hiện chứng thực vào sáng thứ Hai và thứ Năm, là những buổi đông người nhất. Người dân có thể nộp hồ sơ chứng thực bản sao điện tử qua Cổng Dịch vụ công quốc gia để không phải chờ tại quầy.\n\nCảm ơn Ông/Bà đã góp ý.";
 
 const FEEDBACK: DemoFeedback[] = [
   {
@@ -88,7 +88,7 @@ const FEEDBACK: DemoFeedback[] = [
       procedureCode: "2.000815",
       subject: "Thời gian chờ chứng thực bản sao vào sáng thứ Hai",
       content:
-        "Tôi là Nguyễn Văn Bình, ở thôn Đồng Tiến. Sáng thứ Hai ngày 02/03/2026 tôi đến chứng thực bản sao sổ hộ khẩu và chờ gần hai tiếng vì chỉ có một cán bộ làm chứng thực. Đề nghị xã bố trí thêm người vào các buổi đông. Liên hệ tôi qua số 0912 345 678.",
+        "Tôi là Nguyễn Văn Bình, ở thôn Đồng Tiến. Sáng thứ Hai tuần trước tôi đến chứng thực bản sao sổ hộ khẩu và chờ gần hai tiếng vì chỉ có một cán bộ làm chứng thực. Đề nghị xã bố trí thêm người vào các buổi đông. Liên hệ tôi qua số 0912 345 678.",
       anonymous: false,
       contact: { fullName: "Nguyễn Văn Bình", phone: "0912345678" },
       consentToPublish: true,
@@ -118,7 +118,7 @@ const FEEDBACK: DemoFeedback[] = [
         daysAfter: 5,
         input: {
           answer:
-            "UBND xã tiếp thu ý kiến. Đăng ký khai sinh đúng hạn, khai tử đúng hạn được miễn lệ phí; giám hộ, kết hôn của công dân Việt Nam cư trú ở trong nước cũng được miễn. Bộ phận Một cửa đã niêm yết bổ sung bảng các trường hợp miễn lệ phí hộ tịch từ ngày 15/01/2026.",
+            "UBND xã tiếp thu ý kiến. Đăng ký khai sinh đúng hạn, khai tử đúng hạn được miễn lệ phí; giám hộ, kết hôn của công dân Việt Nam cư trú ở trong nước cũng được miễn. Bộ phận Một cửa đã niêm yết bổ sung bảng các trường hợp miễn lệ phí hộ tịch.",
         },
       },
       { action: "approve", by: "demo-leader", daysAfter: 6, input: { publish: true } },
@@ -130,7 +130,7 @@ const FEEDBACK: DemoFeedback[] = [
       topic: "dossier",
       subject: "Hồ sơ đăng ký kết hôn trả kết quả chậm",
       content:
-        "Hồ sơ đăng ký kết hôn của tôi hẹn trả ngày 20/03/2026 nhưng đến ngày 23/03/2026 mới nhận được kết quả, không được báo trước. Đề nghị xã cho biết lý do và có biện pháp khắc phục.",
+        "Hồ sơ đăng ký kết hôn của tôi hẹn trả kết quả vào thứ Sáu nhưng đến thứ Hai tuần sau mới nhận được, không được báo trước. Đề nghị xã cho biết lý do và có biện pháp khắc phục.",
       dossierCode: "000.00.25.H12-DEMO",
       anonymous: false,
       contact: { fullName: "Trần Thị Mai", phone: "0987654321", email: "mai.tt@example.vn" },

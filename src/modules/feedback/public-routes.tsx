@@ -417,6 +417,7 @@ function SatisfactionPage(p: { ctx: PageCtx; agency: Agency; year: number; years
             description={t("feedback.sat.shareChartDesc")}
             max={1}
             headers={[t("feedback.sat.period"), t("feedback.sat.share")]}
+            tableSummary={t("feedback.chart.figures")}
             data={quarters.map((q) => ({ label: t("feedback.sat.quarter", { q: q.quarter }), value: q.summary.satisfied ?? 0, display: share(ctx, q.summary.satisfied) }))}
           />
           <div class="table-wrap">
@@ -480,6 +481,7 @@ function SatisfactionPage(p: { ctx: PageCtx; agency: Agency; year: number; years
               title={t("feedback.sat.itemChart", { quarter: t("feedback.sat.quarter", { q: latest.quarter }), year })}
               max={2}
               headers={[t("feedback.sat.criterion"), t("feedback.sat.points")]}
+              tableSummary={t("feedback.chart.figures")}
               data={RATING_ITEMS.map((item, i) => ({
                 label: `${i + 1}. ${t(`feedback.item.${item}`)}`,
                 value: latest.summary.itemAverages[i] ?? 0,

@@ -337,7 +337,7 @@ function DetailPage({ ctx, d, user, done, error }: { ctx: PageCtx; d: Detail; us
           <table>
             <thead>
               <tr>
-                <th scope="col">{t("feedback.sat.criterion")}</th>
+                <th scope="col">{t("feedback.staff.step")}</th>
                 <th scope="col">{t("feedback.staff.due")}</th>
                 <th scope="col">{t("feedback.staff.stepDone")}</th>
                 <th scope="col">{t("feedback.staff.status")}</th>
@@ -434,6 +434,7 @@ function SummaryBlock({ ctx, summary, id }: { ctx: PageCtx; summary: RatingSumma
           title={t("feedback.sat.items")}
           max={2}
           headers={[t("feedback.sat.criterion"), t("feedback.sat.points")]}
+          tableSummary={t("feedback.chart.figures")}
           data={RATING_ITEMS.map((item, i) => ({ label: `${i + 1}. ${t(`feedback.item.${item}`)}`, value: summary.itemAverages[i] ?? 0, display: points(ctx, summary.itemAverages[i] ?? null) }))}
         />
       ) : null}
