@@ -154,6 +154,7 @@ describe("rating pages", () => {
     for (let i = 1; i <= 9; i++) form[`item${i}`] = "2";
     expect((await citizen.post("/rate", form)).statusCode).toBe(303);
     expect(await sys((tx) => tx.one<{ channel: string }>("select channel from dossier_ratings where dossier_id = $1", [d!.id]))).toEqual({ channel: "account" });
+    expect((await citizen.get(link!)).body).toContain("Hồ sơ này đã được đánh giá.");
   });
 });
 
@@ -173,6 +174,21 @@ describe("who sees what of the ratings", () => {
     expect(own.body).not.toContain("Đánh giá thấp cần xem xét");
     expect(own.body).not.toContain("Theo cán bộ giải quyết");
     expect(own.body).not.toContain("Bùi Thị Mai");
+    // Officials choose whole quarters only (overlapping periods compared would tell one rating).
+    const specialistId = (await sys((tx) => tx.one<{ id: number }>("select id from users where username = 'demo-specialist'"))).id;
+    const q3 = await sys((tx) =>
+      tx.one<{ n: number }>(
+        "select count(*)::int as n from dossier_ratings where handled_by @> array[$1::int] and rated_at >= '2026-07-01T00:00:00+07:00' and rated_at < '2026-10-01T00:00:00+07:00'",
+        [specialistId],
+      ),
+    );
+    const quarter = await specialist.get("/staff/satisfaction?quarter=2026-3");
+    expect(quarter.statusCode).toBe(200);
+    expect(quarter.body).toContain("Từ ngày 01/07/2026 đến ngày 30/09/2026.");
+    if (q3.n >= 3) expect(quarter.body).toContain(`<span class="num">${q3.n}</span>`);
+    else expect(quarter.body).toContain(`có ${q3.n} lượt đánh giá trong quý`);
+    expect(quarter.body).not.toContain('name="from"');
+    expect((await specialist.get("/staff/satisfaction?quarter=1999-1")).statusCode).toBe(400);
     // The dossier page shows no rating to anyone.
     const rated = await sys((tx) => tx.one<{ code: string; comment: string | null }>("select d.code, r.comment from dossier_ratings r join dossiers d on d.id = r.dossier_id where r.comment is not null limit 1"));
     const dossierPage = await specialist.get(`/staff/dossiers/${encodeURIComponent(rated.code)}`);

@@ -51,7 +51,13 @@ export async function findDossierToRate(db: Db, q: { code: string; phoneLast4?: 
     const r = await db.scoped({ agencyIds: [], userId: q.citizenUserId }, (tx) =>
       tx.maybeOne<DossierRow>(`${DOSSIER_SQL} where d.code in ($1, upper($1)) and d.applicant_user_id = $2 limit 1`, [code, q.citizenUserId]),
     );
-    if (r) return toRateable(r);
+    if (r) {
+      // The citizen's own scope holds no agency, so it cannot see ratings: ask within the dossier's agency.
+      const rated = await db.scoped({ agencyIds: [r.agency_id], userId: q.citizenUserId }, (tx) =>
+        tx.one<{ rated: boolean }>("select exists (select 1 from dossier_ratings where dossier_id = $1) as rated", [r.id]),
+      );
+      return toRateable({ ...r, rated: rated.rated });
+    }
   }
   const digits = (q.phoneLast4 ?? "").trim();
   if (!/^\d{4}$/.test(digits)) return undefined;

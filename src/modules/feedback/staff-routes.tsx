@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { canAccess } from "../../domain/auth/permissions";
-import { RATING_ITEMS, type RatingSummary } from "../../domain/feedback/rating";
+import { quarterOf, quarterRange, RATING_ITEMS, type RatingSummary } from "../../domain/feedback/rating";
 import { checkSteps, isOverdueNow } from "../../domain/feedback/timeliness";
 import { availableFeedbackActions, FEEDBACK_TRANSITIONS, type FeedbackAction, isFeedbackAction } from "../../domain/feedback/workflow";
 import type { CurrentUser, PageCtx } from "../../web/context";
@@ -521,22 +521,52 @@ type Figures =
   | { kind: "all"; summary: RatingSummary; byProcedure: AggregateRow[]; byOfficial: AggregateRow[]; low: LowRating[]; indexes: IndexFigures }
   | { kind: "own"; count: number; summary: RatingSummary | null; byProcedure: AggregateRow[] };
 
+/** The quarters an official may choose: the current one and the seven before it, newest first. */
+function recentQuarters(now = new Date()): { year: number; quarter: 1 | 2 | 3 | 4 }[] {
+  const { year, quarter } = quarterOf(now);
+  const out: { year: number; quarter: 1 | 2 | 3 | 4 }[] = [];
+  for (let i = 0; i < 8; i++) {
+    const n = year * 4 + (quarter - 1) - i;
+    out.push({ year: Math.floor(n / 4), quarter: ((n % 4) + 1) as 1 | 2 | 3 | 4 });
+  }
+  return out;
+}
+
 function SatisfactionStaffPage({ ctx, user, from, to, error, figures }: { ctx: PageCtx; user: CurrentUser; from: string; to: string; error?: string; figures: Figures }) {
   const t = ctx.t;
   return (
     <Layout ctx={ctx} title={t("feedback.staffSat.title")} area="staff">
       <h1>{t("feedback.staffSat.title")}</h1>
-      <form method="get" action="/staff/satisfaction" class="search-row">
-        <div class="field">
-          <label for="f-from">{t("feedback.staffSat.from")}</label>
-          <input id="f-from" name="from" type="date" value={from} required />
-        </div>
-        <div class="field">
-          <label for="f-to">{t("feedback.staffSat.to")}</label>
-          <input id="f-to" name="to" type="date" value={to} required />
-        </div>
-        <button type="submit">{t("feedback.staffSat.show")}</button>
-      </form>
+      {figures.kind === "all" ? (
+        <form method="get" action="/staff/satisfaction" class="search-row">
+          <div class="field">
+            <label for="f-from">{t("feedback.staffSat.from")}</label>
+            <input id="f-from" name="from" type="date" value={from} required />
+          </div>
+          <div class="field">
+            <label for="f-to">{t("feedback.staffSat.to")}</label>
+            <input id="f-to" name="to" type="date" value={to} required />
+          </div>
+          <button type="submit">{t("feedback.staffSat.show")}</button>
+        </form>
+      ) : (
+        <form method="get" action="/staff/satisfaction" class="search-row">
+          <div class="field">
+            <label for="f-quarter">{t("feedback.sat.period")}</label>
+            <select id="f-quarter" name="quarter">
+              {recentQuarters().map((q) => {
+                const value = `${q.year}-${q.quarter}`;
+                return (
+                  <option key={value} value={value} selected={quarterRange(q.year, q.quarter).from === from}>
+                    {t("feedback.staffSat.quarterOption", { q: q.quarter, year: q.year })}
+                  </option>
+                );
+              })}
+            </select>
+          </div>
+          <button type="submit">{t("feedback.staffSat.show")}</button>
+        </form>
+      )}
       {error ? (
         <p class="error" role="alert">
           {error}
@@ -595,11 +625,8 @@ function realDate(s: string): boolean {
 
 /** The current quarter, Vietnam time. */
 function currentQuarter(now = new Date()): { from: string; to: string } {
-  const local = new Date(now.getTime() + 7 * 3_600_000);
-  const y = local.getUTCFullYear();
-  const m = Math.floor(local.getUTCMonth() / 3) * 3;
-  const last = new Date(Date.UTC(y, m + 3, 0)).getUTCDate();
-  return { from: `${y}-${String(m + 1).padStart(2, "0")}-01`, to: `${y}-${String(m + 3).padStart(2, "0")}-${String(last).padStart(2, "0")}` };
+  const { year, quarter } = quarterOf(now);
+  return quarterRange(year, quarter);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -684,16 +711,26 @@ export async function feedbackStaffRoutes(app: FastifyInstance): Promise<void> {
   app.get("/staff/satisfaction", async (req, reply) => {
     const user = requireAccess(req, FEEDBACK_ACCESS.satisfaction);
     const q = req.query as Record<string, string | undefined>;
-    const fallback = currentQuarter();
-    let from = q.from ?? fallback.from;
-    let to = q.to ?? fallback.to;
-    let error: string | undefined;
-    const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
-    if (!realDate(from) || !realDate(to) || span < 0 || span > 366) {
-      error = req.t("feedback.staffSat.err.period");
-      ({ from, to } = fallback);
-    }
     const all = canAccess(user.role, FEEDBACK_ACCESS.allFigures);
+    const fallback = currentQuarter();
+    let from = fallback.from;
+    let to = fallback.to;
+    let error: string | undefined;
+    if (all) {
+      // Leaders choose any period of up to a year.
+      from = q.from ?? from;
+      to = q.to ?? to;
+      const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+      if (!realDate(from) || !realDate(to) || span < 0 || span > 366) {
+        error = req.t("feedback.staffSat.err.period");
+        ({ from, to } = fallback);
+      }
+    } else if (q.quarter !== undefined) {
+      // Officials see whole quarters only: figures of overlapping periods, compared, would tell one rating.
+      const chosen = recentQuarters().find((x) => `${x.year}-${x.quarter}` === q.quarter);
+      if (chosen) ({ from, to } = quarterRange(chosen.year, chosen.quarter));
+      else error = req.t("feedback.staffSat.err.period");
+    }
     const figures: Figures = await req.tx(async (tx) => {
       const period = { agencyId: user.agencyId, from, to };
       if (all) {
