@@ -392,3 +392,29 @@ describe("the demo commune", () => {
     expect((await sys((tx) => tx.one<{ n: number }>("select count(*)::int as n from dossier_ratings"))).n).toBeGreaterThan(30);
   });
 });
+
+describe("the pages in English", () => {
+  it("show words, not message keys", async () => {
+    const f = await sys((tx) => tx.one<{ code: string; phone: string }>("select code, right(contact_phone, 4) as phone from feedback where status = 'published' and contact_phone is not null limit 1"));
+    const open = await sys((tx) => tx.one<{ code: string }>("select code from feedback where status = 'awaiting_approval' limit 1"));
+    const leader = await signIn(t.app, "demo-leader");
+    const pages = [
+      `/c/${DEMO_COMMUNE_CODE}/feedback`,
+      `/c/${DEMO_COMMUNE_CODE}/feedback/send`,
+      `/c/${DEMO_COMMUNE_CODE}/feedback/${f.code}`,
+      `/c/${DEMO_COMMUNE_CODE}/satisfaction`,
+      `/feedback/track?code=${f.code}&contact=${f.phone}`,
+      "/rate",
+      "/staff/feedback",
+      `/staff/feedback/${open.code}`,
+      "/staff/satisfaction",
+    ];
+    for (const url of pages) {
+      const res = await leader.get(`${url}${url.includes("?") ? "&" : "?"}lang=en`);
+      expect(res.statusCode, url).toBe(200);
+      const text = res.body.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ");
+      expect(text.match(/\bfeedback\.[a-zA-Z_.]+/g) ?? [], url).toEqual([]);
+      expect(res.body, url).toContain('lang="en"');
+    }
+  });
+});
