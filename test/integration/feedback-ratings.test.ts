@@ -106,6 +106,14 @@ describe("rating pages", () => {
     const [d] = await unrated("returned", 1);
     const full = await sys((tx) => tx.one<{ applicant_full_name: string; applicant_phone: string }>("select applicant_full_name, applicant_phone from dossiers where id = $1", [d!.id]));
     const desk = await signIn(t.app, "demo-desk");
+    // Returned days ago: no kiosk (nobody may rate an old dossier in its applicant's place).
+    await sys((tx) => tx.exec("update dossiers set returned_at = now() - interval '3 days' where id = $1", [d!.id]));
+    expect((await desk.get(`/staff/dossiers/${encodeURIComponent(d!.code)}`)).body).not.toContain("Mời người nộp đánh giá tại quầy");
+    const old = await desk.post("/staff/satisfaction/kiosk", { dossier: d!.code });
+    expect(old.statusCode).toBe(422);
+    expect(old.body).toContain("vừa trả kết quả");
+    // Just returned.
+    await sys((tx) => tx.exec("update dossiers set returned_at = now() - interval '5 minutes' where id = $1", [d!.id]));
     const page = await desk.get(`/staff/dossiers/${encodeURIComponent(d!.code)}`);
     expect(page.body).toContain("Mời người nộp đánh giá tại quầy");
     const opened = await desk.post("/staff/satisfaction/kiosk", { dossier: d!.code });
@@ -137,6 +145,7 @@ describe("rating pages", () => {
     expect((await desk.post("/staff/satisfaction/kiosk", { dossier: open!.code })).statusCode).toBe(422);
     const specialist = await signIn(t.app, "demo-specialist");
     const [other] = await unrated("returned", 1);
+    await sys((tx) => tx.exec("update dossiers set returned_at = now() where id = $1", [other!.id]));
     expect((await specialist.post("/staff/satisfaction/kiosk", { dossier: other!.code })).statusCode).toBe(403);
     expect((await tablet.get("/kiosk/not-a-real-token-at-all-xx")).statusCode).toBe(404);
   });

@@ -18,7 +18,7 @@ import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, to
 import { LOCAL_TIME_UNITS } from "../../domain/catalog/terms";
 import { canAccess } from "../../domain/auth/permissions";
 import { FEEDBACK_ACCESS } from "../feedback/access";
-import { KIOSK_MINUTES } from "../feedback/ratings";
+import { KIOSK_MINUTES, kioskOpenFor } from "../feedback/ratings";
 import { type Dossier, type DossierAttachment, dossierTimeLimit, findDossier, listAttachments, listStaff, receiveAtCounter, requiredDocuments, timelinessOf } from "./service";
 import "./intake-messages";
 import { loadHistory } from "./history";
@@ -326,7 +326,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
           </section>
           <section>
             <h2>{t("dossier.detail.actions")}</h2>
-            {(d.status === "returned" || d.status === "refused") && own && canAccess(user.role, FEEDBACK_ACCESS.kiosk) ? (
+            {own && canAccess(user.role, FEEDBACK_ACCESS.kiosk) && kioskOpenFor(d) ? (
               <form method="post" action="/staff/satisfaction/kiosk" class="panel no-print">
                 <CsrfField ctx={ctx} />
                 <input type="hidden" name="dossier" value={d.code} />

@@ -17,6 +17,17 @@ export type RatingChannel = "online" | "account" | "kiosk" | "api";
 export const MIN_GROUP = 3;
 /** How long the kiosk link the desk opens stays usable. */
 export const KIOSK_MINUTES = 30;
+/**
+ * The kiosk is for the applicant at the counter: only a dossier returned (or refused) in the last
+ * day, so that nobody can fill the rating of an old dossier in its applicant's place.
+ */
+export const KIOSK_RECENT_HOURS = 24;
+
+/** Whether the desk may open the kiosk for this dossier now. */
+export function kioskOpenFor(d: { status: string; returnedAt: Date | null; finishedAt: Date | null }, now = new Date()): boolean {
+  const at = d.status === "returned" ? d.returnedAt : d.status === "refused" ? d.finishedAt : null;
+  return at !== null && now.getTime() - at.getTime() <= KIOSK_RECENT_HOURS * 3_600_000;
+}
 
 export type RateableDossier = { id: number; agencyId: number; agencyName: string; code: string; procedureName: string; status: string; finished: boolean; rated: boolean };
 
@@ -122,13 +133,17 @@ function hashToken(token: string): string {
  * refused): a random link, usable once within KIOSK_MINUTES, that needs no sign-in.
  */
 export async function openKiosk(tx: Tx, k: { agencyId: number; dossierCode: string; actor: { userId: number; label: string } }): Promise<{ token: string; expiresAt: Date }> {
-  const d = await tx.maybeOne<{ id: number; code: string; status: string; rated: boolean }>(
-    "select d.id, d.code, d.status, exists (select 1 from dossier_ratings r where r.dossier_id = d.id) as rated from dossiers d where d.agency_id = $1 and d.code = $2",
+  const d = await tx.maybeOne<{ id: number; code: string; status: string; returned_at: Date | null; finished_at: Date | null; rated: boolean; now: Date }>(
+    `select d.id, d.code, d.status, d.returned_at, d.finished_at, exists (select 1 from dossier_ratings r where r.dossier_id = d.id) as rated, now() as now
+     from dossiers d where d.agency_id = $1 and d.code = $2`,
     [k.agencyId, k.dossierCode],
   );
   if (!d) throw new DomainError("not_found", "dossier.err.notFound");
   if (!(RATEABLE_DOSSIER_STATUSES as readonly string[]).includes(d.status)) throw new DomainError("unprocessable", "feedback.rating.err.notFinished");
   if (d.rated) throw new DomainError("conflict", "feedback.rating.err.twice");
+  if (!kioskOpenFor({ status: d.status, returnedAt: d.returned_at, finishedAt: d.finished_at }, d.now)) {
+    throw new DomainError("unprocessable", "feedback.kiosk.err.notRecent", { vars: { hours: KIOSK_RECENT_HOURS } });
+  }
   const token = randomBytes(24).toString("base64url");
   const row = await tx.one<{ expires_at: Date }>(
     `insert into rating_kiosk_tokens (token_hash, agency_id, dossier_id, created_by, expires_at)
