@@ -349,6 +349,7 @@ describe("figures of indicators 5.2–5.4 for a quarter", () => {
 
     const figures = await scoped((tx) => indexFigures(tx, { agencyId: communeId, from: "2025-10-01", to: "2025-12-31" }));
     expect(figures.feedback).toEqual({ received: 5, late: 2, disliked: 1 });
+    expect(figures.byTopic).toEqual({ procedure: 5, dossier: 0, conduct: 0, rule: 0, other: 0 });
     expect(figures.onTime).toMatchObject({ count: 3, of: 5, rate: 0.6, points: 3.6 });
     expect(figures.feedbackSatisfaction).toMatchObject({ count: 2, of: 5, rate: 0.4, points: 2.4 });
     expect(figures.procedureSatisfaction.of).toBe(10);

@@ -1,4 +1,4 @@
-// The figures of indicators 5.2–5.4 (QĐ 766/QĐ-TTg) for an agency and a period, from the stored
+// The figures of indicators 5.1–5.4 (QĐ 766/QĐ-TTg) for an agency and a period, from the stored
 // PAKN, ratings and dossiers; the formulas are the domain's (src/domain/feedback/indicators.ts).
 // - PAKN (5.2, 5.3): those received in the period; late when a limited step was (or, by the end
 //   of the period or now if earlier, is) past its limit; disliked when the petitioner said the
@@ -10,6 +10,7 @@
 import type { Tx } from "../../db/scope";
 import { classifyResolution } from "../../domain/dossiers/timeliness";
 import { feedbackSatisfactionRate, indicatorPoints, onTimeFeedbackRate, type ProcedureSatisfaction, procedureSatisfactionRate, type Rate } from "../../domain/feedback/indicators";
+import { FEEDBACK_TOPICS, type FeedbackTopic } from "../../domain/feedback/submission";
 import { isLate } from "../../domain/feedback/timeliness";
 import type { FeedbackStatus } from "../../domain/feedback/workflow";
 import { localDayStart } from "./ratings";
@@ -18,6 +19,8 @@ import { stepsDone } from "./service";
 export type IndexFigures = {
   period: { from: string; to: string };
   feedback: { received: number; late: number; disliked: number };
+  /** 5.1 (followed, no points): PAKN received in the period by topic. */
+  byTopic: Record<FeedbackTopic, number>;
   onTime: Rate & { points: number | null };
   feedbackSatisfaction: Rate & { points: number | null };
   procedureSatisfaction: ProcedureSatisfaction & { points: number | null };
@@ -31,6 +34,7 @@ export async function indexFigures(tx: Tx, q: { agencyId: number; from: string; 
 
   const pakn = await tx.query<{
     id: number;
+    topic: FeedbackTopic;
     status: FeedbackStatus;
     consent_publish: boolean;
     triage_due_at: Date;
@@ -40,7 +44,7 @@ export async function indexFigures(tx: Tx, q: { agencyId: number; from: string; 
     petitioner_rating: string | null;
     events: { action: string; at: string; to: FeedbackStatus }[];
   }>(
-    `select f.id, f.status, f.consent_publish, f.triage_due_at, f.info_due_at, f.answer_due_at, f.publish_due_at, f.petitioner_rating,
+    `select f.id, f.topic, f.status, f.consent_publish, f.triage_due_at, f.info_due_at, f.answer_due_at, f.publish_due_at, f.petitioner_rating,
        coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'to', e.to_status) order by e.at, e.id) from feedback_events e
                  where e.feedback_id = f.id and e.at < $4), '[]') as events
      from feedback f where f.agency_id = $1 and f.received_at >= $2 and f.received_at < $3`,
@@ -83,6 +87,7 @@ export async function indexFigures(tx: Tx, q: { agencyId: number; from: string; 
   return {
     period: { from: q.from, to: q.to },
     feedback: { received: items.length, late: items.filter((i) => i.late).length, disliked: items.filter((i) => i.disliked).length },
+    byTopic: Object.fromEntries(FEEDBACK_TOPICS.map((topic) => [topic, pakn.filter((f) => f.topic === topic).length])) as Record<FeedbackTopic, number>,
     onTime: { ...onTime, points: indicatorPoints("5.2", onTime.rate) },
     feedbackSatisfaction: { ...satisfaction, points: indicatorPoints("5.3", satisfaction.rate) },
     procedureSatisfaction: { ...procedures, points: indicatorPoints("5.4", procedures.rate) },

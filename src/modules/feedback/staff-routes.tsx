@@ -5,6 +5,7 @@ import path from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { canAccess } from "../../domain/auth/permissions";
 import { quarterOf, quarterRange, RATING_ITEMS, type RatingSummary } from "../../domain/feedback/rating";
+import { FEEDBACK_TOPICS } from "../../domain/feedback/submission";
 import { checkSteps, isOverdueNow } from "../../domain/feedback/timeliness";
 import { availableFeedbackActions, FEEDBACK_TRANSITIONS, type FeedbackAction, isFeedbackAction } from "../../domain/feedback/workflow";
 import type { CurrentUser, PageCtx } from "../../web/context";
@@ -458,6 +459,14 @@ function IndexTable({ ctx, figures }: { ctx: PageCtx; figures: IndexFigures }) {
           </tr>
         </thead>
         <tbody>
+          <tr>
+            <th scope="row">{t("feedback.staffSat.i51")}</th>
+            <td>{figures.feedback.received}</td>
+            <td>—</td>
+            <td>
+              {FEEDBACK_TOPICS.map((topic) => `${t(`feedback.topic.${topic}`)}: ${figures.byTopic[topic]}`).join("; ")}
+            </td>
+          </tr>
           <tr>
             <th scope="row">{t("feedback.staffSat.i52")}</th>
             <td>{share(ctx, figures.onTime.rate)}</td>
