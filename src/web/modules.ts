@@ -7,6 +7,7 @@ import { catalogRoutes } from "../modules/catalog/routes";
 import { dossiersRoutes } from "../modules/dossiers/routes";
 import { communicationsRoutes } from "../modules/communications/routes";
 import { dossierDocsRoutes } from "../modules/dossier-docs/routes";
+import { feedbackRoutes } from "../modules/feedback/routes";
 import { notificationsRoutes } from "../modules/notifications/routes";
 import { reportsRoutes } from "../modules/reports/routes";
 import { reviewsRoutes } from "../modules/reviews/routes";
@@ -14,4 +15,4 @@ import { coreRoutes } from "./core-routes";
 import type { ModulePlugin } from "./registry";
 
 // Every capability's routes, in registration order. A new module adds one line here.
-export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, reviewsRoutes];
+export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, reviewsRoutes, feedbackRoutes];

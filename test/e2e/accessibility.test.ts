@@ -43,9 +43,9 @@ async function audit(page: Page, path: string): Promise<string[]> {
   return problems;
 }
 
-const PUBLIC_PAGES = ["/", "/login", "/procedures", "/procedures?q=khai%20sinh", "/procedures/1.001193", "/track", "/news", "/radio", "/submit"];
+const PUBLIC_PAGES = ["/", "/login", "/procedures", "/procedures?q=khai%20sinh", "/procedures/1.001193", "/track", "/news", "/radio", "/submit", "/feedback", "/feedback/send", "/satisfaction", "/rate"];
 const STAFF_PAGES: Record<string, string[]> = {
-  "demo-desk": ["/staff", "/staff/dossiers", "/staff/dossiers?queue=overdue", "/staff/dossiers/new", "/staff/calendar", "/staff/notifications", "/staff/dossiers/statistics"],
+  "demo-desk": ["/staff", "/staff/dossiers", "/staff/dossiers?queue=overdue", "/staff/dossiers/new", "/staff/calendar", "/staff/notifications", "/staff/dossiers/statistics", "/staff/feedback", "/staff/satisfaction"],
   "demo-admin": ["/staff/users", "/staff/agency", "/staff/audit", "/staff/procedures", "/staff/plans", "/staff/documents"],
   "demo-comms": [
     "/staff/communications",
@@ -56,7 +56,7 @@ const STAFF_PAGES: Record<string, string[]> = {
     "/staff/communications/summary",
     "/staff/reports",
   ],
-  "demo-leader": ["/staff", "/account/password", "/staff/dossiers/rules", "/staff/dossiers/statistics?period=2026"],
+  "demo-leader": ["/staff", "/account/password", "/staff/dossiers/rules", "/staff/dossiers/statistics?period=2026", "/staff/feedback?queue=all", "/staff/satisfaction"],
   "demo-citizen": ["/account", "/my/dossiers"],
 };
 

@@ -15,6 +15,7 @@ describe("identifyActor", () => {
     expect(identifyActor({ userId: null, label: applicantActorLabel("Vũ Văn An") }, undefined)).toEqual({ kind: "applicant", name: "Vũ Văn An" });
     expect(identifyActor({ userId: null, label: "applicant:" }, undefined)).toEqual({ kind: "applicant", name: null });
     expect(identifyActor({ userId: null, label: "citizen:0912345678" }, undefined)).toEqual({ kind: "applicant", name: null });
+    expect(identifyActor({ userId: null, label: "petitioner" }, undefined)).toEqual({ kind: "petitioner" });
     for (const label of ["system", "seed", "cli", "system:sweep"]) expect(identifyActor({ userId: null, label }, undefined)).toEqual({ kind: "system" });
   });
 

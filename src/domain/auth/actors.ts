@@ -15,6 +15,9 @@ export function applicantActorLabel(fullName: string): string {
   return `applicant:${fullName}`;
 }
 
+/** The label of someone who sent feedback (PAKN) without an account: never named, they may be anonymous. */
+export const PETITIONER_ACTOR_LABEL = "petitioner";
+
 /** What the store says about who acted. */
 export type StoredActor = { userId: number | null; label: string };
 
@@ -24,6 +27,7 @@ export type Person = { id: number; fullName: string; title: string | null; role:
 export type ActorIdentity =
   | { kind: "staff"; person: Person }
   | { kind: "applicant"; name: string | null; person?: Person }
+  | { kind: "petitioner" }
   | { kind: "rule" }
   | { kind: "system" }
   | { kind: "unknown" };
@@ -42,6 +46,7 @@ export function identifyActor(actor: StoredActor, person: Person | undefined): A
   if (label === RULE_ACTOR_LABEL) return { kind: "rule" };
   if (label.startsWith("applicant:")) return { kind: "applicant", name: label.slice("applicant:".length).trim() || null };
   if (label.startsWith("citizen:")) return { kind: "applicant", name: null };
+  if (actor.userId === null && label === PETITIONER_ACTOR_LABEL) return { kind: "petitioner" };
   if (actor.userId === null && (SYSTEM_LABELS.has(label) || label.startsWith("system:"))) return { kind: "system" };
   return { kind: "unknown" };
 }

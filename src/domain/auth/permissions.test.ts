@@ -6,11 +6,15 @@ import { ROLES, type Role } from "./roles";
 // here too, on purpose. Every (role, permission) pair is checked.
 const EXPECTED: Record<Role, readonly Permission[]> = {
   citizen: ["dossier.submit", "dossier.track_own"],
-  desk_officer: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.receive", "dossier.assign", "dossier.return"],
-  specialist: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.process"],
+  desk_officer: [
+    "staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.receive", "dossier.assign", "dossier.return",
+    "feedback.handle", "satisfaction.own",
+  ],
+  specialist: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.process", "feedback.handle", "satisfaction.own"],
   leader: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.publish", "dossier.view",
     "dossier.assign", "dossier.rules", "dossier.approve", "content.approve", "plan.manage", "plan.approve", "report.approve", "report.view",
+    "feedback.handle", "satisfaction.all",
   ],
   communication_officer: [
     "staff.dashboard", "agency.view", "calendar.view", "content.write", "radio.manage", "signage.manage", "event.manage",
@@ -19,7 +23,7 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   commune_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
     "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "content.write", "signage.manage", "event.manage",
-    "plan.manage", "report.draft", "report.view", "review.manage",
+    "plan.manage", "report.draft", "report.view", "review.manage", "satisfaction.all",
   ],
   province_supervisor: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.manage", "dossier.view",

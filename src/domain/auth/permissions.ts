@@ -45,6 +45,10 @@ export const PERMISSIONS = {
   "report.view": ["leader", "commune_admin", "communication_officer", "province_supervisor", "system_admin"],
   // yearly review of procedures (rà soát, đánh giá TTHC): plan it, assign it, send the results up
   "review.manage": ["commune_admin", "province_supervisor", "system_admin"],
+  // citizens' voice: PAKN queues; satisfaction figures of one's own dossiers, or of everyone's
+  "feedback.handle": ["desk_officer", "specialist", "leader"],
+  "satisfaction.own": ["desk_officer", "specialist"],
+  "satisfaction.all": ["leader", "commune_admin"],
   // province level
   "province.supervise": ["province_supervisor", "system_admin"],
   "system.admin": ["system_admin"],

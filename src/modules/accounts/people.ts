@@ -14,6 +14,7 @@ registerMessages({
     "people.rule": "theo phân công lĩnh vực",
     "people.applicant": "Người nộp hồ sơ: {name}",
     "people.applicantUnnamed": "Người nộp hồ sơ",
+    "people.petitioner": "Người gửi phản ánh, kiến nghị",
     "people.unknown": "Người dùng không xác định",
     "people.withTitle": "{name} ({title})",
   },
@@ -22,6 +23,7 @@ registerMessages({
     "people.rule": "by field assignment",
     "people.applicant": "Applicant: {name}",
     "people.applicantUnnamed": "Applicant",
+    "people.petitioner": "Person who sent the feedback",
     "people.unknown": "Unknown user",
     "people.withTitle": "{name} ({title})",
   },
@@ -57,6 +59,8 @@ export function describeIdentity(who: ActorIdentity, w: Words): string {
       return describePerson(who.person, w);
     case "applicant":
       return who.name ? w.t("people.applicant", { name: who.name }) : w.t("people.applicantUnnamed");
+    case "petitioner":
+      return w.t("people.petitioner");
     case "rule":
       return w.t("people.rule");
     case "system":

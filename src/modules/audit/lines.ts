@@ -23,6 +23,7 @@ const NAMES: Partial<Record<AuditEntity, string>> = {
   plan_task: "select id, title as name from plan_tasks where id = any($1::int[])",
   report: "select id, to_char(period_from, 'DD/MM/YYYY') || ' – ' || to_char(period_to, 'DD/MM/YYYY') as name from reports where id = any($1::int[])",
   document: "select id, number || '/' || symbol as name from documents where id = any($1::int[])",
+  feedback: "select id, code as name from feedback where id = any($1::int[])",
 };
 
 /** Records named by a title, which reads best quoted. */
@@ -59,6 +60,8 @@ export async function listAuditLines(tx: Tx, o: { limit: number; words: Words })
         return code ?? (numericId(r.entity_id) === undefined ? r.entity_id : names.get(`dossier:${r.entity_id}`));
       case "document":
         return code ?? names.get(`document:${r.entity_id}`);
+      case "feedback":
+        return code ?? names.get(`feedback:${r.entity_id}`);
       case "catalog":
         return /^\d{4}-\d{2}-\d{2}$/.test(r.entity_id) ? formatDate(r.entity_id) : undefined;
       case "calendar_schedule":

@@ -329,6 +329,14 @@ function DetailPage({ ctx, own, state, done }: { ctx: PageCtx; own: OwnDossier; 
         </div>
       ) : null}
       {d.status === "result_ready" ? <p class="notice">{t("dossier.my.resultReady")}</p> : null}
+      {d.status === "returned" || d.status === "refused" ? (
+        <p class="panel no-print">
+          <a class="button" href={`/rate?${new URLSearchParams({ code: d.code }).toString()}`}>
+            {t("feedback.rating.link")}
+          </a>{" "}
+          <small class="muted">{t("feedback.rating.linkHint")}</small>
+        </p>
+      ) : null}
       <div class="grid2">
         <section aria-labelledby="data-title">
           <h2 id="data-title">{t("dossier.detail.data")}</h2>

@@ -16,6 +16,9 @@ import { timeLimitText } from "../catalog/views";
 import { sendAttachment } from "./download";
 import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, tooLargeError } from "./route-support";
 import { LOCAL_TIME_UNITS } from "../../domain/catalog/terms";
+import { canAccess } from "../../domain/auth/permissions";
+import { FEEDBACK_ACCESS } from "../feedback/access";
+import { KIOSK_MINUTES, kioskOpenFor } from "../feedback/ratings";
 import { type Dossier, type DossierAttachment, dossierTimeLimit, findDossier, listAttachments, listStaff, receiveAtCounter, requiredDocuments, timelinessOf } from "./service";
 import "./intake-messages";
 import { loadHistory } from "./history";
@@ -323,6 +326,14 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
           </section>
           <section>
             <h2>{t("dossier.detail.actions")}</h2>
+            {own && canAccess(user.role, FEEDBACK_ACCESS.kiosk) && kioskOpenFor(d) ? (
+              <form method="post" action="/staff/satisfaction/kiosk" class="panel no-print">
+                <CsrfField ctx={ctx} />
+                <input type="hidden" name="dossier" value={d.code} />
+                <p class="hint">{t("feedback.kiosk.openHint", { minutes: KIOSK_MINUTES })}</p>
+                <button type="submit">{t("feedback.kiosk.open")}</button>
+              </form>
+            ) : null}
             {actions.length === 0 ? <p>{t("dossier.detail.noActions")}</p> : null}
             {actions.map((a) => (
               <ActionForm key={a} ctx={ctx} dossier={d} action={a} staff={staff} results={attachments.filter((x) => x.kind === "result")} />

@@ -54,6 +54,14 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
               <dd>{formatDateTime(view.dueAt)}</dd>
             </dl>
             {view.overdue ? <p class="notice">{t("dossier.track.overdue")}</p> : null}
+            {view.status === "returned" || view.status === "refused" ? (
+              <p class="panel">
+                <a class="button" href={`/rate?${new URLSearchParams({ code: view.code, phone }).toString()}`}>
+                  {t("feedback.rating.link")}
+                </a>{" "}
+                <small class="muted">{t("feedback.rating.linkHint")}</small>
+              </p>
+            ) : null}
             {view.results.length ? (
               <>
                 <h3>{t("dossier.track.result")}</h3>

@@ -67,6 +67,7 @@ export function varsOf(d: DossierForNotice, agency: string, reasons = ""): Templ
     applicant: d.applicant.fullName,
     due: d.dueAt ? slipDateTime(d.dueAt) : "",
     url: trackingUrl(baseUrl, d.code),
+    rate: `${baseUrl}/rate?code=${encodeURIComponent(d.code)}`,
     reasons,
   };
 }

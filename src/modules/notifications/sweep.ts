@@ -31,6 +31,13 @@ type Row = {
 
 export type SweepResult = { dueSoon: number; overdue: number; notices: number };
 
+/** Other modules' overdue checks (PAKN…), run by the same job after the dossiers'; each returns the notices it created. */
+export type OverdueSweep = (db: Db, now: Date) => Promise<number>;
+const otherSweeps: OverdueSweep[] = [];
+export function registerOverdueSweep(sweep: OverdueSweep): void {
+  otherSweeps.push(sweep);
+}
+
 // Statuses whose clock runs (a paused or finished dossier is neither due soon nor overdue).
 const WATCHED: readonly DossierStatus[] = ["received", "in_progress", "awaiting_approval", "approved", "transferred"];
 
@@ -115,5 +122,6 @@ export async function runOverdueSweep(db: Db, now: Date = new Date()): Promise<S
       });
     }
   });
+  for (const sweep of otherSweeps) result.notices += await sweep(db, now);
   return result;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { APPLICANT_KINDS, BY_PHRASES, EMAIL_TEMPLATES, fill, renderEmail, renderStaff, SMS_TEMPLATES, STAFF_KINDS, stripDiacritics, templatePattern } from "./templates";
+import { APPLICANT_KINDS, BY_PHRASES, EMAIL_TEMPLATES, fill, renderEmail, renderSms, renderStaff, SMS_TEMPLATES, STAFF_KINDS, stripDiacritics, templatePattern } from "./templates";
 
-const vars = { agency: "Ủy ban nhân dân xã Minh Tiến", code: "MT-1", procedure: "Đăng ký khai sinh", applicant: "Vũ Thị Hương", due: "16:30 04/12/2026", url: "https://x/track?code=MT-1", reasons: "Thiếu giấy tờ" };
+const vars = { agency: "Ủy ban nhân dân xã Minh Tiến", code: "MT-1", procedure: "Đăng ký khai sinh", applicant: "Vũ Thị Hương", due: "16:30 04/12/2026", url: "https://x/track?code=MT-1", rate: "https://x/rate?code=MT-1", reasons: "Thiếu giấy tờ" };
 
 describe("notification templates", () => {
   it("every kind has vi and en texts with no placeholder left", () => {
@@ -28,6 +28,12 @@ describe("notification templates", () => {
   it("strips Vietnamese diacritics keeping case", () => {
     expect(stripDiacritics("Đăng ký khai sinh — Ủy ban")).toBe("Dang ky khai sinh  Uy ban");
     expect(stripDiacritics("ĐỒNG Hỷ")).toBe("DONG Hy");
+  });
+
+  it("the messages of a returned or refused dossier invite the applicant to rate it", () => {
+    expect(renderEmail("returned", "vi", vars).text).toContain("Mời Ông/Bà đánh giá mức độ hài lòng: https://x/rate?code=MT-1");
+    expect(renderEmail("refused", "en", vars).text).toContain("Please rate your satisfaction: https://x/rate?code=MT-1");
+    expect(renderSms("returned", vars)).toBe("UBND xa Minh Tien: da tra ket qua ho so MT-1. Danh gia muc do hai long: https://x/rate");
   });
 
   it("template patterns match rendered messages and nothing else", () => {

@@ -19,6 +19,8 @@ export type TemplateVars = {
   reasons: string;
   /** Staff notices: who handed the dossier over, in words (BY_PHRASES), never a username. */
   by?: string;
+  /** Where the applicant rates the dossier once it is returned or refused (the rating page asks the phone digits). */
+  rate?: string;
 };
 
 type Pair = { vi: string; en: string };
@@ -54,8 +56,8 @@ export const EMAIL_TEMPLATES: Record<ApplicantKind, EmailTemplate> = {
   refused: {
     subject: { vi: "Hồ sơ {code} không được tiếp nhận giải quyết", en: "Dossier {code} refused" },
     body: {
-      vi: "Kính gửi Ông/Bà {applicant},\n\n{agency} thông báo không tiếp nhận, giải quyết hồ sơ {code} — {procedure}, với lý do:\n{reasons}",
-      en: "Dear {applicant},\n\n{agency} cannot accept dossier {code} — {procedure}, for these reasons:\n{reasons}",
+      vi: "Kính gửi Ông/Bà {applicant},\n\n{agency} thông báo không tiếp nhận, giải quyết hồ sơ {code} — {procedure}, với lý do:\n{reasons}\n\nMời Ông/Bà đánh giá mức độ hài lòng: {rate}",
+      en: "Dear {applicant},\n\n{agency} cannot accept dossier {code} — {procedure}, for these reasons:\n{reasons}\n\nPlease rate your satisfaction: {rate}",
     },
   },
   result_ready: {
@@ -68,8 +70,8 @@ export const EMAIL_TEMPLATES: Record<ApplicantKind, EmailTemplate> = {
   returned: {
     subject: { vi: "Đã trả kết quả hồ sơ {code}", en: "Dossier {code}: result handed over" },
     body: {
-      vi: "Kính gửi Ông/Bà {applicant},\n\n{agency} đã trả kết quả hồ sơ {code} — {procedure}. Cảm ơn Ông/Bà.",
-      en: "Dear {applicant},\n\n{agency} has handed over the result of dossier {code} — {procedure}. Thank you.",
+      vi: "Kính gửi Ông/Bà {applicant},\n\n{agency} đã trả kết quả hồ sơ {code} — {procedure}. Cảm ơn Ông/Bà.\n\nMời Ông/Bà đánh giá mức độ hài lòng: {rate}",
+      en: "Dear {applicant},\n\n{agency} has handed over the result of dossier {code} — {procedure}. Thank you.\n\nPlease rate your satisfaction: {rate}",
     },
   },
   apology: {
@@ -86,9 +88,9 @@ export const SMS_TEMPLATES: Record<ApplicantKind, string> = {
   submitted: "{agency}: da nhan ho so truc tuyen {code}, se tiep nhan truoc {due}. Tra cuu: {url}",
   received: "{agency}: da tiep nhan ho so {code}, hen tra ket qua {due}. Tra cuu: {url}",
   supplement_requested: "{agency}: ho so {code} can bo sung giay to. Chi tiet: {url}",
-  refused: "{agency}: ho so {code} khong duoc tiep nhan giai quyet. Chi tiet: {url}",
+  refused: "{agency}: ho so {code} khong duoc tiep nhan giai quyet. Chi tiet va danh gia: {url}",
   result_ready: "{agency}: ho so {code} da co ket qua, moi Ong/Ba den nhan. Tra cuu: {url}",
-  returned: "{agency}: da tra ket qua ho so {code}. Cam on Ong/Ba.",
+  returned: "{agency}: da tra ket qua ho so {code}. Danh gia muc do hai long: {rate}",
   apology: "{agency} xin loi: ho so {code} tre hen, hen lai {due}. Tra cuu: {url}",
 };
 
@@ -152,6 +154,7 @@ export function renderSms(kind: ApplicantKind, vars: TemplateVars): string {
   ascii.agency = smsAgencyName(vars.agency);
   // The code is already in the text: the bare tracking page keeps the SMS in one 160-character segment.
   ascii.url = vars.url.split("?")[0]!;
+  if (vars.rate) ascii.rate = vars.rate.split("?")[0]!;
   return fill(SMS_TEMPLATES[kind], ascii);
 }
 
