@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import type { Config } from "./config";
 import { type EmbeddedServer, startEmbedded } from "./db/embedded";
 import { configureCheckpointExport } from "./modules/audit/integrity";
+import { configureBackups } from "./modules/backup/schedule";
+import { filesRoot } from "./modules/dossiers/files";
 import { configureAuditKeys, loadAuditKeys } from "./modules/audit/keys";
 import { refreshProcedureDefaults } from "./modules/catalog/defaults";
 import { migrate } from "./db/migrate";
@@ -38,6 +40,12 @@ export async function openRuntime(config: Config, opts: { log?: (line: string) =
   // The audit chain's keys live outside the database (environment, else DATA_DIR/keys).
   configureAuditKeys(loadAuditKeys({ dataDir: config.dataDir }));
   configureCheckpointExport({ dir: path.join(config.dataDir, "audit-checkpoints"), ...(process.env.AUDIT_CHECKPOINT_EMAIL ? { email: process.env.AUDIT_CHECKPOINT_EMAIL } : {}) });
+  configureBackups({
+    dir: process.env.BACKUP_DIR ? path.resolve(process.env.BACKUP_DIR) : path.join(config.dataDir, "backups"),
+    filesRoot: filesRoot(config.dataDir),
+    keep: Math.max(1, Number(process.env.BACKUP_KEEP) || 14),
+    ...(process.env.MOTCUA_BACKUP_PASSPHRASE ? { passphrase: process.env.MOTCUA_BACKUP_PASSPHRASE } : {}),
+  });
   const pool = createPool({ connectionString, max: opts.poolMax ?? 20 });
   const db = new Db(pool);
   try {

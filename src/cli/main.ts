@@ -6,6 +6,7 @@ import { TOKEN_PREFIX, newToken, sha256 } from "../modules/accounts/sessions";
 import { appendAudit } from "../modules/audit/audit";
 import { recordVerification, verifyIntegrity } from "../modules/audit/integrity";
 import { backupDatabase, restoreDatabase } from "../modules/backup/backup";
+import { filesRoot } from "../modules/dossiers/files";
 import { seedDemo } from "../modules/demo/seed";
 import { openRuntime, type Runtime, VERSION } from "../runtime";
 import "../web/modules";
@@ -122,19 +123,24 @@ withCommon(token.command("create").description("Tạo mã truy cập API cho cá
     });
   });
 
-withCommon(program.command("backup <file>").description("Sao lưu toàn bộ dữ liệu / back up all data")).action(async (file: string, flags: CommonFlags) => {
-  await withRuntime(flags, async (rt) => {
-    const r = await backupDatabase(rt.db.pool, file);
-    log(`Đã sao lưu ${r.tables} bảng, ${r.rows} dòng vào ${file}`);
-  });
-});
+const passphrase = () => (process.env.MOTCUA_BACKUP_PASSPHRASE ? { passphrase: process.env.MOTCUA_BACKUP_PASSPHRASE } : {});
 
-withCommon(program.command("restore <file>").description("Khôi phục từ bản sao lưu (thay toàn bộ dữ liệu)")).action(async (file: string, flags: CommonFlags) => {
-  await withRuntime(flags, async (rt) => {
-    const r = await restoreDatabase(rt.db.pool, file);
-    log(`Đã khôi phục ${r.tables} bảng, ${r.rows} dòng từ ${file}`);
+withCommon(program.command("backup <file>").description("Sao lưu toàn bộ dữ liệu và tệp (mã hóa khi có MOTCUA_BACKUP_PASSPHRASE) / back up all data and files"))
+  .action(async (file: string, flags: CommonFlags) => {
+    await withRuntime(flags, async (rt) => {
+      const r = await backupDatabase(rt.db.pool, file, { filesRoot: filesRoot(rt.config.dataDir), ...passphrase() });
+      log(`Đã sao lưu ${r.tables} bảng, ${r.rows} dòng, ${r.files} tệp vào ${file}`);
+    });
   });
-});
+
+withCommon(program.command("restore <file>").description("Khôi phục dữ liệu và tệp từ bản sao lưu (thay toàn bộ; dừng máy chủ trước)")).action(
+  async (file: string, flags: CommonFlags) => {
+    await withRuntime(flags, async (rt) => {
+      const r = await restoreDatabase(rt.db.pool, file, { filesRoot: filesRoot(rt.config.dataDir), ...passphrase() });
+      log(`Đã khôi phục ${r.tables} bảng, ${r.rows} dòng, ${r.files} tệp từ ${file}${r.migrated.length ? `; áp dụng thêm ${r.migrated.length} bản cập nhật cấu trúc` : ""}`);
+    });
+  },
+);
 
 const catalog = program.command("catalog").description("Thủ tục hành chính / procedure catalog");
 withCommon(catalog.command("import <file>").description("Nhập thủ tục (.json/.json.gz, dữ liệu Cổng DVC hoặc danh mục chuẩn hóa)"))
