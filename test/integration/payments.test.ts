@@ -86,6 +86,23 @@ async function bank(paymentUrl: string, action: "pay" | "cancel"): Promise<strin
 
 const ipn = (params: Record<string, string>) => t.app.inject({ method: "GET", url: `/api/v1/payments/vnpay/ipn?${new URLSearchParams(params).toString()}` }).then((r) => r.json() as { RspCode: string; Message: string });
 
+describe("procedures payable online", () => {
+  it("lists the commune's procedures whose fee can be paid online, and the public page says so", async () => {
+    const res = await t.app.inject({ method: "GET", url: `/api/v1/procedures?agency=${DEMO_COMMUNE_CODE}&payable=true&limit=100` });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as { code: string; feeVnd: number }[];
+    expect(items.find((i) => i.code === PAID)).toMatchObject({ feeVnd: 8000 });
+    expect(items.some((i) => i.code === "1.001193")).toBe(false);
+    const searched = await t.app.inject({ method: "GET", url: `/api/v1/procedures?agency=${DEMO_COMMUNE_CODE}&payable=true&q=${encodeURIComponent("trich luc ho tich")}` });
+    expect(searched.json().items[0].code).toBe(PAID);
+    const bad = await t.app.inject({ method: "GET", url: `/api/v1/procedures?payable=maybe` });
+    expect(bad.statusCode).toBe(400);
+    const page = await t.app.inject({ method: "GET", url: `/procedures/${PAID}` });
+    expect(page.body).toContain("8.000 đồng/bản");
+    expect(page.body).toContain("Thanh toán trực tuyến");
+  });
+});
+
 describe("a fee paid online", () => {
   it("assesses the fee at intake from the commune's terms, pays at the bank page, confirms by IPN and issues the receipt", async () => {
     const d = await submit();
