@@ -10,9 +10,10 @@ import { dossierDocsRoutes } from "../modules/dossier-docs/routes";
 import { notificationsRoutes } from "../modules/notifications/routes";
 import { paymentRoutes } from "../modules/payments/routes";
 import { esignRoutes } from "../modules/esign/routes";
+import { digitisationRoutes } from "../modules/digitisation/routes";
 import { reportsRoutes } from "../modules/reports/routes";
 import { coreRoutes } from "./core-routes";
 import type { ModulePlugin } from "./registry";
 
 // Every capability's routes, in registration order. A new module adds one line here.
-export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, paymentRoutes, esignRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes];
+export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, paymentRoutes, esignRoutes, digitisationRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes];
