@@ -28,7 +28,7 @@ import "./demo";
 import "./jobs";
 import "./listeners";
 import "./messages";
-import { confirmFromGateway, createOnlinePayment, listPayments, type PaymentView, recordCash } from "./payments";
+import { confirmFromGateway, createOnlinePayment, listPayments, ORDER_MINUTES, type PaymentView, recordCash } from "./payments";
 import { findReceipt, listReceipts, renderReceiptPdf, renderReceiptRegisterXlsx } from "./receipts";
 
 registerNav({ href: "/staff/payments", labelKey: "payment.nav", area: "staff", permission: "dossier.view", order: 36 });
@@ -485,8 +485,22 @@ export async function paymentRoutes(app: FastifyInstance): Promise<void> {
     const { code } = parseWith(CodeParam, req.params, req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const a = await access(req, code, { phoneLast4: typeof body.phone === "string" ? body.phone : undefined, token: typeof body.t === "string" ? body.t : undefined });
-    const { url } = await openOrder(req, a);
-    return reply.code(303).redirect(url);
+    const { order, url } = await openOrder(req, a);
+    // A link, not a redirect: the pages' Content-Security-Policy keeps form posts on this site
+    // (form-action 'self'), and browsers apply it to a form's redirect too.
+    const ctx = req.pageCtx();
+    const t = ctx.t;
+    return reply.header("cache-control", "no-store").page(
+      <Layout ctx={ctx} title={t("payment.go.title")}>
+        <h1>{t("payment.go.title")}</h1>
+        <p>{t("payment.go.body", { code: order.dossierCode, amount: formatVnd(order.amountVnd, ctx.lang), minutes: ORDER_MINUTES })}</p>
+        <p>
+          <a class="button" href={url} rel="noreferrer">
+            {t("payment.go.link")}
+          </a>
+        </p>
+      </Layout>,
+    );
   });
 
   app.get("/pay/return", async (req, reply) => {
