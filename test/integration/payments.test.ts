@@ -1,3 +1,4 @@
+import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "../../src/db/pool";
 import { Db, type Tx } from "../../src/db/scope";
@@ -272,6 +273,16 @@ describe("fees at the desk", () => {
     // Below what was paid: refused.
     const lower = await desk.json("POST", `/api/v1/dossiers/${encodeURIComponent(d.code)}/fee`, { amount: 8000, reason: "Giảm" });
     expect(lower.statusCode).toBe(409);
+    // The receipts of the month, on the page and as the register.
+    const list = await desk.get("/staff/payments");
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain(d.code);
+    const xlsx = await desk.get("/staff/payments/receipts.xlsx");
+    expect(xlsx.statusCode).toBe(200);
+    const sheet = await (await JSZip.loadAsync(xlsx.rawPayload)).file("xl/sharedStrings.xml")!.async("string");
+    expect(sheet).toContain("SỔ THEO DÕI BIÊN LAI THU PHÍ, LỆ PHÍ");
+    expect(sheet).toContain(d.code);
+    expect((await desk.get("/staff/payments?from=2026-01-01&to=2028-01-01")).statusCode).toBe(400);
   });
 
   it("no result is handed over while a known fee is unpaid; a fee due at submission holds back acceptance", async () => {
