@@ -5,6 +5,22 @@ import { startJobQueue, type JobQueue } from "../jobs/queue";
 import { createCheckpoint } from "../modules/audit/integrity";
 import { buildApp } from "../web/app";
 import { importUnitsWithProgress, log, printDemoAccounts } from "./setup";
+import { configurePaymentGateway, DEMO_HASH_SECRET, DEMO_TMN_CODE, paymentGateway } from "../modules/payments/gateway";
+import { startPaymentStandin } from "../modules/payments/standin/standin";
+import type { Config } from "../config";
+
+async function startDemoGateway(config: Config) {
+  const standin = await startPaymentStandin({
+    tmnCode: DEMO_TMN_CODE,
+    hashSecret: DEMO_HASH_SECRET,
+    ipnUrl: `${publicBaseUrl(config)}/api/v1/payments/vnpay/ipn`,
+    port: config.port === 0 ? 0 : config.port + 1,
+    host: config.host,
+  });
+  configurePaymentGateway({ url: standin.url, apiUrl: standin.url, tmnCode: DEMO_TMN_CODE, hashSecret: DEMO_HASH_SECRET });
+  log(`Cổng thanh toán thử nghiệm (VNPay 2.1.0) / payment gateway stand-in: ${standin.url} — TMN ${DEMO_TMN_CODE}, secret ${DEMO_HASH_SECRET}`);
+  return standin;
+}
 
 
 export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
@@ -18,6 +34,7 @@ export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
     log(`${signal}: đang dừng / shutting down…`);
     try {
       await app.close();
+      await standin?.close();
       await jobs?.stop();
     } finally {
       await rt.close();
@@ -42,6 +59,8 @@ export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
     if (!last || Date.now() - last.at.getTime() > 6 * 3600_000) await createCheckpoint(tx);
   });
   const app = await buildApp({ db: rt.db, config, version: VERSION, secret: rt.secret });
+  // Demo mode without a configured gateway: the local stand-in plays VNPay on the next port.
+  const standin = !paymentGateway() && config.nodeEnv !== "production" ? await startDemoGateway(config) : undefined;
   let jobs: JobQueue | undefined;
   if (process.env.MOTCUA_JOBS !== "off") {
     jobs = await startJobQueue({ connectionString: rt.connectionString, db: rt.db, log });

@@ -1,3 +1,4 @@
+import { DEMO_HASH_SECRET, DEMO_TMN_CODE } from "../modules/payments/gateway";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../modules/demo/seed";
 import { importUnits, readUnitsFile } from "../modules/agencies/units-import";
 import type { Runtime } from "../runtime";
@@ -19,6 +20,7 @@ export function printDemoAccounts(baseUrl: string): void {
   log("");
   log(`Tài khoản mẫu / demo accounts (mật khẩu / password: ${DEMO_PASSWORD}) — ${baseUrl}/login`);
   for (const a of DEMO_ACCOUNTS.slice(0, 8)) log(`  ${a.username.padEnd(18)} ${a.role.padEnd(22)} ${a.fullName}`);
+  log(`Cổng thanh toán thử nghiệm / payment gateway stand-in: TMN code ${DEMO_TMN_CODE}, hash secret ${DEMO_HASH_SECRET} (refused when NODE_ENV=production)`);
   log("");
 }
 

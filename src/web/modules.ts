@@ -9,10 +9,13 @@ import { communicationsRoutes } from "../modules/communications/routes";
 import { dossierDocsRoutes } from "../modules/dossier-docs/routes";
 import { feedbackRoutes } from "../modules/feedback/routes";
 import { notificationsRoutes } from "../modules/notifications/routes";
+import { paymentRoutes } from "../modules/payments/routes";
+import { esignRoutes } from "../modules/esign/routes";
+import { digitisationRoutes } from "../modules/digitisation/routes";
 import { reportsRoutes } from "../modules/reports/routes";
 import { reviewsRoutes } from "../modules/reviews/routes";
 import { coreRoutes } from "./core-routes";
 import type { ModulePlugin } from "./registry";
 
 // Every capability's routes, in registration order. A new module adds one line here.
-export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, reviewsRoutes, feedbackRoutes];
+export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, paymentRoutes, esignRoutes, digitisationRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, reviewsRoutes, feedbackRoutes];

@@ -1,5 +1,8 @@
 import { crc32 } from "node:zlib";
 import sharp from "sharp";
+import { findDossierFee } from "../../src/modules/payments/fees";
+import { newTxnRef } from "../../src/modules/payments/gateway";
+import { recordCash } from "../../src/modules/payments/payments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "../../src/db/scope";
 import type { DOSSIER_ACTIONS } from "../../src/domain/dossiers/state-machine";
@@ -122,6 +125,9 @@ describe("dossier transitions through the service", () => {
     const ready = await act(code, "mark_result_ready", SPEC, {});
     expect(ready.status).toBe("result_ready");
     expect(ready.finishedAt).not.toBeNull();
+    // No result is handed over while a known fee is unpaid: the desk takes it in cash first.
+    const fee = await scoped((tx) => findDossierFee(tx, ready.id));
+    if (fee?.status === "due") await scoped((tx) => recordCash(tx, { dossierId: ready.id, txnRef: newTxnRef(), actor: { userId: users["demo-desk"]!, label: "demo-desk" } }));
     const returned = await act(code, "return", DESK, { returnChannel: "counter" });
     expect(returned.status).toBe("returned");
     expect(returned.closedAt).not.toBeNull();

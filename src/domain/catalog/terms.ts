@@ -4,6 +4,7 @@
 // unit, or nothing); the commune sets what is missing or local (fees decided by the provincial
 // People's Council), and the appointment date and the slips use the result.
 import { z } from "zod";
+import { DEFAULT_FEE_DUE, FeeDue, FeeExemption } from "../payments/fees";
 import { type ChannelOption, Fee, type Procedure, type TimeLimit } from "./model";
 import { DocumentRequirements, requirementsFromCatalog } from "./requirements";
 
@@ -26,6 +27,10 @@ export const LocalFees = z.object({
   fees: z.array(Fee).min(1).max(10),
   /** The decision that sets a local fee (the provincial People's Council's resolution). */
   basis: z.string().trim().max(1000).nullable(),
+  /** When the fee is due (docs/payments.md); absent in terms saved before payments existed. */
+  due: FeeDue.default(DEFAULT_FEE_DUE),
+  /** Who does not pay (the procedure's own list: "Người thuộc hộ nghèo"…), offered to the desk. */
+  exemptions: z.array(FeeExemption).max(10).default([]),
 });
 export type LocalFees = z.infer<typeof LocalFees>;
 
@@ -66,6 +71,9 @@ export type EffectiveTerms = {
   fees: Fee[];
   feesSource: TermsSource;
   feesBasis: string | null;
+  /** When the fee is due and who is exempt: the agency's decision, else the defaults. */
+  feeDue: FeeDue;
+  feeExemptions: string[];
   requirements: DocumentRequirements;
   documentsSource: TermsSource;
 };
@@ -81,6 +89,8 @@ export function effectiveTerms(p: Procedure, local: LocalTerms | null): Effectiv
     fees: l.fees ? l.fees.fees : desk.fees,
     feesSource: l.fees ? "local" : "catalog",
     feesBasis: l.fees?.basis ?? null,
+    feeDue: l.fees?.due ?? DEFAULT_FEE_DUE,
+    feeExemptions: l.fees?.exemptions ?? [],
     requirements: l.documents ?? requirementsFromCatalog(p.documents),
     documentsSource: l.documents ? "local" : "catalog",
   };

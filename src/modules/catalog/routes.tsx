@@ -26,6 +26,7 @@ import {
   findProcedureInForce,
   findProcedureVersion,
   listAssignments,
+  listPayableProcedures,
   listPublished,
   listVersions,
   OnlineLevel,
@@ -69,6 +70,8 @@ export type ProcedureListQuery = z.infer<typeof ProcedureListQuery>;
 
 export const ProcedureSearchQuery = z.object({
   q: optionalText(MAX_Q),
+  /** true: only procedures whose fee can be paid online (payments). */
+  payable: z.enum(["true", "false"], { error: "msg:catalog.error.payable" }).optional(),
   field: optionalText(300),
   agency: optionalText(60),
   limit: z.coerce.number().int().min(1).max(100).default(10),
@@ -86,7 +89,7 @@ const DetailQuery = z.object({
 
 const SearchResponse = z.object({
   total: z.number(),
-  items: z.array(z.object({ code: z.string(), name: z.string(), field: z.string(), onlineLevel: OnlineLevel.nullable(), url: z.string() })),
+  items: z.array(z.object({ code: z.string(), name: z.string(), field: z.string(), onlineLevel: OnlineLevel.nullable(), url: z.string(), feeVnd: z.number().optional() })),
 });
 const DetailResponse = z.object({
   code: z.string(),
@@ -230,7 +233,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     method: "GET",
     url: "/api/v1/procedures",
     summary:
-      "Search procedures (ranked best first; typos, missing diacritics and everyday words tolerated) or, without q, list them by name. agency defaults to the site's commune and limits the result to what it publishes.",
+      "Search procedures (ranked best first; typos, missing diacritics and everyday words tolerated) or, without q, list them by name. agency defaults to the site's commune and limits the result to what it publishes; payable=true keeps those whose fee can be paid online (with feeVnd).",
     tags: ["catalog"],
     auth: "public",
     query: ProcedureSearchQuery,
@@ -238,6 +241,17 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     errors: { 404: "Unknown agency code" },
     handler: async ({ req, query }) => {
       const agency = await resolveAgency(app, query.agency);
+      if (query.payable === "true") {
+        if (!agency) return { total: 0, items: [] };
+        const all = await req.tx((tx) => listPayableProcedures(tx, { agencyId: agency.id }));
+        let items = query.field ? all.filter((i) => i.field === query.field) : all;
+        if (query.q) {
+          const ranked = await searchProcedures(db, { agencyId: agency.id, q: query.q, limit: 100 });
+          const byCode = new Map(items.map((i) => [i.code, i]));
+          items = ranked.items.flatMap((r) => (byCode.has(r.code) ? [byCode.get(r.code)!] : []));
+        }
+        return { total: items.length, items: items.slice(query.offset, query.offset + query.limit).map((i) => ({ ...i, url: procedureUrl(i.code) })) };
+      }
       return runList(req, { q: query.q, field: query.field, agency, offset: query.offset, limit: query.limit });
     },
   });

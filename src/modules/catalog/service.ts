@@ -4,6 +4,7 @@ import type { OfferReason } from "../../domain/catalog/offering";
 import type { DocumentRequirements } from "../../domain/catalog/requirements";
 import { catalogDeskTerms, type EffectiveTerms, effectiveTerms, type LocalTerms, parseLocalTerms } from "../../domain/catalog/terms";
 import { prepared, type Tx } from "../../db/scope";
+import { assessFee } from "../../domain/payments/fees";
 import { appendAudit } from "../audit/audit";
 
 export { ONLINE_LEVELS, OnlineLevel } from "../../domain/catalog/model";
@@ -419,3 +420,26 @@ export async function listPublished(
 }
 
 export type ProcedureDefaults = { commune_default: boolean; default_online_level: OnlineLevel; offer_reason: OfferReason; catalog_time_limit: TimeLimit | null };
+
+export type PayableItem = PublishedItem & { feeVnd: number };
+
+/**
+ * Procedures the agency publishes whose fee can be paid online (one fixed, non-zero amount: its
+ * own fee, else the catalog's counter fee), by name. The SQL keeps only those with a local fee or a
+ * fixed amount somewhere in the catalog; the fee rule decides (QĐ 766, indicator 3.5).
+ */
+export async function listPayableProcedures(tx: Tx, q: { agencyId: number }): Promise<PayableItem[]> {
+  const rows = await tx.query<{ code: string; name: string; field: string; onlineLevel: OnlineLevel; content: Procedure; fees: unknown }>(
+    `select p.code, p.name, p.field, ao.online_level as "onlineLevel", v.content, ao.fees
+     from procedures p ${OFFERING("$1")} and ao.enabled and ao.published
+     ${IN_FORCE}
+     where ${NOT_ABOLISHED} and (ao.fees is not null or jsonb_path_exists(v.content, '$.channels[*].fees[*] ? (@.kind == "fixed")'))
+     order by p.name, p.code`,
+    [q.agencyId],
+  );
+  return rows.flatMap((r) => {
+    const terms = effectiveTerms(r.content, parseLocalTerms({ time_limit: null, fees: r.fees, documents: null }));
+    const a = assessFee({ fees: terms.fees });
+    return a.kind === "amount" ? [{ code: r.code, name: r.name, field: r.field, onlineLevel: r.onlineLevel, feeVnd: a.amountVnd }] : [];
+  });
+}

@@ -17,6 +17,7 @@ import {
   type Requirement,
 } from "../../domain/catalog/requirements";
 import { type EffectiveTerms, effectiveTerms, LOCAL_TIME_UNITS, LocalFees, LocalTimeLimit, suggestTimeLimit } from "../../domain/catalog/terms";
+import { FEE_DUES } from "../../domain/payments/fees";
 import { defineApi } from "../../web/api";
 import type { PageCtx } from "../../web/context";
 import { forbidden, HttpError, notFound, parseWith, redirect, requirePermission, requireUser } from "../../web/http";
@@ -143,7 +144,7 @@ function whatText(ctx: PageCtx, e: TermHistoryEntry): string {
     }
     if (e.what === "fees") {
       const p = LocalFees.safeParse(v);
-      return p.success ? p.data.fees.map((f) => feeText(ctx, f)).join("; ") : "—";
+      return p.success ? `${p.data.fees.map((f) => feeText(ctx, f)).join("; ")} · ${t(`catalog.terms.feeDue.${p.data.due}`)}` : "—";
     }
     if (e.what === "documents") {
       const p = DocumentRequirements.safeParse(v);
@@ -195,6 +196,8 @@ export function StaffProcedurePage({ ctx, s, canEdit, state, saved }: { ctx: Pag
     cap: fee?.kind === "fixed" && fee.capVnd !== null ? String(fee.capVnd) : "",
     note: fee && "note" in fee && fee.note ? fee.note : "",
     basis: terms.feesBasis ?? "",
+    due: terms.feeDue,
+    exemptions: terms.feeExemptions.join("\n"),
     reason: "",
   };
   const rows: Requirement[] = terms.requirements.groups.flatMap((g) => g.items);
@@ -294,7 +297,8 @@ export function StaffProcedurePage({ ctx, s, canEdit, state, saved }: { ctx: Pag
         <h2 id="fee-h">{t("catalog.fees")}</h2>
         <p>
           {terms.fees.length ? terms.fees.map((f) => feeText(ctx, f)).join("; ") : t("catalog.noInfo")} —{" "}
-          {terms.feesSource === "local" ? t("catalog.terms.source.local", { basis: terms.feesBasis ?? "—" }) : t("catalog.terms.source.catalog")}
+          {terms.feesSource === "local" ? t("catalog.terms.source.local", { basis: terms.feesBasis ?? "—" }) : t("catalog.terms.source.catalog")}{" "}
+          {t("catalog.terms.feeDueShown", { due: t(`catalog.terms.feeDue.${terms.feeDue}`) })}
         </p>
         {canEdit ? (
           <form method="post" action={`${base}/fees`} class="stack">
@@ -315,6 +319,8 @@ export function StaffProcedurePage({ ctx, s, canEdit, state, saved }: { ctx: Pag
             </div>
             <Input ctx={ctx} name="note" label={t("catalog.terms.feeNote")} value={feeValues.note ?? ""} errors={feeState?.errors} maxLength={1000} />
             <Input ctx={ctx} name="basis" label={t("catalog.terms.feeBasis")} hint={t("catalog.terms.feeBasisHint")} value={feeValues.basis ?? ""} errors={feeState?.errors} maxLength={1000} />
+            <Choice ctx={ctx} id="f-due" name="due" label={t("catalog.terms.feeDue")} value={feeValues.due ?? ""} errors={feeState?.errors} options={FEE_DUES.map((d) => ({ value: d, label: t(`catalog.terms.feeDue.${d}`) }))} />
+            <Input ctx={ctx} name="exemptions" label={t("catalog.terms.feeExemptions")} hint={t("catalog.terms.feeExemptionsHint")} value={feeValues.exemptions ?? ""} errors={feeState?.errors} area={3} maxLength={3100} />
             <Input ctx={ctx} name="reason" label={t("catalog.terms.reason")} value={feeValues.reason ?? ""} errors={feeState?.errors} maxLength={1000} />
             <p>
               <button type="submit">{t("catalog.terms.saveFees")}</button>{" "}
@@ -450,6 +456,8 @@ const TermsResponse = z.object({
   timeLimitBasis: z.string().nullable(),
   fees: z.array(Fee),
   feesSource: z.enum(["local", "catalog"]),
+  feeDue: z.enum(FEE_DUES),
+  feeExemptions: z.array(z.string()),
   documents: DocumentRequirements,
   documentsSource: z.enum(["local", "catalog"]),
 });
@@ -462,6 +470,8 @@ function termsJson(code: string, terms: EffectiveTerms): z.infer<typeof TermsRes
     timeLimitBasis: terms.timeLimitBasis,
     fees: terms.fees,
     feesSource: terms.feesSource,
+    feeDue: terms.feeDue,
+    feeExemptions: terms.feeExemptions,
     documents: terms.requirements,
     documentsSource: terms.documentsSource,
   };

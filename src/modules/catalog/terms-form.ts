@@ -13,6 +13,7 @@ import {
   requirementId,
 } from "../../domain/catalog/requirements";
 import { LOCAL_TIME_UNITS, type LocalFees, type LocalTimeLimit } from "../../domain/catalog/terms";
+import { DEFAULT_FEE_DUE, FEE_DUES, type FeeDue } from "../../domain/payments/fees";
 import { cleanSpaces } from "../../domain/text/fold";
 
 export type FormValues = Record<string, string>;
@@ -84,8 +85,16 @@ export function parseFeesForm(v: FormValues): Parsed<LocalFees> {
     else fee = { kind: "local", note };
   } else fee = { kind: "unknown" };
   if (kind === "local" && basis === "") errors.basis = "catalog.terms.err.basis";
-  if (Object.keys(errors).length || !fee) return { ok: false, errors };
-  return { ok: true, value: { fees: [fee], basis: basis || null }, reason };
+  // When the fee is due and who is exempt (payments): absent from older forms and scripts → the defaults.
+  const due = (v.due ?? "") === "" ? DEFAULT_FEE_DUE : (FEE_DUES as readonly string[]).includes(v.due ?? "") ? (v.due as FeeDue) : undefined;
+  if (!due) errors.due = "catalog.terms.err.feeDue";
+  const exemptions = (v.exemptions ?? "")
+    .split(/\r?\n/)
+    .map((l) => cleanSpaces(l))
+    .filter(Boolean);
+  if (exemptions.length > 10 || exemptions.some((x) => x.length < 2 || x.length > 300)) errors.exemptions = "catalog.terms.err.exemptions";
+  if (Object.keys(errors).length || !fee || !due) return { ok: false, errors };
+  return { ok: true, value: { fees: [fee], basis: basis || null, due, exemptions }, reason };
 }
 
 /** How many blank rows the document editor offers for new documents. */

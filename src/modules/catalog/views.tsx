@@ -6,6 +6,7 @@ import { formatDate, formatNumber, formatVnd } from "../../web/i18n";
 import { CsrfField, Layout } from "../../web/views/layout";
 import { counterChecklist, isMandatory, onlineInputs, type Requirement } from "../../domain/catalog/requirements";
 import type { EffectiveTerms } from "../../domain/catalog/terms";
+import { isPayableOnline } from "../../domain/payments/fees";
 import type { AssignmentRow, OnlineLevel, ProcedureVersion } from "./service";
 
 export function timeLimitText(ctx: PageCtx, t: TimeLimit | null, raw: string | null): string {
@@ -208,6 +209,12 @@ function AgencyTerms({ ctx, terms, agencyName }: { ctx: PageCtx; terms: Effectiv
         <dd>
           {terms.fees.length ? terms.fees.map((f) => feeText(ctx, f)).join("; ") : t("catalog.noInfo")}
           {terms.feesBasis ? <small class="muted"> ({terms.feesBasis})</small> : null}
+          {isPayableOnline(terms.fees) ? (
+            <>
+              {" "}
+              <span class="tag ok">{t("catalog.payOnline")}</span> <small class="muted">{t(`catalog.terms.feeDue.${terms.feeDue}`)}</small>
+            </>
+          ) : null}
         </dd>
       </dl>
       <h3>{t("catalog.atAgency.counter")}</h3>

@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { VNode } from "preact";
 import { z } from "zod";
 import { availableActions, type DossierAction } from "../../domain/dossiers/state-machine";
 import type { Timeliness } from "../../domain/dossiers/timeliness";
@@ -19,6 +20,7 @@ import "./citizen-messages";
 import { sendAttachment } from "./download";
 import { DocumentChecklist, EventHistory, localise, StatusTag } from "./views";
 import { peopleOfEvents } from "./history";
+import { dossierPanels } from "./panels";
 import type { People } from "../accounts/people";
 import { filesRoot, finaliseFiles, MAX_FILE_BYTES, type StagedFile, stageFiles, type UploadInput, withStagedFiles } from "./files";
 import {
@@ -275,7 +277,7 @@ function WithdrawFormView({ ctx, code, state }: { ctx: PageCtx; code: string; st
   );
 }
 
-function DetailPage({ ctx, own, state, done }: { ctx: PageCtx; own: OwnDossier; state: PageState; done: DossierAction | undefined }) {
+function DetailPage({ ctx, own, state, done, panels }: { ctx: PageCtx; own: OwnDossier; state: PageState; done: DossierAction | undefined; panels?: VNode[] }) {
   const t = ctx.t;
   const { d, events } = own;
   const userId = ctx.user?.id;
@@ -390,6 +392,7 @@ function DetailPage({ ctx, own, state, done }: { ctx: PageCtx; own: OwnDossier; 
           {actions.includes("withdraw") ? <WithdrawFormView ctx={ctx} code={d.code} state={state.withdraw} /> : null}
         </div>
       </div>
+      {panels}
       <h2>{t("dossier.detail.history")}</h2>
       <EventHistory ctx={ctx} events={events.filter((e) => !INTERNAL_ACTIONS.has(e.action))} people={own.people} you={userId} showNote={(e) => NOTE_FOR_APPLICANT.has(e.action)} />
     </Layout>
@@ -422,7 +425,8 @@ export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> 
 
   async function renderDetail(req: FastifyRequest, reply: FastifyReply, q: { user: CurrentUser; code: string; state?: PageState; done?: DossierAction }) {
     const own = await loadOwn(req, q.user, q.code);
-    return reply.page(<DetailPage ctx={req.pageCtx()} own={own} state={q.state ?? {}} done={q.done} />, q.state?.status ?? 200);
+    const panels = await dossierPanels({ app, req, place: "citizen", code: own.d.code });
+    return reply.page(<DetailPage ctx={req.pageCtx()} own={own} state={q.state ?? {}} done={q.done} panels={panels} />, q.state?.status ?? 200);
   }
 
   /** Runs one action as the citizen within the agency holding the dossier (their own scope has no agency). */

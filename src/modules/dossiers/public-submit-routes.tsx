@@ -24,6 +24,7 @@ import { renderSlipPdf } from "../dossier-docs/pdf";
 import { listAttachments, listOwnDossiers, requiredDocuments } from "./service";
 import "./intake-messages";
 import { localise } from "./views";
+import { dossierPanels } from "./panels";
 
 /**
  * The confirmation page and its PDF are reached with the dossier code and this token (an HMAC of
@@ -567,6 +568,7 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
     const ctx = req.pageCtx();
     const t = ctx.t;
     const r = await receiptData(code, q.t);
+    const panels = r ? await dossierPanels({ app, req, place: "submitted", code, proof: { token: String(q.t) } }) : [];
     return reply.page(
       <Layout ctx={ctx} title={t("dossier.submit.doneTitle")}>
         <h1>{t("dossier.submit.doneTitle")}</h1>
@@ -603,6 +605,7 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
               </a>
             </p>
             {r.data.applicant.email ? <p>{t("dossier.done.emailed", { email: r.data.applicant.email })}</p> : null}
+            {panels}
           </>
         ) : null}
         <p>{t("dossier.submit.keepCode")}</p>

@@ -22,6 +22,7 @@ import { KIOSK_MINUTES, kioskOpenFor } from "../feedback/ratings";
 import { type Dossier, type DossierAttachment, dossierTimeLimit, findDossier, listAttachments, listStaff, receiveAtCounter, requiredDocuments, timelinessOf } from "./service";
 import "./intake-messages";
 import { loadHistory } from "./history";
+import { dossierPanels } from "./panels";
 import { DocumentChecklist, EventHistory, StatusTag, TimeTag } from "./views";
 
 export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
@@ -236,6 +237,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
       own ? !(TRANSITIONS[a] as Transition).byReceivingAgency || d.status !== "transferred" : d.status === "transferred" && (a === "transfer_back" || a === "note"),
     );
     const tl = timelinessOf(d, data.calendar);
+    const panels = await dossierPanels({ app, req, place: "staff", code: d.code });
     return reply.page(
       <Layout ctx={ctx} title={t("dossier.detail.title", { code: d.code })} area="staff">
         <h1>{t("dossier.detail.title", { code: d.code })}</h1>
@@ -340,6 +342,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
             ))}
           </section>
         </div>
+        {panels}
         <h2>{t("dossier.detail.history")}</h2>
         <EventHistory ctx={ctx} events={history.events} people={history.people} />
       </Layout>,

@@ -10,6 +10,7 @@ import "./intake-messages";
 import { filesDir, rateLimit } from "./route-support";
 import { trackDossier } from "./service";
 import { StatusTag } from "./views";
+import { dossierPanels } from "./panels";
 
 export async function trackingRoutes(app: FastifyInstance): Promise<void> {
   app.get("/track", async (req, reply) => {
@@ -25,6 +26,7 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
       asked = true;
       view = await app.deps.db.system((tx) => trackDossier(tx, { code, phoneLast4: phone }));
     }
+    const panels = view ? await dossierPanels({ app, req, place: "tracking", code: view.code, proof: { phoneLast4: phone } }) : [];
     return reply.page(
       <Layout ctx={ctx} title={t("dossier.track.title")}>
         <h1>{t("dossier.track.title")}</h1>
@@ -62,6 +64,7 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
                 <small class="muted">{t("feedback.rating.linkHint")}</small>
               </p>
             ) : null}
+            {panels}
             {view.results.length ? (
               <>
                 <h3>{t("dossier.track.result")}</h3>
