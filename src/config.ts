@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { DATA_KEY_ENV, MISSING_KEY_MESSAGE, parseDataKey } from "./modules/privacy/sealing";
 
 // Configuration comes from the environment (or CLI flags copied into it) and is validated once.
 export const Config = z.object({
@@ -14,6 +15,8 @@ export const Config = z.object({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   smtpUrl: z.string().optional(),
   smsGatewayUrl: z.string().url().optional(),
+  /** Encrypts personal data at rest (src/modules/privacy/sealing.ts); required in production. */
+  dataKey: z.string().optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -30,10 +33,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
+    dataKey: env[DATA_KEY_ENV] || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Cấu hình không hợp lệ / invalid configuration:\n${lines.join("\n")}`);
+  }
+  // Personal data is encrypted at rest: production never starts on the public demo key.
+  if (parsed.data.dataKey) {
+    const k = parseDataKey(parsed.data.dataKey);
+    if (typeof k === "string") throw new Error(`Cấu hình không hợp lệ / invalid configuration:\n  ${k}`);
+  } else if (parsed.data.nodeEnv === "production") {
+    throw new Error(MISSING_KEY_MESSAGE);
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
 }

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { Applicant } from "../../domain/dossiers/applicant";
+import { findConsent } from "../../domain/privacy/consent";
 import { availableActions, DOSSIER_ACTIONS } from "../../domain/dossiers/state-machine";
 import { defineApi } from "../../web/api";
 import { HttpError, issueMessages, notFound, requireUser } from "../../web/http";
@@ -63,6 +64,8 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
       })
       .optional(),
     fields: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
+    /** The version of the consent text (GET /api/v1/privacy/consent) the applicant agreed to; recorded with the dossier. */
+    consentVersion: z.string().max(20).optional(),
     attachments: z
       .array(z.object({ documentName: z.string().max(4000), fileName: z.string().max(300), contentType: z.string().max(100).optional(), dataBase64: z.string() }))
       .max(20)
@@ -96,6 +99,8 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
         address: { line: body.applicant?.address?.line ?? "", communeCode: body.applicant?.address?.communeCode },
       });
       if (!applicant.success) details.push(...issueMessages(applicant.error, req.t).map((d) => ({ path: `applicant.${d.path}`, message: d.message })));
+      const consent = body.consentVersion === undefined ? undefined : findConsent(body.consentVersion);
+      if (body.consentVersion !== undefined && !consent) details.push({ path: "consentVersion", message: req.t("privacy.err.consentVersion") });
       const uploads: UploadInput[] = [];
       for (const [i, a] of (body.attachments ?? []).entries()) {
         if (!/^[A-Za-z0-9+/=\r\n]*$/.test(a.dataBase64)) {
@@ -118,6 +123,7 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
           idempotencyKey: key?.data ?? null,
           requestHash: submissionHash({ agencyCode: agency.code, procedureCode: body.procedureCode!, applicant: applicant.data, fields: body.fields ?? {}, files: staged }),
           applicantUserId: req.user?.role === "citizen" ? req.user.id : null,
+          consentVersion: consent?.version ?? null,
         }),
       );
       if (r.replayed) reply.header("Idempotent-Replayed", "true");

@@ -13,6 +13,7 @@ import { computeAgencyDeadline } from "../calendar/service";
 import { searchProcedures } from "../catalog/search-cache";
 import { findOfferedProcedure } from "../catalog/service";
 import { timeLimitText } from "../catalog/views";
+import { ConsentBlock, postedConsentVersion } from "../privacy/consent-view";
 import { sendAttachment } from "./download";
 import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, tooLargeError } from "./route-support";
 import { LOCAL_TIME_UNITS } from "../../domain/catalog/terms";
@@ -140,6 +141,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
                 ) : null}
               </fieldset>
               {procedure.timeLimit ? null : <TimeLimitFields ctx={ctx} prefix="f-tl" values={strings} errors={errors} />}
+              <ConsentBlock ctx={ctx} checked={v("consent") === "yes"} error={errors.consent} counter />
               <div class="field">
                 <label for="f-channel">{t("dossier.f.channel")}</label>
                 <select id="f-channel" name="channel">
@@ -175,8 +177,10 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
       email: str("email"),
       address: { line: str("addressLine") },
     });
-    if (!parsed.success) {
-      const r = await renderIntake(req, { values: body, errors: fieldErrors(parsed.error, req), status: 400 });
+    // The applicant was told the purpose and agreed (Luật 91/2025/QH15): the officer records it.
+    const consentError: Record<string, string> = str("consent") === "yes" ? {} : { consent: req.t("privacy.err.consentCounter") };
+    if (!parsed.success || consentError.consent) {
+      const r = await renderIntake(req, { values: body, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error, req)), ...consentError }, status: 400 });
       return reply.page(r.page, r.status);
     }
     const docs = Array.isArray(body.doc) ? body.doc : body.doc ? [body.doc] : [];
@@ -191,6 +195,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
             timeLimit: enteredTimeLimit(body),
             channel: str("channel") === "post" ? "post" : "in_person",
             actor: actorOf(user),
+            consentVersion: postedConsentVersion(str("consentVersion")),
           }),
         ),
       );
