@@ -9,6 +9,7 @@ import { availableActions, DOSSIER_ACTIONS } from "../../domain/dossiers/state-m
 import { defineApi } from "../../web/api";
 import { HttpError, issueMessages, notFound, requireUser } from "../../web/http";
 import { findAgencyIdentity } from "../agencies/agencies";
+import { applicantAsSeen, viewDossier, viewerOf } from "../privacy/access-log";
 import { stageFiles, type UploadInput } from "./files";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 import { filesDir, foldSearch, IdempotencyKey, localised, rateLimit, runAction } from "./route-support";
@@ -184,8 +185,16 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
       return req.tx(async (tx) => {
         const d = await findDossier(tx, { agencyId: user.agencyId, code: params.code });
         if (!d) throw notFound("dossier.err.notFound");
+        // Logged like a page view; identifiers masked unless the caller handles the dossier.
+        const exposure = await viewDossier(tx, { viewer: viewerOf(user), dossier: d, kind: "api" });
         const [events, attachments] = [await listEvents(tx, d.id), await listAttachments(tx, d.id)];
-        return { dossier: d, events, attachments: attachments.map(({ storagePath: _s, ...a }) => a), actions: availableActions(d.status, user.role) };
+        return {
+          dossier: { ...d, applicant: applicantAsSeen(d, exposure) },
+          identifiers: exposure.whole ? "whole" : "masked",
+          events,
+          attachments: attachments.map(({ storagePath: _s, ...a }) => a),
+          actions: availableActions(d.status, user.role),
+        };
       });
     },
   });

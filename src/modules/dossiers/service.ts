@@ -26,6 +26,7 @@ import { findOfferedProcedure, type OfferedProcedure } from "../catalog/service"
 import { nextDossierCode } from "../codes/dossier-codes";
 import { DomainError } from "../../domain/errors";
 import type { ConsentRecord } from "../../domain/privacy/consent";
+import { maskIdNumber, maskPhone } from "../../domain/privacy/mask";
 import { idLookupHash, seal, unseal } from "../privacy/sealing";
 import { emitDossierEvent } from "./events";
 import type { StagedFile } from "./files";
@@ -837,6 +838,10 @@ export type QueueItem = {
   dueAt: Date | null;
   assigneeUserId: number | null;
   timeliness: Timeliness;
+  /** Lists show identifiers masked ("******1234"): whole only on the dossier page (privacy/mask.ts). */
+  applicantIdMasked: string;
+  applicantPhoneMasked: string;
+  anonymised: boolean;
 };
 
 type QueueQuery = { agencyId: number; userId: number; role: ActorRole; queue: Queue; now?: Date; limit?: number; offset?: number; search?: string };
@@ -907,9 +912,12 @@ export async function listQueue(tx: Tx, q: QueueQuery): Promise<QueueItem[]> {
     due_at: Date | null;
     finished_at: Date | null;
     assignee_user_id: number | null;
+    applicant_id_number: string;
+    applicant_phone: string;
+    anonymised_at: Date | null;
   }>(
     `select d.code, d.procedure_code, d.procedure_name, d.applicant_full_name, d.status, d.channel, d.submitted_at, d.received_at, d.due_at,
-       d.finished_at, d.assignee_user_id
+       d.finished_at, d.assignee_user_id, d.applicant_id_number, d.applicant_phone, d.anonymised_at
      from dossiers d where ${where} order by ${order} limit ${Math.min(q.limit ?? 50, 200)} offset ${Math.max(0, q.offset ?? 0)}`,
     values,
   );
@@ -925,6 +933,9 @@ export async function listQueue(tx: Tx, q: QueueQuery): Promise<QueueItem[]> {
     dueAt: r.due_at,
     assigneeUserId: r.assignee_user_id,
     timeliness: timeliness({ dueAt: r.due_at, now, status: r.status, calendar, finishedAt: r.finished_at }),
+    applicantIdMasked: maskIdNumber(unseal(r.applicant_id_number)),
+    applicantPhoneMasked: maskPhone(r.applicant_phone),
+    anonymised: r.anonymised_at !== null,
   }));
 }
 

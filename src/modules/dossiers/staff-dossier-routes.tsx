@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Applicant } from "../../domain/dossiers/applicant";
 import { availableActions, type DossierAction, isDossierAction, TRANSITIONS, type Transition } from "../../domain/dossiers/state-machine";
 import type { PageCtx } from "../../web/context";
-import { asHttpError, notFound, requirePermission } from "../../web/http";
+import { asHttpError, HttpError, notFound, requirePermission } from "../../web/http";
 import { formatDateTime } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { getAgencyCalendar } from "../calendar/service";
@@ -14,6 +14,8 @@ import { searchProcedures } from "../catalog/search-cache";
 import { findOfferedProcedure } from "../catalog/service";
 import { timeLimitText } from "../catalog/views";
 import { ConsentBlock, postedConsentVersion } from "../privacy/consent-view";
+import { recordAccess, viewDossier, viewerOf } from "../privacy/access-log";
+import { ApplicantFacts, ConsentFact } from "../privacy/views";
 import { sendAttachment } from "./download";
 import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, tooLargeError } from "./route-support";
 import { LOCAL_TIME_UNITS } from "../../domain/catalog/terms";
@@ -218,6 +220,8 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
     const data = await req.tx(async (tx) => {
       const d = await findDossier(tx, { agencyId: user.agencyId, code });
       if (!d) throw notFound("dossier.err.notFound");
+      // The view is logged in the same transaction; identifiers whole only for those handling it.
+      const exposure = await viewDossier(tx, { viewer: viewerOf(user), dossier: d, kind: "view" });
       const users = await tx.query<{ id: number; full_name: string }>("select id, full_name from users where id = any($1)", [
         [d.assigneeUserId, d.leaderUserId].filter((x): x is number => x !== null),
       ]);
@@ -228,9 +232,10 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
         calendar: await getAgencyCalendar(tx, d.agencyId),
         staff: await listStaff(tx, { agencyId: d.agencyId, roles: ["specialist", "leader", "desk_officer"] }),
         names: new Map(users.map((u) => [u.id, u.full_name])),
+        exposure,
       };
     });
-    const { d, history, attachments, staff, names } = data;
+    const { d, history, attachments, staff, names, exposure } = data;
     const ctx = req.pageCtx();
     const t = ctx.t;
     const own = d.agencyId === user.agencyId;
@@ -272,10 +277,11 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
               </dd>
               <dt>{t("dossier.f.applicant")}</dt>
               <dd>
-                {d.applicant.fullName} · {d.applicant.idNumber} · {d.applicant.phone}
-                {d.applicant.email ? ` · ${d.applicant.email}` : ""}
-                <br />
-                {d.applicant.address.line}
+                <ApplicantFacts ctx={ctx} d={d} exposure={exposure} />
+              </dd>
+              <dt>{t("privacy.consent.title")}</dt>
+              <dd>
+                <ConsentFact ctx={ctx} d={d} />
               </dd>
               <dt>{t("dossier.f.channel")}</dt>
               <dd>{t(`dossier.channel.${d.channel}`)}</dd>
@@ -356,6 +362,20 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(303).redirect(`/staff/dossiers/${encodeURIComponent(p.code)}?done=${p.action}`);
   });
 
+  // A reason to see a dossier outside one's queue: kept in the access log, valid for a while.
+  app.post("/staff/dossiers/:code/reveal", async (req, reply) => {
+    const user = requirePermission(req, "dossier.view");
+    const { code } = req.params as { code: string };
+    const reason = String((req.body as Record<string, unknown> | undefined)?.reason ?? "").normalize("NFC").replace(/\s+/g, " ").trim();
+    if (reason.length < 5 || reason.length > 500) throw new HttpError(400, "privacy.err.reason");
+    await req.tx(async (tx) => {
+      const d = await findDossier(tx, { agencyId: user.agencyId, code });
+      if (!d) throw notFound("dossier.err.notFound");
+      await recordAccess(tx, { dossier: d, viewer: viewerOf(user), kind: "reveal", whole: true, inQueue: false, reason });
+    });
+    return reply.code(303).redirect(`/staff/dossiers/${encodeURIComponent(code)}`);
+  });
+
   app.get("/staff/dossiers/:code/attachments/:id", async (req, reply) => {
     const user = requirePermission(req, "dossier.view");
     const p = req.params as { code: string; id: string };
@@ -364,7 +384,10 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
     const att = await req.tx(async (tx) => {
       const d = await findDossier(tx, { agencyId: user.agencyId, code: p.code });
       if (!d) return undefined;
-      return (await listAttachments(tx, d.id)).find((a) => a.id === id);
+      const found = (await listAttachments(tx, d.id)).find((a) => a.id === id);
+      // A paper of the dossier is personal data: its download is in the access log.
+      if (found) await viewDossier(tx, { viewer: viewerOf(user), dossier: d, kind: "attachment" });
+      return found;
     });
     if (!att) throw notFound();
     return sendAttachment(reply, { path: path.join(filesDir(app), att.storagePath), fileName: att.fileName, contentType: att.contentType });
