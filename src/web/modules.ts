@@ -10,8 +10,9 @@ import { dossierDocsRoutes } from "../modules/dossier-docs/routes";
 import { notificationsRoutes } from "../modules/notifications/routes";
 import { reportsRoutes } from "../modules/reports/routes";
 import { syncRoutes } from "../modules/sync-dvcqg/routes";
+import { privacyRoutes } from "../modules/privacy/routes";
 import { coreRoutes } from "./core-routes";
 import type { ModulePlugin } from "./registry";
 
 // Every capability's routes, in registration order. A new module adds one line here.
-export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, syncRoutes];
+export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, syncRoutes, privacyRoutes];

@@ -128,7 +128,8 @@ export const DossierRecord = z
     SoBienNhan: Required(50),
     ChuHoSo: Required(200),
     LoaiDoiTuong: z.enum(["1", "2"], { message: "1 (công dân) hoặc 2 (doanh nghiệp)" }),
-    MaDoiTuong: Text(50),
+    // A citizen's 12-digit ID (căn cước), or a business's tax code (10 or 13 digits); empty once anonymised.
+    MaDoiTuong: z.string().regex(/^(\d{12}|\d{10}(-?\d{3})?)?$/, { message: "số định danh cá nhân (12 chữ số) hoặc mã số thuế không hợp lệ" }),
     Email: z.union([z.literal(""), z.email({ message: "thư điện tử không hợp lệ" })]),
     SoDienThoai: z.string().regex(/^(0\d{9,10})?$/, { message: "số điện thoại không hợp lệ" }),
     TrichYeuHoSo: Required(1000),
