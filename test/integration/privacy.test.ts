@@ -361,6 +361,16 @@ describe("retention and anonymisation", () => {
   });
 });
 
+describe("the API", () => {
+  it("documents the new operations in the OpenAPI document", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/api/v1/openapi.json" })).json() as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths["/api/v1/sync/dvcqg/status"] ?? {})).toContain("get");
+    expect(Object.keys(doc.paths["/api/v1/sync/dvcqg/resend"] ?? {})).toContain("post");
+    expect(Object.keys(doc.paths["/api/v1/me/data"] ?? {})).toContain("get");
+    expect(Object.keys(doc.paths["/api/v1/me/access-log"] ?? {})).toContain("get");
+  });
+});
+
 describe("the breach register", () => {
   it("keeps each incident with the 72-hour deadline until the authority is notified", async () => {
     const admin = await signIn(t.app, "demo-admin");

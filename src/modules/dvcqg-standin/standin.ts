@@ -64,6 +64,8 @@ export type DvcqgStandin = {
   revive: () => Promise<void>;
   /** Expire every session (as the portal does after a while). */
   expireSessions: () => void;
+  /** Forget everything received (between runs of a benchmark). */
+  reset: () => void;
   close: () => Promise<void>;
   app: FastifyInstance;
 };
@@ -222,6 +224,16 @@ export async function startDvcqgStandin(opts: StandinOptions): Promise<DvcqgStan
     return err(PORTAL_ERRORS.unknownService, service);
   });
 
+  // For a person trying the demo by hand: POST /_control { "fail": "http500" | "internal" | "timeout" | null, "times"?, "slowMs"? }.
+  const Control = z.object({ fail: z.enum(["http500", "internal", "timeout"]).nullable().optional(), times: z.number().int().positive().optional(), slowMs: z.number().int().min(0).max(120_000).optional() });
+  app.post("/_control", async (req, reply) => {
+    const c = Control.safeParse(req.body);
+    if (!c.success) return reply.code(400).send({ error: "fail: http500 | internal | timeout | null, times: n, slowMs: n" });
+    if (c.data.fail !== undefined) failMode = c.data.fail ? { kind: c.data.fail, ...(c.data.times ? { times: c.data.times } : {}) } : null;
+    if (c.data.slowMs !== undefined) delay = c.data.slowMs;
+    return { fail: failMode, slowMs: delay };
+  });
+
   app.get("/_received", async () => ({
     dossiers: Object.fromEntries([...dossiers].map(([u, m]) => [u, [...m.values()]])),
     steps,
@@ -269,6 +281,14 @@ export async function startDvcqgStandin(opts: StandinOptions): Promise<DvcqgStan
       dead = false;
     },
     expireSessions: () => sessions.clear(),
+    reset: () => {
+      dossiers.clear();
+      steps.length = 0;
+      stepKeys.clear();
+      lastStepAt.clear();
+      calls.length = 0;
+      outOfOrder.length = 0;
+    },
     close: async () => {
       for (const s of sockets) s.destroy();
       if (!dead) await app.close();

@@ -55,6 +55,10 @@ export type SyncData = {
 /** Events whose note is written for the applicant (the portal shows the step to them too). */
 const NOTE_SHOWN: ReadonlySet<string> = new Set(["request_supplement", "refuse", "withdraw", "redate"]);
 
+/** A procedure's fees change seldom and a round reads many dossiers of the same procedures. */
+const FEE_CACHE_MS = 5 * 60_000;
+const feeCache = new Map<string, { fees: FeeForSync[]; until: number }>();
+
 export async function loadSyncData(tx: Tx, dossierIds: readonly number[]): Promise<Map<number, SyncData>> {
   const out = new Map<number, SyncData>();
   if (dossierIds.length === 0) return out;
@@ -79,15 +83,15 @@ export async function loadSyncData(tx: Tx, dossierIds: readonly number[]): Promi
       [ids],
     ),
   ];
-  const fees = new Map<string, FeeForSync[]>();
+  const now = Date.now();
   for (const r of rows) {
     const key = `${r.agency_id}/${r.procedure_code}`;
-    if (!fees.has(key)) {
+    const cached = feeCache.get(key);
+    if (!cached || cached.until < now) {
       const p = await findOfferedProcedure(tx, { agencyId: r.agency_id, code: r.procedure_code });
-      fees.set(
-        key,
-        (p?.fees ?? []).flatMap((f) => (f.kind === "fixed" ? [{ name: f.note ?? "Lệ phí", amountVnd: f.amountVnd }] : [])),
-      );
+      const list = (p?.fees ?? []).flatMap((f) => (f.kind === "fixed" ? [{ name: f.note ?? "Lệ phí", amountVnd: f.amountVnd }] : []));
+      if (feeCache.size > 5000) feeCache.clear();
+      feeCache.set(key, { fees: list, until: now + FEE_CACHE_MS });
     }
     const anonymised = r.anonymised_at !== null;
     out.set(r.id, {
@@ -117,7 +121,7 @@ export async function loadSyncData(tx: Tx, dossierIds: readonly number[]): Promi
       events: [],
       pauses: [],
       attachments: [],
-      fees: fees.get(key)!,
+      fees: feeCache.get(key)!.fees,
     });
   }
   for (const e of events) {
