@@ -29,8 +29,8 @@ export const CONSENT_VERSIONS = [
         "for a correction or a deletion (where the law allows) and see who accessed it, under “My dossiers”.",
     },
     text: {
-      vi: "Tôi đã đọc mục đích xử lý nêu trên và đồng ý để cơ quan xử lý dữ liệu cá nhân trong hồ sơ này để giải quyết thủ tục (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15).",
-      en: "I have read the purpose above and agree that the agency processes the personal data in this dossier to handle the procedure (Personal Data Protection Law 91/2025/QH15).",
+      vi: "Tôi đồng ý để cơ quan xử lý dữ liệu cá nhân trong hồ sơ này theo mục đích nêu trên, để giải quyết thủ tục (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15).",
+      en: "I agree that the agency processes the personal data in this dossier for the purpose above, to handle the procedure (Personal Data Protection Law 91/2025/QH15).",
     },
   },
 ] as const satisfies readonly ConsentVersion[];
