@@ -37,8 +37,10 @@ describe("who sees a dossier whole", () => {
     expect(handlesDossier({ userId: 7, role: "specialist", agencyId: 1 }, d)).toBe(true);
     expect(handlesDossier({ userId: 8, role: "specialist", agencyId: 1 }, d)).toBe(false);
     expect(handlesDossier({ userId: 3, role: "desk_officer", agencyId: 1 }, d)).toBe(true);
-    expect(handlesDossier({ userId: 4, role: "desk_officer", agencyId: 1 }, { ...d, status: "result_ready" })).toBe(true);
-    expect(handlesDossier({ userId: 4, role: "desk_officer", agencyId: 1 }, d)).toBe(false);
+    // The desk answers the applicant at the counter at any step of the agency's dossiers.
+    expect(handlesDossier({ userId: 4, role: "desk_officer", agencyId: 1 }, d)).toBe(true);
+    expect(handlesDossier({ userId: 4, role: "desk_officer", agencyId: 2 }, d)).toBe(false);
+    expect(handlesDossier({ userId: 4, role: "desk_officer", agencyId: 2 }, { ...d, transferAgencyId: 2 })).toBe(true);
     expect(handlesDossier({ userId: 9, role: "leader", agencyId: 1 }, { ...d, status: "awaiting_approval" })).toBe(true);
     expect(handlesDossier({ userId: 9, role: "leader", agencyId: 1 }, d)).toBe(false);
     expect(handlesDossier({ userId: 10, role: "commune_admin", agencyId: 1 }, d)).toBe(false);

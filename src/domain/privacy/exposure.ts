@@ -15,13 +15,11 @@ export type DossierHolders = {
   createdBy: number | null;
 };
 
-/** Statuses a desk officer works on: intake, supplements, transfers, returning the result. */
-const DESK_STATUSES: ReadonlySet<string> = new Set(["submitted", "received", "supplement_requested", "transferred", "result_ready", "returned", "refused", "withdrawn"]);
-
 /**
  * Whether the dossier is in the viewer's queue: the desk of the agency holding it (or the agency
- * it was transferred to) at the steps the desk handles, or who received it; the specialist it is
- * assigned to; the leader it was sent to, or any leader while it awaits approval.
+ * it was transferred to) — it receives, answers the applicant at the counter at any step, reprints
+ * the slips and returns the result; the specialist it is assigned to; the leader it was sent to,
+ * or any leader while it awaits approval.
  */
 export function handlesDossier(v: Viewer, d: DossierHolders): boolean {
   const ownAgency = d.agencyId === v.agencyId || d.transferAgencyId === v.agencyId;
@@ -29,7 +27,7 @@ export function handlesDossier(v: Viewer, d: DossierHolders): boolean {
   if (d.createdBy === v.userId || d.assigneeUserId === v.userId || d.leaderUserId === v.userId) return true;
   switch (v.role) {
     case "desk_officer":
-      return DESK_STATUSES.has(d.status) || d.transferAgencyId === v.agencyId;
+      return true;
     case "leader":
       return d.status === "awaiting_approval" || d.status === "approved";
     default:
