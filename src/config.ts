@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { DATA_KEY_ENV, MISSING_KEY_MESSAGE, parseDataKey } from "./modules/privacy/sealing";
 
 // Configuration comes from the environment (or CLI flags copied into it) and is validated once.
 export const Config = z.object({
@@ -17,6 +18,8 @@ export const Config = z.object({
   /** Anonymous online submissions allowed per address per 10 minutes, and per phone number per hour. */
   submissionsPerAddress: z.coerce.number().int().min(1).max(1_000_000).default(30),
   submissionsPerPhone: z.coerce.number().int().min(1).max(1_000_000).default(6),
+  /** Encrypts personal data at rest (src/modules/privacy/sealing.ts); required in production. */
+  dataKey: z.string().optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -35,10 +38,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
     submissionsPerAddress: env.SUBMISSIONS_PER_ADDRESS || undefined,
     submissionsPerPhone: env.SUBMISSIONS_PER_PHONE || undefined,
+    dataKey: env[DATA_KEY_ENV] || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Cấu hình không hợp lệ / invalid configuration:\n${lines.join("\n")}`);
+  }
+  // Personal data is encrypted at rest: production never starts on the public demo key.
+  if (parsed.data.dataKey) {
+    const k = parseDataKey(parsed.data.dataKey);
+    if (typeof k === "string") throw new Error(`Cấu hình không hợp lệ / invalid configuration:\n  ${k}`);
+  } else if (parsed.data.nodeEnv === "production") {
+    throw new Error(MISSING_KEY_MESSAGE);
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
 }

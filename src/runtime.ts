@@ -12,6 +12,8 @@ import { refreshProcedureDefaults } from "./modules/catalog/defaults";
 import { migrate } from "./db/migrate";
 import { createPool } from "./db/pool";
 import { Db } from "./db/scope";
+import { sealLegacyRows } from "./modules/privacy/legacy";
+import { configureDataKeys, dataKeysFrom, usingDemoKey } from "./modules/privacy/sealing";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const VERSION: string = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
@@ -46,6 +48,9 @@ export async function openRuntime(config: Config, opts: { log?: (line: string) =
     keep: Math.max(1, Number(process.env.BACKUP_KEEP) || 14),
     ...(process.env.MOTCUA_BACKUP_PASSPHRASE ? { passphrase: process.env.MOTCUA_BACKUP_PASSPHRASE } : {}),
   });
+  // Personal data is sealed with the configured key (or, outside production, the public demo key).
+  configureDataKeys(dataKeysFrom({ key: config.dataKey, production: config.nodeEnv === "production" }));
+  if (usingDemoKey()) log("Dữ liệu cá nhân được mã hóa bằng khóa demo công khai (chưa đặt MOTCUA_DATA_KEY) / personal data sealed with the PUBLIC demo key");
   const pool = createPool({ connectionString, max: opts.poolMax ?? 20 });
   const db = new Db(pool);
   try {
@@ -55,6 +60,8 @@ export async function openRuntime(config: Config, opts: { log?: (line: string) =
       // Procedures whose offering defaults an older rule computed (or none yet): recomputed once.
       const refreshed = await db.system((tx) => refreshProcedureDefaults(tx));
       if (refreshed) log(`Recomputed the offering defaults of ${refreshed} procedures`);
+      const sealed = await sealLegacyRows(db);
+      if (sealed.dossiers || sealed.drafts) log(`Sealed the ID numbers of ${sealed.dossiers} dossiers and ${sealed.drafts} drafts`);
     }
     const secret = config.sessionSecret ?? (await installationSecret(db));
     return {

@@ -4,6 +4,9 @@ import { openRuntime, VERSION } from "../runtime";
 import { startJobQueue, type JobQueue } from "../jobs/queue";
 import { createCheckpoint } from "../modules/audit/integrity";
 import { buildApp } from "../web/app";
+import { startDemoPortal } from "../modules/sync-dvcqg/demo";
+import { drainSyncOutbox } from "../modules/sync-dvcqg/outbox";
+import { startSyncWaker, type SyncWaker } from "../modules/sync-dvcqg/waker";
 import { importUnitsWithProgress, log, printDemoAccounts } from "./setup";
 import { configurePaymentGateway, DEMO_HASH_SECRET, DEMO_TMN_CODE, paymentGateway } from "../modules/payments/gateway";
 import { startPaymentStandin } from "../modules/payments/standin/standin";
@@ -35,6 +38,8 @@ export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
     try {
       await app.close();
       await standin?.close();
+      await waker?.stop();
+      await portal?.close();
       await jobs?.stop();
     } finally {
       await rt.close();
@@ -66,6 +71,14 @@ export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
     jobs = await startJobQueue({ connectionString: rt.connectionString, db: rt.db, log });
     app.deps.jobs = jobs;
   }
+  // Demo mode: the demo commune synchronises with a local stand-in of the national portal.
+  const portal = config.nodeEnv !== "production" && opts.demoIfEmpty ? await startDemoPortal(rt.db, { log, ...(process.env.DVCQG_STANDIN_PORT ? { port: Number(process.env.DVCQG_STANDIN_PORT) } : {}) }) : undefined;
+  // Outbox rows are sent as soon as their transaction commits (by the job queue when it runs here).
+  const waker: SyncWaker = startSyncWaker({
+    connectionString: rt.connectionString,
+    log,
+    wake: () => void (jobs ? jobs.send("sync.dvcqg.push") : drainSyncOutbox(rt.db)).catch((e: Error) => log(`sync: ${e.message}`)),
+  });
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   await app.listen({ port: config.port, host: config.host });

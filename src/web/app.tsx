@@ -12,6 +12,7 @@ import type { VNode } from "preact";
 import type { Config } from "../config";
 import { type Db, NotFoundError, PUBLIC_SCOPE } from "../db/scope";
 import { loadApiToken, loadSession, SESSION_COOKIE, scopeFor } from "../modules/accounts/sessions";
+import { configureDataKeys, dataKeysFrom } from "../modules/privacy/sealing";
 import type { PageCtx } from "./context";
 import { CSRF_COOKIE, LANG_COOKIE } from "./cookies";
 import { asHttpError, csrfRequired, HttpError, verifyCsrf, wantsJson } from "./http";
@@ -75,6 +76,8 @@ function pickLang(req: FastifyRequest): Lang {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // The configured key seals personal data (loadConfig refused a production configuration without one).
+  if (deps.config.dataKey) configureDataKeys(dataKeysFrom({ key: deps.config.dataKey, production: deps.config.nodeEnv === "production" }));
   const app = Fastify({
     logger: deps.config.logLevel === "silent" ? false : { level: deps.config.logLevel },
     trustProxy: deps.config.trustProxy,

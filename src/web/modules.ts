@@ -14,8 +14,10 @@ import { esignRoutes } from "../modules/esign/routes";
 import { digitisationRoutes } from "../modules/digitisation/routes";
 import { reportsRoutes } from "../modules/reports/routes";
 import { reviewsRoutes } from "../modules/reviews/routes";
+import { syncRoutes } from "../modules/sync-dvcqg/routes";
+import { privacyRoutes } from "../modules/privacy/routes";
 import { coreRoutes } from "./core-routes";
 import type { ModulePlugin } from "./registry";
 
 // Every capability's routes, in registration order. A new module adds one line here.
-export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, paymentRoutes, esignRoutes, digitisationRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, reviewsRoutes, feedbackRoutes];
+export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, paymentRoutes, esignRoutes, digitisationRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, reviewsRoutes, feedbackRoutes, syncRoutes, privacyRoutes];

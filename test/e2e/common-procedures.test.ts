@@ -116,6 +116,7 @@ async function receiveAtCounter(c: Case): Promise<string> {
   for (const row of await page.locator(".check-row").all()) {
     if ((await row.locator(".tag").textContent()) === "Bắt buộc") await row.locator("input").check();
   }
+  await page.locator('input[name="consent"]').check();
   await page.getByRole("button", { name: "Tiếp nhận và cấp giấy hẹn" }).click();
   await page.waitForURL(/\/staff\/dossiers\/[^/?]+\?received=1/);
   const code = decodeURIComponent(new URL(page.url()).pathname.split("/")[3]!);

@@ -53,6 +53,7 @@ describe("printing slips", () => {
     await page.getByLabel("Số điện thoại").fill("0912 345 678");
     await page.getByLabel(/Địa chỉ/).fill("Xóm Đồng Tâm");
     for (const box of await page.locator('input[name="doc"]').all()) await box.check();
+    await page.locator('input[name="consent"]').check();
     await page.getByRole("button", { name: "Tiếp nhận và cấp giấy hẹn" }).click();
     await page.waitForURL(/\/staff\/dossiers\/[^/?]+\?received=1/);
     const code = decodeURIComponent(new URL(page.url()).pathname.split("/")[3]!);
@@ -75,7 +76,7 @@ describe("printing slips", () => {
       await tx.exec(
         `insert into dossiers (agency_id, code, procedure_code, procedure_name, procedure_field, channel, status, applicant_full_name, applicant_id_number,
            applicant_phone, received_at, due_at, assignee_user_id)
-         values ($1, 'E2E-QUAHAN-01', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'in_progress', 'Lê Văn Nam', '019203004568', '0912000000',
+         values ($1, 'E2E-QUAHAN-01', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'in_progress', 'Lê Văn Nam', '', '0912000000',
            now() - interval '10 days', now() - interval '2 days', $2)`,
         [agency.id, specialist.id],
       );

@@ -84,7 +84,7 @@ describe("dossier codes", () => {
       t.tdb.db.system((tx) =>
         tx.exec(
           `insert into dossiers (agency_id, code, procedure_code, procedure_name, procedure_field, online_level, channel, status, applicant_full_name, applicant_id_number, applicant_phone, applicant_address, search_text)
-           values ($1, $2, '1.001193', 'x', 'Hộ tịch', 'none', 'in_person', 'received', 'x', '001234567890', '0912345678', '{}', '')`,
+           values ($1, $2, '1.001193', 'x', 'Hộ tịch', 'none', 'in_person', 'received', 'x', '', '0912345678', '{}', '')`,
           [agencyId, ca],
         ),
       );

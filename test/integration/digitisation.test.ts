@@ -5,6 +5,7 @@ import type { Tx } from "../../src/db/scope";
 import { stopOcr } from "../../src/modules/digitisation/ocr";
 import { runOcr } from "../../src/modules/digitisation/store";
 import { createTestApp, signIn, type Client, type TestApp } from "../support/app";
+import { idLookupHash } from "../../src/modules/privacy/sealing";
 
 // Digitisation: a scanned Vietnamese page read by OCR (character error rate ≤ 2 %), its text
 // searchable; a scan that is not a document refused as any upload; a failed OCR never touching
@@ -72,7 +73,7 @@ async function counterDossier(idNumber: string): Promise<string> {
   const form = await desk.get("/staff/dossiers/new?procedure=1.000894");
   // The papers the checklist marks required ("tag warn"); the optional ones may come from the store later.
   const docs = [...form.body.matchAll(/name="doc" value="([^"]+)"[^<]*<span class="tag warn"/g)].map((m) => m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
-  const payload = new URLSearchParams({ _csrf: desk.csrf, procedure: "1.000894", fullName: "Nguyễn Thị Phương Thảo", idNumber, phone: "0987000111", addressLine: "Thôn Đồng Kiệm" });
+  const payload = new URLSearchParams({ _csrf: desk.csrf, procedure: "1.000894", fullName: "Nguyễn Thị Phương Thảo", idNumber, phone: "0987000111", addressLine: "Thôn Đồng Kiệm", consent: "yes" });
   for (const d of docs) payload.append("doc", d);
   const res = await t.app.inject({ method: "POST", url: "/staff/dossiers/new", payload: payload.toString(), headers: { cookie: [...desk.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded" } });
   const m = /\/staff\/dossiers\/([^?]+)\?received=1/.exec(String(res.headers.location ?? ""));
@@ -143,7 +144,7 @@ describe("digitised documents", () => {
     expect((await scan(first, { fileName: "cu-tru.png", type: "image/png", data: scanOfPage() })).statusCode).toBe(303);
     const second = await counterDossier("019192004570");
     const stranger = await counterDossier("019192004571");
-    const stored = await sys((tx) => tx.one<{ id: number }>("select id from applicant_documents where id_number = '019192004570' and kind = 'scan' order by id limit 1"));
+    const stored = await sys((tx) => tx.one<{ id: number }>("select id from applicant_documents where id_hash = $1 and kind = 'scan' order by id limit 1", [idLookupHash("019192004570")]));
     const page = await desk.get(`/staff/dossiers/${encodeURIComponent(second)}`);
     expect(page.body).toContain("Giấy tờ đã lưu của người nộp");
     expect(page.body).toContain("Dùng lại cho hồ sơ này");

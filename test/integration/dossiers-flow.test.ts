@@ -365,12 +365,12 @@ describe("dossiers over HTTP", () => {
     // The procedure is found by the catalog's search, without tones.
     const search = await desk.get(`/staff/dossiers/new?q=${encodeURIComponent("chung thuc ban sao tu ban chinh")}`);
     expect(search.body).toContain("/staff/dossiers/new?procedure=2.000815");
-    const res = await desk.post("/staff/dossiers/new", { procedure: proc.code, fullName: "Lê Thị Mai", idNumber: "019190001234", phone: "0987654321", addressLine: "Thôn Tân Lập", doc: proc.mandatory[0]! });
+    const res = await desk.post("/staff/dossiers/new", { procedure: proc.code, fullName: "Lê Thị Mai", idNumber: "019190001234", phone: "0987654321", addressLine: "Thôn Tân Lập", consent: "yes", doc: proc.mandatory[0]! });
     if (proc.mandatory.length > 1) {
       expect(res.statusCode).toBe(422);
       expect(res.body).toContain(proc.mandatory[1]!.slice(0, 15));
     }
-    const full = new URLSearchParams({ _csrf: desk.csrf, procedure: proc.code, fullName: "Lê Thị Mai", idNumber: "019190001234", phone: "0987654321", addressLine: "Thôn Tân Lập" });
+    const full = new URLSearchParams({ _csrf: desk.csrf, procedure: proc.code, fullName: "Lê Thị Mai", idNumber: "019190001234", phone: "0987654321", addressLine: "Thôn Tân Lập", consent: "yes" });
     for (const m of proc.mandatory) full.append("doc", m);
     const ok = await t.app.inject({ method: "POST", url: "/staff/dossiers/new", payload: full.toString(), headers: { cookie: [...desk.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded" } });
     expect(ok.statusCode).toBe(303);

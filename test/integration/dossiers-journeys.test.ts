@@ -41,7 +41,7 @@ describe("a procedure without a time limit", () => {
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain("Thủ tục chưa có thời hạn trong danh mục của đơn vị");
     const required = [...form.body.matchAll(/<input type="checkbox" name="doc" value="([^"]+)"[^>]*\/> [^<]*<span class="tag warn">/g)].map((m) => m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
-    const base = { procedure: NO_LIMIT, fullName: "Ngô Văn Bình", idNumber: "019190001234", phone: "0912345678", addressLine: "Thôn Cây Thị" };
+    const base = { procedure: NO_LIMIT, fullName: "Ngô Văn Bình", idNumber: "019190001234", phone: "0912345678", addressLine: "Thôn Cây Thị", consent: "yes" };
     const body = (extra: Record<string, string>) => {
       const p = new URLSearchParams({ _csrf: desk.csrf, ...base, ...extra });
       for (const r of required) p.append("doc", r);

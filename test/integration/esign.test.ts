@@ -14,6 +14,7 @@ import { makeDemoP12, readP12, remoteSigner, softTokenSigner } from "../../src/m
 import { createTestApp, signIn, type TestApp } from "../support/app";
 import { pkijsVerify } from "../support/cms";
 import { pdfText } from "../support/pdf";
+import { idLookupHash } from "../../src/modules/privacy/sealing";
 
 // Signed electronic results: the CMS signature checked by the product's verifier, by PKIjs and by
 // Debian's pdfsig where it is installed; one changed byte makes each of them refuse it. The leader
@@ -114,13 +115,13 @@ describe("approving and signing a result", () => {
   async function awaitingApproval(draft: Buffer, phone = "0987654321"): Promise<string> {
     const desk = await signIn(t.app, "demo-desk");
     const spec = await signIn(t.app, "demo-specialist");
-    const res = await desk.post("/staff/dossiers/new", { procedure: "1.001193", fullName: "Lê Thị Mai", idNumber: "019190001234", phone, addressLine: "Thôn Tân Lập", doc: "" });
+    const res = await desk.post("/staff/dossiers/new", { procedure: "1.001193", fullName: "Lê Thị Mai", idNumber: "019190001234", phone, addressLine: "Thôn Tân Lập", consent: "yes", doc: "" });
     let code = /\/staff\/dossiers\/([^?]+)\?received=1/.exec(String(res.headers.location ?? ""))?.[1];
     if (!code) {
       // The checklist: tick every mandatory document the form lists.
       const form = await desk.get("/staff/dossiers/new?procedure=1.001193");
       const docs = [...form.body.matchAll(/name="doc" value="([^"]+)"/g)].map((m) => m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
-      const payload = new URLSearchParams({ _csrf: desk.csrf, procedure: "1.001193", fullName: "Lê Thị Mai", idNumber: "019190001234", phone, addressLine: "Thôn Tân Lập" });
+      const payload = new URLSearchParams({ _csrf: desk.csrf, procedure: "1.001193", fullName: "Lê Thị Mai", idNumber: "019190001234", phone, addressLine: "Thôn Tân Lập", consent: "yes" });
       for (const d of docs) payload.append("doc", d);
       const r2 = await t.app.inject({ method: "POST", url: "/staff/dossiers/new", payload: payload.toString(), headers: { cookie: [...desk.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded" } });
       code = /\/staff\/dossiers\/([^?]+)\?received=1/.exec(String(r2.headers.location ?? ""))![1]!;
@@ -191,7 +192,9 @@ describe("approving and signing a result", () => {
     expect(download.rawPayload.equals(bytes)).toBe(true);
     expect((await t.app.inject({ method: "GET", url: `/results/${items[0]!.id}/file` })).statusCode).toBe(404);
     // The result went into the applicant's document store.
-    const stored = await sys((tx) => tx.query<{ kind: string }>("select kind from applicant_documents where agency_id = $1 and id_number = '019190001234' and kind = 'result'", [communeId]));
+    const stored = await sys((tx) => tx.query<{ kind: string; id_number: string }>("select kind, id_number from applicant_documents where agency_id = $1 and id_hash = $2 and kind = 'result'", [communeId, idLookupHash("019190001234")]));
+    // The store holds the number sealed, like the dossier.
+    expect(stored.every((s) => s.id_number.startsWith("v1.") && !s.id_number.includes("019190001234"))).toBe(true);
     expect(stored.length).toBeGreaterThanOrEqual(1);
   });
 

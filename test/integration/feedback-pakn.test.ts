@@ -331,7 +331,7 @@ describe("figures of indicators 5.2–5.4 for a quarter", () => {
         tx.one<{ id: number }>(
           `insert into dossiers (agency_id, code, procedure_code, procedure_name, channel, status, applicant_full_name, applicant_id_number, applicant_phone,
              received_at, due_at, finished_at, returned_at)
-           values ($1, $2, '1.001193', 'Đăng ký khai sinh', 'in_person', $3, 'Người thử', '019203004567', '0912345678',
+           values ($1, $2, '1.001193', 'Đăng ký khai sinh', 'in_person', $3, 'Người thử', '', '0912345678',
              '2025-11-03T09:00:00+07:00', '2025-11-05T09:00:00+07:00', $4, $4) returning id`,
           [communeId, `Q4-2025-${i}`, open ? "in_progress" : "returned", open ? null : late ? "2025-11-06T09:00:00+07:00" : "2025-11-04T09:00:00+07:00"],
         ),

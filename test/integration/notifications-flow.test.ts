@@ -61,7 +61,7 @@ async function insertSubmitted(code: string, opts: { email?: string | null; lang
     tx.exec(
       `insert into dossiers (agency_id, code, procedure_code, procedure_name, procedure_field, channel, status, applicant_full_name, applicant_id_number,
          applicant_phone, applicant_email, applicant_address, fields, documents, submitted_at, time_limit_amount, time_limit_unit)
-       values ($1, $2, '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'online', 'submitted', 'Vũ Thị Hương', '019203004567', $3, $4,
+       values ($1, $2, '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'online', 'submitted', 'Vũ Thị Hương', '', $3, $4,
          '{"line":"Xóm Đồng Tâm"}', $5, '[]', now(), 3, 'working_days')`,
       [agencyId, code, opts.phone ?? "0912345678", opts.email === undefined ? "huong@example.vn" : opts.email, JSON.stringify(opts.lang ? { lang: opts.lang } : {})],
     ),
@@ -249,13 +249,13 @@ describe("overdue sweep", () => {
       tx.exec(
         `insert into dossiers (agency_id, code, procedure_code, procedure_name, procedure_field, channel, status, applicant_full_name, applicant_id_number,
            applicant_phone, received_at, due_at, assignee_user_id)
-         values ($1, 'MT-OVER', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'in_progress', 'Lê Văn Nam', '019203004568', '0912000000',
+         values ($1, 'MT-OVER', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'in_progress', 'Lê Văn Nam', '', '0912000000',
            '2026-11-02T02:00:00Z', '2026-11-04T09:00:00Z', $2),
-         ($1, 'MT-SOON', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'received', 'Lê Văn Bình', '019203004569', '0912000001',
+         ($1, 'MT-SOON', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'received', 'Lê Văn Bình', '', '0912000001',
            '2026-11-03T02:00:00Z', '2026-11-05T08:00:00Z', null),
-         ($1, 'MT-LATER', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'received', 'Lê Văn Cường', '019203004560', '0912000002',
+         ($1, 'MT-LATER', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'received', 'Lê Văn Cường', '', '0912000002',
            '2026-11-03T02:00:00Z', '2026-11-12T08:00:00Z', null),
-         ($1, 'MT-PAUSED', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'supplement_requested', 'Lê Văn Dũng', '019203004561', '0912000003',
+         ($1, 'MT-PAUSED', '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'supplement_requested', 'Lê Văn Dũng', '', '0912000003',
            '2026-11-01T02:00:00Z', '2026-11-03T08:00:00Z', null)`,
         [agencyId, users["demo-specialist"]],
       ),

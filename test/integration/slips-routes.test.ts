@@ -5,6 +5,7 @@ import { createUser } from "../../src/modules/accounts/users";
 import { DEMO_COMMUNE_CODE, DEMO_PASSWORD } from "../../src/modules/demo/seed";
 import { type Client, createTestApp, signIn, type TestApp } from "../support/app";
 import { pdfInfo, pdfText, renderPdfPage } from "../support/pdf";
+import { seal } from "../../src/modules/privacy/sealing";
 
 // Slips of Thông tư 01/2018/TT-VPCP rendered from real dossier rows, through the staff routes.
 
@@ -21,10 +22,10 @@ async function insertDossier(): Promise<void> {
     const d = await tx.one<{ id: number }>(
       `insert into dossiers (agency_id, code, procedure_code, procedure_name, procedure_field, channel, status, applicant_full_name, applicant_id_number,
          applicant_phone, applicant_email, applicant_address, documents, received_at, due_at, time_limit_amount, time_limit_unit, assignee_user_id)
-       values ($1, $2, '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'in_progress', 'Vũ Thị Hương', '019203004567', '0912345678',
+       values ($1, $2, '1.001193', 'Đăng ký khai sinh', 'Hộ tịch', 'in_person', 'in_progress', 'Vũ Thị Hương', $5, '0912345678',
          'huong@example.vn', '{"line":"Xóm Đồng Tâm, xã Minh Tiến"}', $3, '2026-12-03T03:05:00Z', '2026-12-04T09:30:00Z', 1, 'working_days', $4)
        returning id`,
-      [agency.id, CODE, JSON.stringify([{ name: "Tờ khai đăng ký khai sinh", received: true }, { name: "Giấy chứng sinh", received: true, copies: 1 }, { name: "Sổ hộ khẩu", received: false }]), u["demo-specialist"]],
+      [agency.id, CODE, JSON.stringify([{ name: "Tờ khai đăng ký khai sinh", received: true }, { name: "Giấy chứng sinh", received: true, copies: 1 }, { name: "Sổ hộ khẩu", received: false }]), u["demo-specialist"], seal("019203004567")],
     );
     const ev = (at: string, action: string, from: string | null, to: string, actor: number, data: object, note: string | null = null) =>
       tx.exec(

@@ -5,16 +5,16 @@ import { ROLES, type Role } from "./roles";
 // The expected matrix written out by hand, role by role: a change to PERMISSIONS must be made
 // here too, on purpose. Every (role, permission) pair is checked.
 const EXPECTED: Record<Role, readonly Permission[]> = {
-  citizen: ["dossier.submit", "dossier.track_own"],
+  citizen: ["dossier.submit", "dossier.track_own", "privacy.own"],
   desk_officer: [
     "staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.receive", "dossier.assign", "dossier.return",
-    "feedback.handle", "satisfaction.own",
+    "feedback.handle", "satisfaction.own", "privacy.requests",
   ],
   specialist: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.process", "feedback.handle", "satisfaction.own"],
   leader: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.publish", "dossier.view",
     "dossier.assign", "dossier.rules", "dossier.approve", "content.approve", "plan.manage", "plan.approve", "report.approve", "report.view",
-    "feedback.handle", "satisfaction.all",
+    "feedback.handle", "satisfaction.all", "sync.view", "privacy.requests", "privacy.manage",
   ],
   communication_officer: [
     "staff.dashboard", "agency.view", "calendar.view", "content.write", "radio.manage", "signage.manage", "event.manage",
@@ -23,16 +23,16 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   commune_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
     "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "content.write", "signage.manage", "event.manage",
-    "plan.manage", "report.draft", "report.view", "review.manage", "satisfaction.all",
+    "plan.manage", "report.draft", "report.view", "review.manage", "satisfaction.all", "sync.manage", "sync.view", "privacy.requests", "privacy.manage",
   ],
   province_supervisor: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.manage", "dossier.view",
-    "report.view", "review.manage", "province.supervise",
+    "report.view", "review.manage", "province.supervise", "sync.view",
   ],
   system_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
     "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "report.view",
-    "review.manage", "province.supervise", "system.admin",
+    "review.manage", "province.supervise", "system.admin", "sync.view", "privacy.manage",
   ],
 };
 

@@ -49,6 +49,13 @@ export const PERMISSIONS = {
   "feedback.handle": ["desk_officer", "specialist", "leader"],
   "satisfaction.own": ["desk_officer", "specialist"],
   "satisfaction.all": ["leader", "commune_admin"],
+  // synchronisation with the National Public Service Portal
+  "sync.manage": ["commune_admin"],
+  "sync.view": ["leader", "commune_admin", "province_supervisor", "system_admin"],
+  // personal data protection
+  "privacy.requests": ["desk_officer", "leader", "commune_admin"],
+  "privacy.manage": ["leader", "commune_admin", "system_admin"],
+  "privacy.own": ["citizen"],
   // province level
   "province.supervise": ["province_supervisor", "system_admin"],
   "system.admin": ["system_admin"],

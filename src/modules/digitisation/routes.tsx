@@ -10,6 +10,8 @@ import type { PageCtx } from "../../web/context";
 import { asHttpError, HttpError, notFound, parseWith, requirePermission } from "../../web/http";
 import { formatDateTime, registerMessages } from "../../web/i18n";
 import { CsrfField } from "../../web/views/layout";
+import { maskIdNumber } from "../../domain/privacy/mask";
+import { unseal } from "../privacy/sealing";
 import { filesRoot, finaliseFiles, stageFiles, withStagedFiles } from "../dossiers/files";
 import { registerDossierPanel } from "../dossiers/panels";
 import { readMultipart } from "../dossiers/route-support";
@@ -124,15 +126,15 @@ registerDossierPanel({
     const ctx = req.pageCtx();
     const t = ctx.t;
     const data = await app.deps.db.system(async (tx) => {
-      const d = await tx.maybeOne<{ id: number; agency_id: number; status: string; applicant_id_number: string; documents: { name: string; received: boolean }[] }>(
-        "select id, agency_id, status, applicant_id_number, documents from dossiers where code = $1 order by id limit 1",
+      const d = await tx.maybeOne<{ id: number; agency_id: number; status: string; applicant_id_number: string; applicant_id_hash: string | null; documents: { name: string; received: boolean }[] }>(
+        "select id, agency_id, status, applicant_id_number, applicant_id_hash, documents from dossiers where code = $1 order by id limit 1",
         [code],
       );
       if (!d) return undefined;
       const mine = await listDigitised(tx, d.id);
       const reused = await listReuses(tx, d.id);
       const usedIds = new Set([...reused.map((r) => r.storedId), ...mine.map((m) => m.id)]);
-      const stored = (await listStored(tx, { agencyId: d.agency_id, idNumber: d.applicant_id_number })).filter((s) => s.sourceDossierId !== d.id && !usedIds.has(s.id));
+      const stored = (await listStored(tx, { agencyId: d.agency_id, idHash: d.applicant_id_hash })).filter((s) => s.sourceDossierId !== d.id && !usedIds.has(s.id));
       return { d, mine, reused, stored };
     });
     if (!data) return null;
@@ -180,7 +182,7 @@ registerDossierPanel({
         ) : null}
         {stored.length && open && (staffCan || place === "citizen") ? (
           <>
-            <h3>{t("digitise.stored.title", { id: d.applicant_id_number })}</h3>
+            <h3>{t("digitise.stored.title", { id: maskIdNumber(unseal(d.applicant_id_number)) })}</h3>
             <p class="hint">{t("digitise.stored.hint")}</p>
             <StoredList ctx={ctx} items={stored} reuse={{ action: `${base}/reuse`, names: missing }} />
           </>

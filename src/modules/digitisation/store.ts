@@ -31,11 +31,15 @@ export type StoredDocument = {
 const COLS = `s.id, s.kind, s.document_name as "documentName", s.file_name as "fileName", s.content_type as "contentType", s.size,
   s.source_dossier_id as "sourceDossierId", d.code as "sourceDossierCode", s.ocr_status as "ocrStatus", s.ocr_text as "ocrText", s.created_at as "createdAt"`;
 
-/** A person's stored documents at the agency, newest first. */
-export async function listStored(tx: Tx, q: { agencyId: number; idNumber: string }): Promise<StoredDocument[]> {
+/**
+ * A person's stored documents at the agency, newest first, found by the keyed look-up hash of
+ * their ID number (the number itself is stored sealed); a dossier without one has none.
+ */
+export async function listStored(tx: Tx, q: { agencyId: number; idHash: string | null }): Promise<StoredDocument[]> {
+  if (!q.idHash) return [];
   return tx.query<StoredDocument>(
-    `select ${COLS} from applicant_documents s left join dossiers d on d.id = s.source_dossier_id where s.agency_id = $1 and s.id_number = $2 order by s.created_at desc, s.id desc limit 200`,
-    [q.agencyId, q.idNumber],
+    `select ${COLS} from applicant_documents s left join dossiers d on d.id = s.source_dossier_id where s.agency_id = $1 and s.id_hash = $2 order by s.created_at desc, s.id desc limit 200`,
+    [q.agencyId, q.idHash],
   );
 }
 
@@ -55,10 +59,10 @@ export async function listReuses(tx: Tx, dossierId: number): Promise<ReuseRecord
   );
 }
 
-type DossierLite = { id: number; agency_id: number; code: string; status: string; applicant_id_number: string; documents: { name: string; received: boolean; kind?: string }[] };
+type DossierLite = { id: number; agency_id: number; code: string; status: string; applicant_id_number: string; applicant_id_hash: string | null; documents: { name: string; received: boolean; kind?: string }[] };
 
 async function lockDossier(tx: Tx, dossierId: number): Promise<DossierLite> {
-  const d = await tx.maybeOne<DossierLite>("select id, agency_id, code, status, applicant_id_number, documents from dossiers where id = $1 for update", [dossierId]);
+  const d = await tx.maybeOne<DossierLite>("select id, agency_id, code, status, applicant_id_number, applicant_id_hash, documents from dossiers where id = $1 for update", [dossierId]);
   if (!d) throw new DomainError("not_found", "dossier.err.notFound");
   return d;
 }
@@ -80,10 +84,13 @@ export async function recordScans(tx: Tx, o: { dossierId: number; files: readonl
        values ($1, $2, 'document', $3, $4, $5, $6, $7, $8, $9) returning id`,
       [d.agency_id, d.id, f.documentName, f.fileName, f.contentType, f.size, f.sha256, f.storagePath, o.actor.userId],
     );
+    // The applicant's store is keyed by their ID number: a dossier without one keeps the scan as
+    // its attachment only.
+    if (!d.applicant_id_hash) continue;
     const s = await tx.one<{ id: number }>(
-      `insert into applicant_documents (agency_id, id_number, kind, document_name, file_name, content_type, size, sha256, storage_path, source_dossier_id, source_attachment_id, ocr_status, created_by)
-       values ($1, $2, 'scan', $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11) returning id`,
-      [d.agency_id, d.applicant_id_number, f.documentName, f.fileName, f.contentType, f.size, f.sha256, f.storagePath, d.id, att.id, o.actor.userId],
+      `insert into applicant_documents (agency_id, id_number, id_hash, kind, document_name, file_name, content_type, size, sha256, storage_path, source_dossier_id, source_attachment_id, ocr_status, created_by)
+       values ($1, $2, $3, 'scan', $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12) returning id`,
+      [d.agency_id, d.applicant_id_number, d.applicant_id_hash, f.documentName, f.fileName, f.contentType, f.size, f.sha256, f.storagePath, d.id, att.id, o.actor.userId],
     );
     ids.push(s.id);
   }
@@ -110,11 +117,11 @@ const TAKES_DOCUMENTS = ["submitted", "received", "in_progress", "supplement_req
 export async function reuseStored(tx: Tx, o: { dossierId: number; storedId: number; documentName?: string | null; actor: DigitiseActor }): Promise<void> {
   const d = await lockDossier(tx, o.dossierId);
   if (!TAKES_DOCUMENTS.includes(d.status)) throw new DomainError("conflict", "digitise.err.closed");
-  const s = await tx.maybeOne<{ id: number; agency_id: number; id_number: string; document_name: string; file_name: string; content_type: string; size: number; sha256: string; storage_path: string }>(
-    "select id, agency_id, id_number, document_name, file_name, content_type, size, sha256, storage_path from applicant_documents where id = $1",
+  const s = await tx.maybeOne<{ id: number; agency_id: number; id_hash: string | null; document_name: string; file_name: string; content_type: string; size: number; sha256: string; storage_path: string }>(
+    "select id, agency_id, id_hash, document_name, file_name, content_type, size, sha256, storage_path from applicant_documents where id = $1",
     [o.storedId],
   );
-  if (!s || s.agency_id !== d.agency_id || s.id_number !== d.applicant_id_number) throw new DomainError("not_found", "digitise.err.notFound");
+  if (!s || s.agency_id !== d.agency_id || !d.applicant_id_hash || s.id_hash !== d.applicant_id_hash) throw new DomainError("not_found", "digitise.err.notFound");
   const already = await tx.maybeOne("select 1 from dossier_document_reuses where dossier_id = $1 and applicant_document_id = $2", [d.id, s.id]);
   if (already) throw new DomainError("conflict", "digitise.err.reused");
   const name = (o.documentName?.trim() || s.document_name).normalize("NFC").slice(0, 4000);

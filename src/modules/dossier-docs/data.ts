@@ -6,6 +6,8 @@ import type { RegisterRow, SlipData, SlipDocument, SlipForm, SlipHandover } from
 import { translator } from "../../web/i18n";
 import { describeIdentity, describePerson, loadPeople } from "../accounts/people";
 import { ownFirst, visibleToAgency } from "../dossiers/visibility";
+import { maskPhone } from "../../domain/privacy/mask";
+import { unseal } from "../privacy/sealing";
 
 // Reads what the slips need from the dossier tables (migrations/0300_dossiers.sql), read-only, in
 // the caller's scoped transaction: a dossier of another commune is simply not found (404).
@@ -184,7 +186,7 @@ export async function loadSlipData(tx: Tx, input: { code: string; agencyId: numb
     },
     applicant: {
       fullName: d.applicant_full_name,
-      idNumber: d.applicant_id_number,
+      idNumber: unseal(d.applicant_id_number),
       phone: d.applicant_phone,
       email: d.applicant_email,
       address: d.applicant_address?.line ?? null,
@@ -281,7 +283,8 @@ export async function loadRegisterRows(tx: Tx, input: { agencyId: number; from: 
     procedureName: r.procedure_name,
     sets: 1,
     applicantName: r.applicant_full_name,
-    applicantContact: [r.applicant_address?.line, r.applicant_phone].filter(Boolean).join(" — "),
+    // A register lists people: their phone masked, like every list (minimum exposure).
+    applicantContact: [r.applicant_address?.line, maskPhone(r.applicant_phone)].filter(Boolean).join(" — "),
     handlingUnit: r.transfer_name ?? (r.assignee_name ? `${r.agency_name} (${r.assignee_name})` : r.agency_name),
     receivedAt: r.received_at!,
     dueAt: r.due_at,

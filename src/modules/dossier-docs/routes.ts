@@ -9,6 +9,9 @@ import { registerMessages } from "../../web/i18n";
 import { loadRegisterRows, loadSlipData } from "./data";
 import { renderSlipPdf } from "./pdf";
 import { renderRegisterXlsx } from "./register-xlsx";
+import { maskEmail, maskIdNumber, maskPhone } from "../../domain/privacy/mask";
+import { findDossier } from "../dossiers/service";
+import { viewDossier, viewerOf } from "../privacy/access-log";
 
 registerMessages({
   vi: {
@@ -78,7 +81,14 @@ export async function dossierDocsRoutes(app: FastifyInstance): Promise<void> {
     const now = new Date();
     let data: Awaited<ReturnType<typeof loadSlipData>>;
     try {
-      data = await req.tx((tx) => loadSlipData(tx, { code: req.params.code, agencyId: user.agencyId, form, baseUrl, now }));
+      data = await req.tx(async (tx) => {
+        const slip = await loadSlipData(tx, { code: req.params.code, agencyId: user.agencyId, form, baseUrl, now });
+        const d = slip ? await findDossier(tx, { agencyId: user.agencyId, code: req.params.code }) : undefined;
+        if (!slip || !d) return slip;
+        // A slip prints the applicant's identifiers: logged, and masked for whoever would see them masked on the page.
+        const e = await viewDossier(tx, { viewer: viewerOf(user), dossier: d, kind: "slip" });
+        return e.whole ? slip : { ...slip, applicant: { ...slip.applicant, idNumber: maskIdNumber(slip.applicant.idNumber), phone: maskPhone(slip.applicant.phone), email: maskEmail(slip.applicant.email) || null } };
+      });
     } catch (e) {
       if (e instanceof SlipDataMissingError) throw new HttpError(409, "slips.err.missing", { form: `Mẫu ${e.form}`, what: e.message.replace(/^Mẫu \d+: /, "") });
       throw e;

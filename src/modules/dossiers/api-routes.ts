@@ -4,10 +4,12 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { Applicant } from "../../domain/dossiers/applicant";
+import { findConsent } from "../../domain/privacy/consent";
 import { availableActions, DOSSIER_ACTIONS } from "../../domain/dossiers/state-machine";
 import { defineApi } from "../../web/api";
 import { HttpError, issueMessages, notFound, requireUser } from "../../web/http";
 import { findAgencyIdentity } from "../agencies/agencies";
+import { applicantAsSeen, viewDossier, viewerOf } from "../privacy/access-log";
 import { stageFiles, type UploadInput } from "./files";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 import { largeBodyGuard } from "../../web/large-bodies";
@@ -68,6 +70,8 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
       })
       .optional(),
     fields: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
+    /** The version of the consent text (GET /api/v1/privacy/consent) the applicant agreed to; recorded with the dossier. */
+    consentVersion: z.string().max(20).optional(),
     attachments: z
       .array(z.object({ documentName: z.string().max(4000), fileName: z.string().max(300), contentType: z.string().max(100).optional(), dataBase64: z.string() }))
       .max(20)
@@ -110,6 +114,8 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
         address: { line: body.applicant?.address?.line ?? "", communeCode: body.applicant?.address?.communeCode },
       });
       if (!applicant.success) details.push(...issueMessages(applicant.error, req.t).map((d) => ({ path: `applicant.${d.path}`, message: d.message })));
+      const consent = body.consentVersion === undefined ? undefined : findConsent(body.consentVersion);
+      if (body.consentVersion !== undefined && !consent) details.push({ path: "consentVersion", message: req.t("privacy.err.consentVersion") });
       const uploads: UploadInput[] = [];
       for (const [i, a] of (body.attachments ?? []).entries()) {
         if (!/^[A-Za-z0-9+/=\r\n]*$/.test(a.dataBase64)) {
@@ -132,6 +138,7 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
           idempotencyKey: key?.data ?? null,
           requestHash: submissionHash({ agencyCode: agency.code, procedureCode: body.procedureCode!, applicant: applicant.data, fields: body.fields ?? {}, files: staged }),
           applicantUserId: req.user?.role === "citizen" ? req.user.id : null,
+          consentVersion: consent?.version ?? null,
         }),
       );
       if (r.replayed) reply.header("Idempotent-Replayed", "true");
@@ -192,8 +199,16 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
       return req.tx(async (tx) => {
         const d = await findDossier(tx, { agencyId: user.agencyId, code: params.code });
         if (!d) throw notFound("dossier.err.notFound");
+        // Logged like a page view; identifiers masked unless the caller handles the dossier.
+        const exposure = await viewDossier(tx, { viewer: viewerOf(user), dossier: d, kind: "api" });
         const [events, attachments] = [await listEvents(tx, d.id), await listAttachments(tx, d.id)];
-        return { dossier: d, events, attachments: attachments.map(({ storagePath: _s, ...a }) => a), actions: availableActions(d.status, user.role) };
+        return {
+          dossier: { ...d, applicant: applicantAsSeen(d, exposure) },
+          identifiers: exposure.whole ? "whole" : "masked",
+          events,
+          attachments: attachments.map(({ storagePath: _s, ...a }) => a),
+          actions: availableActions(d.status, user.role),
+        };
       });
     },
   });

@@ -8,6 +8,7 @@ import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { VNode } from "preact";
 import { z } from "zod";
+import { canAccess } from "../../domain/auth/permissions";
 import { availableActions, type DossierAction } from "../../domain/dossiers/state-machine";
 import type { Timeliness } from "../../domain/dossiers/timeliness";
 import type { CurrentUser, PageCtx } from "../../web/context";
@@ -17,6 +18,7 @@ import { registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Field, FileField, Layout, TextAreaField } from "../../web/views/layout";
 import { getAgencyCalendar } from "../calendar/service";
 import "./citizen-messages";
+import "../privacy/messages";
 import { sendAttachment } from "./download";
 import { DocumentChecklist, EventHistory, localise, StatusTag } from "./views";
 import { peopleOfEvents } from "./history";
@@ -158,6 +160,11 @@ function ListPage({ ctx, items }: { ctx: PageCtx; items: { d: Dossier; timelines
     <Layout ctx={ctx} title={t("dossier.my.title")}>
       <h1>{t("dossier.my.title")}</h1>
       <p class="lead">{t("dossier.my.intro")}</p>
+      {ctx.user && canAccess(ctx.user.role, "privacy.own") ? (
+        <p>
+          <a href="/my/access-log">{t("privacy.my.accessTitle")}</a> · <a href="/my/data">{t("privacy.my.nav")}</a>
+        </p>
+      ) : null}
       {items.length === 0 ? (
         <p>
           {t("dossier.my.empty")} <a href="/submit">{t("dossier.my.submitLink")}</a>

@@ -13,6 +13,7 @@ import { formatDossierCode, sequenceScopeKey } from "../../domain/codes/dossier-
 import { codePatternOf, getAgencyCalendar, officeFromStored } from "../calendar/service";
 import { localDateOf } from "../codes/dossier-codes";
 import { registerDemoSeeder } from "../demo/seed";
+import { idLookupHash, seal } from "../privacy/sealing";
 import { dossierTimeLimit } from "./service";
 
 const FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"];
@@ -185,16 +186,16 @@ async function insertBatch(tx: Tx, agencyId: number, b: Gen[], users: GenerateOp
     `with input as (
        select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
          $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[], $18::timestamptz[], $19::timestamptz[],
-         $20::int[], $21::int[], $22::text[], $23::int[])
+         $20::int[], $21::int[], $22::text[], $23::int[], $25::text[])
        as x(code, pcode, pname, pfield, pversion, online_level, channel, status, name, id_number, phone, hamlet, submitted_at, received_at, due_at,
-         finished_at, returned_at, closed_at, supplement_count, assignee, unit, amount)
+         finished_at, returned_at, closed_at, supplement_count, assignee, unit, amount, id_hash)
      ), ins as (
        insert into dossiers (agency_id, code, procedure_code, procedure_name, procedure_field, procedure_version_id, online_level, channel, status,
          applicant_full_name, applicant_id_number, applicant_phone, applicant_address, submitted_at, received_at, due_at, finished_at, returned_at,
-         closed_at, supplement_count, assignee_user_id, time_limit_amount, time_limit_unit, created_by, search_text)
+         closed_at, supplement_count, assignee_user_id, time_limit_amount, time_limit_unit, created_by, search_text, applicant_id_hash)
        select $1, code, pcode, pname, pfield, pversion, online_level, channel, status, name, id_number, phone,
          jsonb_build_object('line', hamlet), submitted_at, received_at, due_at, finished_at, returned_at, closed_at, supplement_count, assignee,
-         amount, unit, $24, fold(code || ' ' || name || ' ' || id_number || ' ' || phone || ' ' || pname)
+         amount, unit, $24, fold(code || ' ' || name || ' ' || phone || ' ' || pname), id_hash
        from input
        returning id, status, channel, submitted_at, received_at, coalesce(closed_at, finished_at) as last_at
      )
@@ -215,7 +216,8 @@ async function insertBatch(tx: Tx, agencyId: number, b: Gen[], users: GenerateOp
       col((g) => g.channel),
       col((g) => g.status),
       col((g) => g.name),
-      col((g) => g.idNumber),
+      // Sealed like every ID number (privacy/sealing.ts), even made-up ones.
+      col((g) => seal(g.idNumber)),
       col((g) => g.phone),
       col((g) => g.hamlet),
       col((g) => g.submittedAt),
@@ -229,6 +231,7 @@ async function insertBatch(tx: Tx, agencyId: number, b: Gen[], users: GenerateOp
       col((g) => g.procedure.unit),
       col((g) => g.procedure.amount),
       users?.desk ?? null,
+      col((g) => idLookupHash(g.idNumber)),
     ],
   );
 }

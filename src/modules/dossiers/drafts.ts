@@ -12,6 +12,7 @@ import { loadConfig } from "../../config";
 import type { Db } from "../../db/scope";
 import { documentKey } from "../../domain/catalog/requirements";
 import { registerJob } from "../../jobs/queue";
+import { isSealed, seal, unseal } from "../privacy/sealing";
 import { DomainError } from "../../domain/errors";
 import "./draft-messages";
 import { ALLOWED_TYPES, type AllowedType, discardFiles, filesRoot, finaliseFiles, type StagedFile, stageFiles, type UploadInput } from "./files";
@@ -70,7 +71,14 @@ export async function loadDraft(db: Db, q: { agencyId: number; procedureCode: st
       q.procedureCode,
     ]),
   );
-  return r ? { ...r.data, draft: token } : undefined;
+  if (!r) return undefined;
+  const { idNumber, ...rest } = r.data;
+  return { ...rest, ...(idNumber ? { idNumber: unsealDraftValue(idNumber) } : {}), draft: token };
+}
+
+/** A draft's ID number is sealed like a dossier's; a draft saved before sealing holds it plain. */
+function unsealDraftValue(v: string): string {
+  return isSealed(v) ? unseal(v) : v;
 }
 
 /**
@@ -122,6 +130,8 @@ export async function saveDraft(
   q: { root: string; agencyId: number; procedureCode: string; token: string | undefined; values: DraftValues; uploads: readonly DraftUpload[]; drop?: readonly number[] },
 ): Promise<{ token: string; rejected: DomainError[] }> {
   const data = Object.fromEntries(KEPT_VALUES.filter((k) => typeof q.values[k] === "string").map((k) => [k, String(q.values[k]).slice(0, 300)]));
+  // The ID number typed so far is kept sealed (privacy/sealing.ts), never plain in the database.
+  if (data.idNumber) data.idNumber = seal(data.idNumber);
   const staged: { index: number; file: StagedFile }[] = [];
   const rejected: DomainError[] = [];
   let saved: { token: string; removed: string[] };

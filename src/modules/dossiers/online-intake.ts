@@ -20,6 +20,7 @@ import { computeAgencyDeadline } from "../calendar/service";
 import type { OfferedProcedure } from "../catalog/service";
 import { allocateDossierCodes, type DossierCodeTerms, dossierCodeTerms } from "../codes/dossier-codes";
 import { DomainError } from "../../domain/errors";
+import { idLookupHash, seal } from "../privacy/sealing";
 import { emitDossierEvent } from "./events";
 import { discardFiles, finaliseFiles, type StagedFile } from "./files";
 import { documentKey } from "../../domain/catalog/requirements";
@@ -36,6 +37,8 @@ export type OnlineSubmission = {
   /** Hash of the request (applicant, fields, file hashes): a replay with another body is refused. */
   requestHash: string;
   applicantUserId: number | null;
+  /** The version of the consent text the applicant ticked (src/domain/privacy/consent.ts). */
+  consentVersion?: string | null;
   now?: Date;
 };
 
@@ -182,7 +185,9 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
       procedure_version_id: c.procedure.versionId,
       online_level: c.procedure.onlineLevel,
       applicant_full_name: input.applicant.fullName,
-      applicant_id_number: input.applicant.idNumber,
+      // Sealed before it leaves the process (privacy/sealing.ts); found again by its look-up hash.
+      applicant_id_number: seal(input.applicant.idNumber),
+      applicant_id_hash: idLookupHash(input.applicant.idNumber),
       applicant_phone: input.applicant.phone,
       applicant_email: input.applicant.email ?? null,
       applicant_address: input.applicant.address,
@@ -198,6 +203,7 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
       search_text: searchText(c.code!, input.applicant, c.procedure.name),
       actor_label: applicantActorLabel(input.applicant.fullName),
       event_data: { attachments: input.files.length },
+      consent_version: input.consentVersion ?? null,
     };
   });
   const files = items.flatMap((c) =>
@@ -222,15 +228,18 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
          procedure_version_id integer, online_level text, applicant_full_name text, applicant_id_number text, applicant_phone text,
          applicant_email text, applicant_address jsonb, fields jsonb, documents jsonb, submitted_at timestamptz, accept_due_at timestamptz,
          time_limit_amount integer, time_limit_unit text, applicant_user_id integer, idempotency_key text, request_hash text, search_text text,
-         actor_label text, event_data jsonb)
+         actor_label text, event_data jsonb, applicant_id_hash text, consent_version text)
      ),
      d as (
        insert into dossiers as d (agency_id, code, procedure_code, procedure_name, procedure_field, procedure_version_id, online_level, channel, status,
          applicant_full_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, fields, documents,
-         submitted_at, accept_due_at, time_limit_amount, time_limit_unit, applicant_user_id, idempotency_key, request_hash, search_text)
+         submitted_at, accept_due_at, time_limit_amount, time_limit_unit, applicant_user_id, idempotency_key, request_hash, search_text,
+         applicant_id_hash, consent_version, consent_at, consent_channel)
        select agency_id, code, procedure_code, procedure_name, procedure_field, procedure_version_id, online_level, 'online', 'submitted',
          applicant_full_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, fields, documents,
-         submitted_at, accept_due_at, time_limit_amount, time_limit_unit, applicant_user_id, idempotency_key, request_hash, fold(search_text)
+         submitted_at, accept_due_at, time_limit_amount, time_limit_unit, applicant_user_id, idempotency_key, request_hash, fold(search_text),
+         applicant_id_hash, consent_version, case when consent_version is null then null else submitted_at end,
+         case when consent_version is null then null else 'online' end
        from x
        on conflict (agency_id, idempotency_key) do nothing
        returning ${DOSSIER_COLUMNS}

@@ -13,6 +13,7 @@ import { FILES_PER_DOCUMENT } from "../../domain/catalog/requirements";
 import { findOfferedProcedure, listOfferedProcedures, type OfferedProcedure } from "../catalog/service";
 import { feeText, timeLimitText } from "../catalog/views";
 import { DRAFT_COOKIE, DRAFT_DAYS, type DraftFile, type DraftUpload, deleteDraft, findSubmittedCode, isDraftToken, listDraftFiles, loadDraft, saveDraft, stageDraftFiles } from "./drafts";
+import { ConsentBlock, postedConsentVersion } from "../privacy/consent-view";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 import { largeBodyGuard } from "../../web/large-bodies";
 import { countAnonymousSubmission } from "../limits/buckets";
@@ -209,12 +210,7 @@ function SubmitForm(p: {
             </ul>
           </details>
         ) : null}
-        <div class={`field${errors?.consent ? " has-error" : ""}`}>
-          {errors?.consent ? <p class="error">{errors.consent}</p> : null}
-          <label>
-            <input type="checkbox" name="consent" value="yes" checked={v.consent === "yes"} /> {t("dossier.submit.consent")}
-          </label>
-        </div>
+        <ConsentBlock ctx={ctx} checked={v.consent === "yes"} error={errors?.consent} />
         <button type="submit" name="intent" value="submit">
           {t("dossier.submit.send")}
         </button>{" "}
@@ -532,6 +528,7 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
         idempotencyKey: key.data,
         requestHash: submissionHash({ agencyCode: agency.code, procedureCode: procedure.code, applicant: parsed.data, fields: {}, files: staged }),
         applicantUserId: req.user?.role === "citizen" ? req.user.id : null,
+        consentVersion: postedConsentVersion(values.consentVersion),
       });
       // The dossier is in: a failure here must not turn it into an error (expiry sweeps the rest).
       await deleteDraft(app.deps.db, { root: filesDir(app), agencyId: agency.id, token: saved.token }).catch((e: unknown) => req.log.warn({ err: e }, "draft not deleted"));

@@ -25,6 +25,9 @@ import { computeAgencyDeadline, getAgencyCalendar } from "../calendar/service";
 import { findOfferedProcedure, type OfferedProcedure } from "../catalog/service";
 import { nextDossierCode } from "../codes/dossier-codes";
 import { DomainError } from "../../domain/errors";
+import type { ConsentRecord } from "../../domain/privacy/consent";
+import { maskIdNumber, maskPhone } from "../../domain/privacy/mask";
+import { idLookupHash, seal, unseal } from "../privacy/sealing";
 import { emitDossierEvent } from "./events";
 import type { StagedFile } from "./files";
 import type { Dossier, DossierAttachment, DossierChannel, DossierEvent } from "./types";
@@ -43,7 +46,8 @@ export const DOSSIER_COLUMNS = `d.id, d.agency_id, d.code, d.procedure_code, d.p
   d.channel, d.status, d.resume_status, d.applicant_full_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
   d.applicant_address, d.fields, d.documents, d.submitted_at, d.accept_due_at, d.received_at, d.due_at, d.finished_at, d.returned_at,
   d.closed_at, d.time_limit_amount, d.time_limit_unit, d.extension_amount, d.assignee_user_id, d.leader_user_id, d.supplement_count,
-  d.paused_ms, d.transfer_agency_id, d.created_by, d.applicant_user_id, d.created_at, d.updated_at`;
+  d.paused_ms, d.transfer_agency_id, d.created_by, d.applicant_user_id, d.created_at, d.updated_at, d.consent_version, d.consent_at, d.consent_channel,
+  d.anonymised_at`;
 
 export type DossierRow = Row;
 type Row = {
@@ -84,6 +88,10 @@ type Row = {
   applicant_user_id: number | null;
   created_at: Date;
   updated_at: Date;
+  consent_version: string | null;
+  consent_at: Date | null;
+  consent_channel: "online" | "counter" | null;
+  anonymised_at: Date | null;
 };
 
 export function toDossier(r: Row): Dossier {
@@ -101,7 +109,8 @@ export function toDossier(r: Row): Dossier {
     resumeStatus: r.resume_status,
     applicant: {
       fullName: r.applicant_full_name,
-      idNumber: r.applicant_id_number,
+      // Sealed at rest (privacy/sealing.ts); whole only in memory, masked wherever it is listed.
+      idNumber: unseal(r.applicant_id_number),
       phone: r.applicant_phone,
       email: r.applicant_email,
       address: r.applicant_address,
@@ -126,6 +135,8 @@ export function toDossier(r: Row): Dossier {
     applicantUserId: r.applicant_user_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    consent: r.consent_version && r.consent_at && r.consent_channel ? { version: r.consent_version, at: r.consent_at, channel: r.consent_channel } : null,
+    anonymisedAt: r.anonymised_at,
   };
 }
 
@@ -297,8 +308,9 @@ export async function offeredOrFail(tx: Tx, agencyId: number, code: string): Pro
 // ---------------------------------------------------------------------------------------------
 // Creation
 
-export function searchText(code: string, a: Applicant, procedureName: string): string {
-  return `${code} ${a.fullName} ${a.idNumber} ${a.phone} ${procedureName}`;
+/** What staff search finds a dossier by. The ID number is not in it (it is sealed): a search for a whole ID uses its look-up hash. */
+export function searchText(code: string, a: Pick<Applicant, "fullName" | "phone">, procedureName: string): string {
+  return `${code} ${a.fullName} ${a.phone} ${procedureName}`;
 }
 
 type NewDossier = {
@@ -320,6 +332,7 @@ type NewDossier = {
   requestHash: string | null;
   /** The limit counted (the procedure's, or the one entered at receipt). */
   timeLimit?: { amount: number; unit: DeadlineUnit } | null;
+  consent?: ConsentRecord | null;
 };
 
 async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
@@ -328,8 +341,8 @@ async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
     `insert into dossiers as d (agency_id, code, procedure_code, procedure_name, procedure_field, procedure_version_id, online_level, channel, status,
        applicant_full_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, fields, documents,
        submitted_at, accept_due_at, received_at, due_at, time_limit_amount, time_limit_unit, created_by, applicant_user_id,
-       idempotency_key, request_hash, search_text)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26, fold($27))
+       idempotency_key, request_hash, search_text, applicant_id_hash, consent_version, consent_at, consent_channel)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26, fold($27), $28, $29, $30, $31)
      on conflict (agency_id, idempotency_key) do nothing
      returning ${DOSSIER_COLUMNS}`,
     [
@@ -343,7 +356,7 @@ async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
       n.channel,
       n.status,
       n.applicant.fullName,
-      n.applicant.idNumber,
+      seal(n.applicant.idNumber),
       n.applicant.phone,
       n.applicant.email ?? null,
       JSON.stringify(n.applicant.address),
@@ -360,6 +373,10 @@ async function insertDossier(tx: Tx, n: NewDossier): Promise<Row | undefined> {
       n.idempotencyKey,
       n.requestHash,
       searchText(n.code, n.applicant, n.procedure.name),
+      idLookupHash(n.applicant.idNumber),
+      n.consent?.version ?? null,
+      n.consent?.at ?? null,
+      n.consent?.channel ?? null,
     ],
   );
 }
@@ -437,6 +454,8 @@ export type CounterIntake = {
   channel?: "in_person" | "post";
   actor: DossierActor;
   files?: readonly StagedFile[];
+  /** The consent version the applicant agreed to at the counter (the officer records it). */
+  consentVersion?: string | null;
   now?: Date;
 };
 
@@ -473,6 +492,7 @@ export async function receiveAtCounter(tx: Tx, input: CounterIntake): Promise<Do
     applicantUserId: null,
     idempotencyKey: null,
     requestHash: null,
+    consent: input.consentVersion ? { version: input.consentVersion, at: now, channel: "counter" } : null,
   });
   let dossier = toDossier(row!);
   if (input.files?.length) await insertAttachments(tx, dossier, input.files, { kind: "document", userId: input.actor.userId });
@@ -818,6 +838,10 @@ export type QueueItem = {
   dueAt: Date | null;
   assigneeUserId: number | null;
   timeliness: Timeliness;
+  /** Lists show identifiers masked ("******1234"): whole only on the dossier page (privacy/mask.ts). */
+  applicantIdMasked: string;
+  applicantPhoneMasked: string;
+  anonymised: boolean;
 };
 
 type QueueQuery = { agencyId: number; userId: number; role: ActorRole; queue: Queue; now?: Date; limit?: number; offset?: number; search?: string };
@@ -861,7 +885,12 @@ function queueWhere(q: QueueQuery, horizon: Date, now: Date): { where: string; v
       order = "d.id desc";
       break;
   }
-  if (q.search) where += ` and d.search_text like ${p(`%${q.search}%`)}`;
+  if (q.search) {
+    // A whole ID number (12 digits) is found by its look-up hash; the search text holds no ID.
+    const digits = q.search.replace(/[\s.]/g, "");
+    if (/^\d{12}$/.test(digits)) where += ` and (d.search_text like ${p(`%${q.search}%`)} or d.applicant_id_hash = ${p(idLookupHash(digits))})`;
+    else where += ` and d.search_text like ${p(`%${q.search}%`)}`;
+  }
   return { where, values, order };
 }
 
@@ -883,9 +912,12 @@ export async function listQueue(tx: Tx, q: QueueQuery): Promise<QueueItem[]> {
     due_at: Date | null;
     finished_at: Date | null;
     assignee_user_id: number | null;
+    applicant_id_number: string;
+    applicant_phone: string;
+    anonymised_at: Date | null;
   }>(
     `select d.code, d.procedure_code, d.procedure_name, d.applicant_full_name, d.status, d.channel, d.submitted_at, d.received_at, d.due_at,
-       d.finished_at, d.assignee_user_id
+       d.finished_at, d.assignee_user_id, d.applicant_id_number, d.applicant_phone, d.anonymised_at
      from dossiers d where ${where} order by ${order} limit ${Math.min(q.limit ?? 50, 200)} offset ${Math.max(0, q.offset ?? 0)}`,
     values,
   );
@@ -901,6 +933,9 @@ export async function listQueue(tx: Tx, q: QueueQuery): Promise<QueueItem[]> {
     dueAt: r.due_at,
     assigneeUserId: r.assignee_user_id,
     timeliness: timeliness({ dueAt: r.due_at, now, status: r.status, calendar, finishedAt: r.finished_at }),
+    applicantIdMasked: maskIdNumber(unseal(r.applicant_id_number)),
+    applicantPhoneMasked: maskPhone(r.applicant_phone),
+    anonymised: r.anonymised_at !== null,
   }));
 }
 

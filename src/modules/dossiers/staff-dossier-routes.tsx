@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Applicant } from "../../domain/dossiers/applicant";
 import { availableActions, type DossierAction, isDossierAction, TRANSITIONS, type Transition } from "../../domain/dossiers/state-machine";
 import type { PageCtx } from "../../web/context";
-import { asHttpError, notFound, requirePermission } from "../../web/http";
+import { asHttpError, HttpError, notFound, requirePermission } from "../../web/http";
 import { formatDateTime } from "../../web/i18n";
 import { CsrfField, ErrorSummary, Field, Layout } from "../../web/views/layout";
 import { getAgencyCalendar } from "../calendar/service";
@@ -13,6 +13,9 @@ import { computeAgencyDeadline } from "../calendar/service";
 import { searchProcedures } from "../catalog/search-cache";
 import { findOfferedProcedure } from "../catalog/service";
 import { timeLimitText } from "../catalog/views";
+import { ConsentBlock, postedConsentVersion } from "../privacy/consent-view";
+import { recordAccess, viewDossier, viewerOf } from "../privacy/access-log";
+import { ApplicantFacts, ConsentFact } from "../privacy/views";
 import { sendAttachment } from "./download";
 import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, tooLargeError } from "./route-support";
 import { LOCAL_TIME_UNITS } from "../../domain/catalog/terms";
@@ -144,6 +147,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
                 ) : null}
               </fieldset>
               {procedure.timeLimit ? null : <TimeLimitFields ctx={ctx} prefix="f-tl" values={strings} errors={errors} />}
+              <ConsentBlock ctx={ctx} checked={v("consent") === "yes"} error={errors.consent} counter />
               <div class="field">
                 <label for="f-channel">{t("dossier.f.channel")}</label>
                 <select id="f-channel" name="channel">
@@ -179,8 +183,10 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
       email: str("email"),
       address: { line: str("addressLine") },
     });
-    if (!parsed.success) {
-      const r = await renderIntake(req, { values: body, errors: fieldErrors(parsed.error, req), status: 400 });
+    // The applicant was told the purpose and agreed (Luật 91/2025/QH15): the officer records it.
+    const consentError: Record<string, string> = str("consent") === "yes" ? {} : { consent: req.t("privacy.err.consentCounter") };
+    if (!parsed.success || consentError.consent) {
+      const r = await renderIntake(req, { values: body, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error, req)), ...consentError }, status: 400 });
       return reply.page(r.page, r.status);
     }
     const docs = Array.isArray(body.doc) ? body.doc : body.doc ? [body.doc] : [];
@@ -195,6 +201,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
             timeLimit: enteredTimeLimit(body),
             channel: str("channel") === "post" ? "post" : "in_person",
             actor: actorOf(user),
+            consentVersion: postedConsentVersion(str("consentVersion")),
           }),
         ),
       );
@@ -217,6 +224,8 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
     const data = await req.tx(async (tx) => {
       const d = await findDossier(tx, { agencyId: user.agencyId, code });
       if (!d) throw notFound("dossier.err.notFound");
+      // The view is logged in the same transaction; identifiers whole only for those handling it.
+      const exposure = await viewDossier(tx, { viewer: viewerOf(user), dossier: d, kind: "view" });
       const users = await tx.query<{ id: number; full_name: string }>("select id, full_name from users where id = any($1)", [
         [d.assigneeUserId, d.leaderUserId].filter((x): x is number => x !== null),
       ]);
@@ -227,9 +236,10 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
         calendar: await getAgencyCalendar(tx, d.agencyId),
         staff: await listStaff(tx, { agencyId: d.agencyId, roles: ["specialist", "leader", "desk_officer"] }),
         names: new Map(users.map((u) => [u.id, u.full_name])),
+        exposure,
       };
     });
-    const { d, history, attachments, staff, names } = data;
+    const { d, history, attachments, staff, names, exposure } = data;
     const ctx = req.pageCtx();
     const t = ctx.t;
     const own = d.agencyId === user.agencyId;
@@ -272,10 +282,11 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
               </dd>
               <dt>{t("dossier.f.applicant")}</dt>
               <dd>
-                {d.applicant.fullName} · {d.applicant.idNumber} · {d.applicant.phone}
-                {d.applicant.email ? ` · ${d.applicant.email}` : ""}
-                <br />
-                {d.applicant.address.line}
+                <ApplicantFacts ctx={ctx} d={d} exposure={exposure} />
+              </dd>
+              <dt>{t("privacy.consent.title")}</dt>
+              <dd>
+                <ConsentFact ctx={ctx} d={d} />
               </dd>
               <dt>{t("dossier.f.channel")}</dt>
               <dd>{t(`dossier.channel.${d.channel}`)}</dd>
@@ -365,6 +376,20 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(303).redirect(`/staff/dossiers/${encodeURIComponent(p.code)}?done=${p.action}`);
   });
 
+  // A reason to see a dossier outside one's queue: kept in the access log, valid for a while.
+  app.post("/staff/dossiers/:code/reveal", async (req, reply) => {
+    const user = requirePermission(req, "dossier.view");
+    const { code } = req.params as { code: string };
+    const reason = String((req.body as Record<string, unknown> | undefined)?.reason ?? "").normalize("NFC").replace(/\s+/g, " ").trim();
+    if (reason.length < 5 || reason.length > 500) throw new HttpError(400, "privacy.err.reason");
+    await req.tx(async (tx) => {
+      const d = await findDossier(tx, { agencyId: user.agencyId, code });
+      if (!d) throw notFound("dossier.err.notFound");
+      await recordAccess(tx, { dossier: d, viewer: viewerOf(user), kind: "reveal", whole: true, inQueue: false, reason });
+    });
+    return reply.code(303).redirect(`/staff/dossiers/${encodeURIComponent(code)}`);
+  });
+
   app.get("/staff/dossiers/:code/attachments/:id", async (req, reply) => {
     const user = requirePermission(req, "dossier.view");
     const p = req.params as { code: string; id: string };
@@ -373,7 +398,10 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
     const att = await req.tx(async (tx) => {
       const d = await findDossier(tx, { agencyId: user.agencyId, code: p.code });
       if (!d) return undefined;
-      return (await listAttachments(tx, d.id)).find((a) => a.id === id);
+      const found = (await listAttachments(tx, d.id)).find((a) => a.id === id);
+      // A paper of the dossier is personal data: its download is in the access log.
+      if (found) await viewDossier(tx, { viewer: viewerOf(user), dossier: d, kind: "attachment" });
+      return found;
     });
     if (!att) throw notFound();
     return sendAttachment(reply, { path: path.join(filesDir(app), att.storagePath), fileName: att.fileName, contentType: att.contentType });

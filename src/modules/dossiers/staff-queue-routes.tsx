@@ -10,6 +10,7 @@ import { foldSearch } from "./route-support";
 import { listQueue, QUEUES, type Queue, queueCounts } from "./service";
 import { StatusTag, TimeTag } from "./views";
 import { RegisterDownload } from "../dossier-docs/register-link";
+import "../privacy/messages";
 
 const DASH_QUEUES: { queue: Exclude<Queue, "all">; roles: readonly string[]; tone?: "warn" | "bad" }[] = [
   { queue: "to_accept", roles: ["desk_officer", "leader", "commune_admin"] },
@@ -100,7 +101,15 @@ export async function staffQueueRoutes(app: FastifyInstance): Promise<void> {
                       <a href={`/staff/dossiers/${encodeURIComponent(i.code)}`}>{i.code}</a>
                     </td>
                     <td>{i.procedureName}</td>
-                    <td>{i.applicantName}</td>
+                    <td>
+                      {i.anonymised ? <span class="muted">{t("privacy.anonymised")}</span> : i.applicantName}
+                      {i.anonymised ? null : (
+                        <>
+                          <br />
+                          <small class="muted">{[i.applicantIdMasked, i.applicantPhoneMasked].filter(Boolean).join(" · ")}</small>
+                        </>
+                      )}
+                    </td>
                     <td>
                       <StatusTag ctx={ctx} status={i.status} />
                     </td>

@@ -38,6 +38,10 @@ export type Dossier = {
   applicantUserId: number | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The applicant's consent (version of the text, when, where); null for dossiers from before it was recorded. */
+  consent?: { version: string; at: Date; channel: "online" | "counter" } | null;
+  /** When the retention job or a deletion request removed the personal data (statistics kept). */
+  anonymisedAt?: Date | null;
 };
 
 export type DossierEvent = {

@@ -18,6 +18,7 @@ import { newPdf, pdfBuffer } from "../payments/receipts";
 import type { CertificateInfo } from "./cms";
 import { imageToPdf, signPdf, verifyPdfSignature } from "./pdf";
 import type { Signer } from "./signer";
+import { idLookupHash, seal } from "../privacy/sealing";
 
 export type EResult = {
   publicId: string;
@@ -173,9 +174,9 @@ export async function approveAndSign(ctx: SignContext, o: { code: string; user: 
         // The applicant's document store: a later dossier of the same person may reuse the result.
         if (/^\d{9,12}$/.test(d.applicant.idNumber)) {
           await tx.exec(
-            `insert into applicant_documents (agency_id, id_number, kind, document_name, file_name, content_type, size, sha256, storage_path, source_dossier_id, source_attachment_id, ocr_status, created_by)
-             values ($1, $2, 'result', $3, $4, $5, $6, $7, $8, $9, $10, 'not_needed', $11)`,
-            [d.agencyId, d.applicant.idNumber, f.documentName, f.fileName, f.contentType, f.size, f.sha256, f.storagePath, d.id, att.id, o.user.id],
+            `insert into applicant_documents (agency_id, id_number, id_hash, kind, document_name, file_name, content_type, size, sha256, storage_path, source_dossier_id, source_attachment_id, ocr_status, created_by)
+             values ($1, $2, $3, 'result', $4, $5, $6, $7, $8, $9, $10, $11, 'not_needed', $12)`,
+            [d.agencyId, seal(d.applicant.idNumber), idLookupHash(d.applicant.idNumber), f.documentName, f.fileName, f.contentType, f.size, f.sha256, f.storagePath, d.id, att.id, o.user.id],
           );
         }
       }

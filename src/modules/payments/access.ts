@@ -7,6 +7,7 @@ import { can } from "../../domain/auth/permissions";
 import type { ActorRole } from "../../domain/dossiers/state-machine";
 import { isReceiptToken } from "../dossiers/public-submit-routes";
 import { findDossier, findOwnDossier } from "../dossiers/service";
+import { unseal } from "../privacy/sealing";
 
 export type DossierRef = { id: number; agencyId: number; code: string; status: string; channel: string; applicantName: string; applicantPhone: string; applicantIdNumber: string; applicantEmail: string | null };
 export type Access = { dossier: DossierRef; via: "staff" | "citizen" | "applicant"; actor: { userId: number | null; label: string; role: ActorRole } };
@@ -29,14 +30,19 @@ export async function dossierAccess(app: FastifyInstance, req: FastifyRequest, c
   }
   const phone = proof.phoneLast4?.trim() ?? "";
   if (/^\d{4}$/.test(phone)) {
-    const d = await app.deps.db.system((tx) => tx.maybeOne<DossierRef>(`select ${COLS} from dossiers where code in ($1, upper($1)) and right(applicant_phone, 4) = $2 limit 1`, [clean, phone]));
+    const d = opened(await app.deps.db.system((tx) => tx.maybeOne<DossierRef>(`select ${COLS} from dossiers where code in ($1, upper($1)) and right(applicant_phone, 4) = $2 limit 1`, [clean, phone])));
     if (d) return { dossier: d, via: "applicant", actor: { userId: null, label: applicantActorLabel(d.applicantName), role: "public" } };
   }
   if (proof.token && isReceiptToken(app, clean, proof.token)) {
-    const d = await app.deps.db.system((tx) => tx.maybeOne<DossierRef>(`select ${COLS} from dossiers where code = $1 order by id limit 1`, [clean]));
+    const d = opened(await app.deps.db.system((tx) => tx.maybeOne<DossierRef>(`select ${COLS} from dossiers where code = $1 order by id limit 1`, [clean])));
     if (d) return { dossier: d, via: "applicant", actor: { userId: null, label: applicantActorLabel(d.applicantName), role: "public" } };
   }
   return undefined;
+}
+
+/** The row with its ID number unsealed (it is stored sealed, docs/privacy.md). */
+function opened(d: DossierRef | undefined): DossierRef | undefined {
+  return d ? { ...d, applicantIdNumber: unseal(d.applicantIdNumber) } : undefined;
 }
 
 function refOf(d: { id: number; agencyId: number; code: string; status: string; channel: string; applicant: { fullName: string; phone: string; idNumber: string; email: string | null } }): DossierRef {

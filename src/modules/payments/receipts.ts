@@ -12,6 +12,7 @@ import type { Tx } from "../../db/scope";
 import { formatReceiptNumber } from "../../domain/payments/receipt";
 import { vndInWords } from "../../domain/payments/words";
 import { formatDate, formatDateTime, formatVnd } from "../../domain/text/format";
+import { unseal } from "../privacy/sealing";
 
 export type ReceiptDoc = {
   publicId: string;
@@ -47,17 +48,23 @@ const RECEIPT_FROM = `from receipts r join agencies a on a.id = r.agency_id left
 /** A receipt by the random id its QR and links carry (read as the system: the id is the proof). */
 export async function findReceipt(tx: Tx, publicId: string): Promise<ReceiptDoc | undefined> {
   if (!/^[A-Za-z0-9_-]{16,40}$/.test(publicId)) return undefined;
-  return tx.maybeOne<ReceiptDoc>(`select ${RECEIPT_COLUMNS} ${RECEIPT_FROM} where r.public_id = $1`, [publicId]);
+  return opened(await tx.maybeOne<ReceiptDoc>(`select ${RECEIPT_COLUMNS} ${RECEIPT_FROM} where r.public_id = $1`, [publicId]));
+}
+
+/** The payer's ID number is stored sealed like the dossier's (docs/privacy.md); the receipt prints it whole. */
+function opened<T extends ReceiptDoc | undefined>(r: T): T {
+  return (r ? { ...r, payerIdNumber: r.payerIdNumber ? unseal(r.payerIdNumber) : r.payerIdNumber } : r) as T;
 }
 
 /** An agency's receipts issued between two local dates (inclusive), in series order. */
 export async function listReceipts(tx: Tx, q: { agencyId: number; from: string; to: string }): Promise<ReceiptDoc[]> {
-  return tx.query<ReceiptDoc>(
+  const rows = await tx.query<ReceiptDoc>(
     `select ${RECEIPT_COLUMNS} ${RECEIPT_FROM}
      where r.agency_id = $1 and r.issued_at >= ($2::date)::timestamp at time zone 'Asia/Ho_Chi_Minh' and r.issued_at < ($3::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh'
      order by r.symbol, r.number`,
     [q.agencyId, q.from, q.to],
   );
+  return rows.map((r) => opened(r));
 }
 
 const FONT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../assets/fonts");
