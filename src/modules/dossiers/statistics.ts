@@ -3,18 +3,21 @@
 // - received: receipt (received_at) in the period; online vs in person / by post by channel;
 //   carried over: received before the period and not finished (nor closed) before it started.
 // - resolved: finished (result ready, or refused after receipt) in the period; early / on time /
-//   late by classifyResolution (QĐ 766: the appointment already has supplement time added back;
-//   more than one supplement request counts as late).
+//   late as classifyResolution (src/domain/dossiers/timeliness.ts) says (QĐ 766: the appointment
+//   already has supplement time added back; more than one supplement request counts as late).
 // - in progress at the end of the period: received by then, not finished nor closed by then;
 //   overdue when its appointment is before the end of the period (or now, if earlier).
 // Withdrawn dossiers count as received but never as resolved.
+//
+// The counting is one SQL function, dossier_statistics (migrations/0950_province.sql): a commune's
+// report and its province's supervision page (issue 16) read the same figures from it, for one
+// agency or a hundred.
 
 import type { Tx } from "../../db/scope";
 import type { DossierStatistics, DossierStatisticsRow } from "../../domain/reports/contracts";
-import { classifyResolution } from "../../domain/dossiers/timeliness";
 import { listOfferedProcedures } from "../catalog/service";
 
-const emptyRow = (field: string): DossierStatisticsRow => ({
+export const emptyStatisticsRow = (field: string): DossierStatisticsRow => ({
   field,
   received: { total: 0, online: 0, inPersonOrPost: 0, carriedOver: 0 },
   resolved: { total: 0, early: 0, onTime: 0, late: 0 },
@@ -26,72 +29,77 @@ function localDayStart(iso: string): Date {
   return new Date(`${iso}T00:00:00+07:00`);
 }
 
-export async function dossierStatistics(tx: Tx, q: { agencyId: number; from: string; to: string; now?: Date }): Promise<DossierStatistics> {
+/** Adds one row's figures into another (totals, sums over communes). */
+export function addStatisticsRow(into: DossierStatisticsRow, r: DossierStatisticsRow): DossierStatisticsRow {
+  for (const group of ["received", "resolved", "inProgress"] as const) {
+    const target = into[group] as Record<string, number>;
+    for (const [k, v] of Object.entries(r[group])) target[k] = (target[k] ?? 0) + v;
+  }
+  return into;
+}
+
+export type AgencyDossierFigures = { rows: DossierStatisticsRow[]; totals: DossierStatisticsRow };
+
+type Counted = {
+  agency_id: number;
+  field: string;
+  received: number;
+  online: number;
+  in_person_or_post: number;
+  carried_over: number;
+  resolved: number;
+  early: number;
+  on_time: number;
+  late: number;
+  in_progress: number;
+  within_time: number;
+  overdue: number;
+};
+
+/**
+ * Biểu 06 rows of several agencies at once, per agency: rows by field (sorted as the report prints
+ * them) and the agency's totals. Agencies outside the caller's scope get nothing (an agency asked
+ * for and absent from the map had no dossier, or is not the caller's). `field` keeps one field.
+ */
+export async function dossierStatisticsByAgency(
+  tx: Tx,
+  q: { agencyIds: readonly number[]; from: string; to: string; now?: Date; field?: string },
+): Promise<Map<number, AgencyDossierFigures>> {
   const start = localDayStart(q.from);
   const end = new Date(localDayStart(q.to).getTime() + 86_400_000);
   const now = q.now ?? new Date();
   const cut = now.getTime() < end.getTime() ? now : end;
-  const rows = await tx.query<{
-    field: string;
-    channel: string;
-    received_at: Date;
-    due_at: Date | null;
-    finished_at: Date | null;
-    closed_at: Date | null;
-    status: string;
-    supplement_count: number;
-  }>(
-    `select procedure_field as field, channel, received_at, due_at, finished_at, closed_at, status, supplement_count
-     from dossiers
-     where agency_id = $1 and received_at is not null and received_at < $3
-       and (received_at >= $2 or coalesce(finished_at, closed_at) is null or coalesce(finished_at, closed_at) >= $2)`,
-    [q.agencyId, start, end],
+  const counted = await tx.query<Counted>(
+    `select * from dossier_statistics($1::int[], $2, $3, $4) s where ($5::text is null or s.field = $5)`,
+    [q.agencyIds, start, end, cut, q.field ?? null],
   );
-  const byField = new Map<string, DossierStatisticsRow>();
-  const totals = emptyRow("");
-  for (const r of rows) {
-    const field = r.field || "";
-    let row = byField.get(field);
-    if (!row) {
-      row = emptyRow(field);
-      byField.set(field, row);
+  const out = new Map<number, AgencyDossierFigures>();
+  for (const c of counted) {
+    let a = out.get(c.agency_id);
+    if (!a) {
+      a = { rows: [], totals: emptyStatisticsRow("") };
+      out.set(c.agency_id, a);
     }
-    const targets = [row, totals];
-    const endedAt = r.finished_at ?? r.closed_at;
-    if (r.received_at >= start) {
-      for (const t of targets) {
-        t.received.total++;
-        if (r.channel === "online") t.received.online++;
-        else t.received.inPersonOrPost++;
-      }
-    } else if (!endedAt || endedAt >= start) {
-      for (const t of targets) {
-        t.received.total++;
-        t.received.carriedOver++;
-      }
-    }
-    if (r.finished_at && r.finished_at >= start && r.finished_at < end) {
-      const kind = classifyResolution({ finishedAt: r.finished_at, dueAt: r.due_at, supplementCount: r.supplement_count });
-      for (const t of targets) {
-        t.resolved.total++;
-        if (kind === "early") t.resolved.early++;
-        else if (kind === "on_time") t.resolved.onTime++;
-        else t.resolved.late++;
-      }
-    } else if (!endedAt || endedAt >= end) {
-      const overdue = r.due_at !== null && r.due_at.getTime() < cut.getTime();
-      for (const t of targets) {
-        t.inProgress.total++;
-        if (overdue) t.inProgress.overdue++;
-        else t.inProgress.withinTime++;
-      }
-    }
+    const row: DossierStatisticsRow = {
+      field: c.field || "",
+      received: { total: c.received, online: c.online, inPersonOrPost: c.in_person_or_post, carriedOver: c.carried_over },
+      resolved: { total: c.resolved, early: c.early, onTime: c.on_time, late: c.late },
+      inProgress: { total: c.in_progress, withinTime: c.within_time, overdue: c.overdue },
+    };
+    a.rows.push(row);
+    addStatisticsRow(a.totals, row);
   }
+  for (const a of out.values()) a.rows.sort((x, y) => x.field.localeCompare(y.field, "vi"));
+  return out;
+}
+
+export async function dossierStatistics(tx: Tx, q: { agencyId: number; from: string; to: string; now?: Date }): Promise<DossierStatistics> {
+  const figures = (await dossierStatisticsByAgency(tx, { agencyIds: [q.agencyId], from: q.from, to: q.to, ...(q.now ? { now: q.now } : {}) })).get(q.agencyId);
   const offered = await listOfferedProcedures(tx, { agencyId: q.agencyId, onlineOnly: true });
   return {
     period: { from: q.from, to: q.to },
-    rows: [...byField.values()].sort((a, b) => a.field.localeCompare(b.field, "vi")),
-    totals,
+    rows: figures?.rows ?? [],
+    totals: figures?.totals ?? emptyStatisticsRow(""),
     onlineProcedures: {
       full: offered.filter((p) => p.onlineLevel === "full").length,
       partial: offered.filter((p) => p.onlineLevel === "partial").length,
