@@ -11,6 +11,7 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   leader: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.publish", "dossier.view",
     "dossier.assign", "dossier.rules", "dossier.approve", "content.approve", "plan.manage", "plan.approve", "report.approve", "report.view",
+    "document.receive",
   ],
   communication_officer: [
     "staff.dashboard", "agency.view", "calendar.view", "content.write", "radio.manage", "signage.manage", "event.manage",
@@ -19,11 +20,15 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   commune_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
     "calendar.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "content.write", "signage.manage", "event.manage",
-    "plan.manage", "report.draft", "report.view",
+    "plan.manage", "report.draft", "report.view", "document.receive",
   ],
   province_supervisor: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.manage", "dossier.view",
-    "report.view", "province.supervise",
+    "report.draft", "report.view", "document.receive", "report.schedule", "province.supervise",
+  ],
+  province_leader: [
+    "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "report.approve", "report.view", "document.receive",
+    "province.supervise",
   ],
   system_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
