@@ -61,6 +61,12 @@ export const AUDIT_ACTIONS = [
   "report.issue",
   "document.register",
   "document.record",
+  "document.send",
+  "document.receive",
+  "document.acknowledge",
+  "document.assign",
+  "document.correction",
+  "report.schedule",
   "demo.seed",
 ] as const;
 type OwnAuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -88,6 +94,8 @@ export const AUDIT_ENTITIES = [
   "report_template",
   "report",
   "document",
+  "incoming_document",
+  "report_schedule",
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
@@ -149,6 +157,12 @@ registerMessages({
     "audit.action.report.issue": "Ban hành báo cáo",
     "audit.action.document.register": "Cấp số văn bản",
     "audit.action.document.record": "Vào sổ văn bản",
+    "audit.action.document.send": "Gửi văn bản đến nơi nhận",
+    "audit.action.document.receive": "Vào sổ văn bản đến",
+    "audit.action.document.acknowledge": "Xác nhận đã nhận văn bản",
+    "audit.action.document.assign": "Giao xử lý văn bản đến",
+    "audit.action.document.correction": "Đề nghị sửa văn bản đã nhận",
+    "audit.action.report.schedule": "Đặt lịch báo cáo cho các xã",
     "audit.action.demo.seed": "Tạo dữ liệu mẫu",
     "audit.action.other": "Thao tác khác",
   } satisfies Record<ActionKey | "audit.action.other", string>,
@@ -206,6 +220,12 @@ registerMessages({
     "audit.action.report.issue": "Issued a report",
     "audit.action.document.register": "Numbered a document",
     "audit.action.document.record": "Recorded a document in the register",
+    "audit.action.document.send": "Sent a document to its recipients",
+    "audit.action.document.receive": "Registered an incoming document",
+    "audit.action.document.acknowledge": "Acknowledged receipt of a document",
+    "audit.action.document.assign": "Assigned an incoming document for handling",
+    "audit.action.document.correction": "Asked for a received document to be corrected",
+    "audit.action.report.schedule": "Set the communes' reporting calendar",
     "audit.action.demo.seed": "Created the demo data",
     "audit.action.other": "Other action",
   } satisfies Record<ActionKey | "audit.action.other", string>,
@@ -231,6 +251,8 @@ registerMessages({
     "audit.entity.report_template": "Mẫu báo cáo",
     "audit.entity.report": "Báo cáo kỳ",
     "audit.entity.document": "Văn bản số",
+    "audit.entity.incoming_document": "Văn bản đến số",
+    "audit.entity.report_schedule": "Lịch báo cáo",
     "audit.entity.other": "Dữ liệu khác",
   } satisfies Record<EntityKey | "audit.entity.other", string>,
   en: {
@@ -252,6 +274,8 @@ registerMessages({
     "audit.entity.report_template": "Report template",
     "audit.entity.report": "Report for",
     "audit.entity.document": "Document no.",
+    "audit.entity.incoming_document": "Incoming document no.",
+    "audit.entity.report_schedule": "Reporting calendar",
     "audit.entity.other": "Other record",
   } satisfies Record<EntityKey | "audit.entity.other", string>,
 });

@@ -6,62 +6,16 @@
 // (./combine.ts).
 import type { Tx } from "../../db/scope";
 import type { CatalogSummary, CommunicationsSummary, DossierStatistics, FeedbackStatistics, ReportPeriod } from "../../domain/reports/contracts";
+import { gatherCombined } from "./combine";
+import { guarded, type ReportProviders } from "./providers";
 import { vnToday } from "../../domain/documents/numbering";
 import { type DataPart, REPORT_KINDS, type ReportKind } from "../../domain/reports/kinds";
 import { figuresUntil } from "../../domain/reports/period";
 import type { ProviderName, ReportData } from "../../domain/reports/report-data";
 import { findAgency } from "../agencies/agencies";
 import { listPlans } from "../plans/plans";
-import { catalogSummary } from "../catalog/summary";
-import { communicationsSummary } from "../communications/summary";
-import { dossierStatistics } from "../dossiers/statistics";
 
-export type ReportProviders = {
-  communications?: (tx: Tx, p: ReportPeriod) => Promise<CommunicationsSummary>;
-  catalog?: (tx: Tx, p: ReportPeriod) => Promise<CatalogSummary>;
-  dossiers?: (tx: Tx, p: ReportPeriod) => Promise<DossierStatistics>;
-  feedback?: (tx: Tx, p: ReportPeriod) => Promise<FeedbackStatistics>;
-};
-
-let override: ReportProviders | undefined;
-
-/** Tests replace the providers with fixtures; `undefined` restores the installed ones. */
-export function overrideReportProviders(p: ReportProviders | undefined): void {
-  override = p;
-}
-
-/** The providers named in src/domain/reports/contracts.ts, checked against the contract by the compiler. */
-export const INSTALLED_PROVIDERS: ReportProviders = {
-  communications: communicationsSummary,
-  catalog: catalogSummary,
-  dossiers: (tx, p) => dossierStatistics(tx, p),
-};
-
-/**
- * A module that owns data a report kind quotes and that the reports module does not import (the
- * feedback module's statistics) installs its provider here at start-up.
- */
-export function registerReportProvider<K extends keyof ReportProviders>(name: K, provider: NonNullable<ReportProviders[K]>): void {
-  INSTALLED_PROVIDERS[name] = provider;
-}
-
-export function defaultProviders(): Promise<ReportProviders> {
-  return Promise.resolve(override ?? INSTALLED_PROVIDERS);
-}
-
-export async function guarded<T>(tx: Tx, name: string, fn: (() => Promise<T>) | undefined): Promise<T | null> {
-  if (!fn) return null;
-  const sp = `report_${name}`;
-  await tx.exec(`savepoint ${sp}`);
-  try {
-    const r = await fn();
-    await tx.exec(`release savepoint ${sp}`);
-    return r;
-  } catch {
-    await tx.exec(`rollback to savepoint ${sp}`);
-    return null;
-  }
-}
+export { defaultProviders, guarded, INSTALLED_PROVIDERS, overrideReportProviders, registerReportProvider, type ReportProviders } from "./providers";
 
 const PROVIDED: readonly (DataPart & ProviderName)[] = ["communications", "catalog", "dossiers", "feedback"];
 
@@ -101,12 +55,14 @@ export async function gatherReportData(
     const provider = pv[name] as ((tx: Tx, p: ReportPeriod) => Promise<unknown>) | undefined;
     return parts.has(name) ? guarded(tx, name, provider && (() => provider(tx, period))) : Promise.resolve(null);
   };
-  const communications = (await run("communications")) as CommunicationsSummary | null;
-  const catalog = (await run("catalog")) as CatalogSummary | null;
-  const dossiers = (await run("dossiers")) as DossierStatistics | null;
-  const feedback = (await run("feedback")) as FeedbackStatistics | null;
+  // A province reports for its communes: their figures, their reports (./combine.ts).
+  const combined = agency.kind === "province" ? await gatherCombined(tx, { provinceId: agency.id, kind: opts.kind ?? "cchc-communication", from: opts.from, to: opts.to, until, today, providers: pv }) : undefined;
+  const communications = combined ? null : ((await run("communications")) as CommunicationsSummary | null);
+  const catalog = combined ? null : ((await run("catalog")) as CatalogSummary | null);
+  const dossiers = combined ? (parts.has("dossiers") ? combined.dossiers : null) : ((await run("dossiers")) as DossierStatistics | null);
+  const feedback = combined ? null : ((await run("feedback")) as FeedbackStatistics | null);
   const got: Record<ProviderName, unknown> = { communications, catalog, dossiers, feedback };
-  const unavailable = PROVIDED.filter((p) => parts.has(p) && !got[p]);
+  const unavailable = combined ? (combined.feedbackUnavailable ? (["feedback"] as ProviderName[]) : []) : PROVIDED.filter((p) => parts.has(p) && !got[p]);
   return {
     agency: {
       id: agency.id,
@@ -131,6 +87,7 @@ export async function gatherReportData(
     catalog,
     dossiers,
     ...(parts.has("feedback") ? { feedback } : {}),
+    ...(combined ? { combined: combined.combined } : {}),
     unavailable,
     gatheredAt: new Date().toISOString(),
   };
