@@ -9,8 +9,9 @@ import { communicationsRoutes } from "../modules/communications/routes";
 import { dossierDocsRoutes } from "../modules/dossier-docs/routes";
 import { notificationsRoutes } from "../modules/notifications/routes";
 import { reportsRoutes } from "../modules/reports/routes";
+import { supervisionRoutes } from "../modules/supervision/routes";
 import { coreRoutes } from "./core-routes";
 import type { ModulePlugin } from "./registry";
 
 // Every capability's routes, in registration order. A new module adds one line here.
-export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes];
+export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, supervisionRoutes];

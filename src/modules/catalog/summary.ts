@@ -9,7 +9,7 @@ import type { CatalogSummary, ReportPeriod } from "../../domain/reports/contract
  * decisions, else a commune's default: agency_offering) is taken as it is now. Agencies with
  * nothing published are absent from the map.
  */
-export async function catalogSummaries(tx: Tx, q: { agencyIds: readonly number[]; to: string }): Promise<Map<number, CatalogSummary>> {
+export async function catalogSummaries(tx: Tx, q: { agencyIds: readonly number[]; to: string; field?: string | undefined }): Promise<Map<number, CatalogSummary>> {
   const rows = await tx.query<{ agency_id: number; field: string; count: number; full: number; partial: number }>(
     `select a.id as agency_id, p.field, count(*)::int as count,
             count(*) filter (where ao.online_level = 'full')::int as full,
@@ -20,8 +20,9 @@ export async function catalogSummaries(tx: Tx, q: { agencyIds: readonly number[]
      where ao.enabled and ao.published
        and (p.abolished_on is null or p.abolished_on > $2::date)
        and exists (select 1 from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= $2::date)
+       and ($3::text is null or p.field = $3)
      group by a.id, p.field order by a.id, count(*) desc, p.field`,
-    [q.agencyIds, q.to],
+    [q.agencyIds, q.to, q.field ?? null],
   );
   const out = new Map<number, CatalogSummary>();
   for (const r of rows) {

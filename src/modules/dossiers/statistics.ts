@@ -16,6 +16,7 @@
 import type { Tx } from "../../db/scope";
 import type { DossierStatistics, DossierStatisticsRow } from "../../domain/reports/contracts";
 import { listOfferedProcedures } from "../catalog/service";
+import { visibleToAgency } from "./visibility";
 
 export const emptyStatisticsRow = (field: string): DossierStatisticsRow => ({
   field,
@@ -104,5 +105,81 @@ export async function dossierStatistics(tx: Tx, q: { agencyId: number; from: str
       full: offered.filter((p) => p.onlineLevel === "full").length,
       partial: offered.filter((p) => p.onlineLevel === "partial").length,
     },
+  };
+}
+
+/**
+ * The dossiers behind each figure of Biểu 06, for drilling down from a number to the records. The
+ * predicates restate dossier_statistics' rules (migrations/0950_province.sql) over the same
+ * columns; test/integration/supervision.test.ts checks that every list has exactly as many
+ * dossiers as its figure counts.
+ */
+export const STATISTICS_LISTS = {
+  // received in the period, or carried over into it
+  received: "true",
+  // received in the period
+  new: "d.received_at >= $2",
+  online: "d.received_at >= $2 and d.channel = 'online'",
+  resolved: "d.finished_at >= $2 and d.finished_at < $3",
+  late: "d.finished_at >= $2 and d.finished_at < $3 and (d.supplement_count > 1 or d.finished_at > d.due_at)",
+  open: "not coalesce(d.finished_at >= $2 and d.finished_at < $3, false) and (coalesce(d.finished_at, d.closed_at) is null or coalesce(d.finished_at, d.closed_at) >= $3)",
+  overdue:
+    "not coalesce(d.finished_at >= $2 and d.finished_at < $3, false) and (coalesce(d.finished_at, d.closed_at) is null or coalesce(d.finished_at, d.closed_at) >= $3) and d.due_at < $5::timestamptz",
+} as const satisfies Record<string, string>;
+export type StatisticsList = keyof typeof STATISTICS_LISTS;
+
+export function isStatisticsList(v: unknown): v is StatisticsList {
+  return typeof v === "string" && Object.hasOwn(STATISTICS_LISTS, v);
+}
+
+export type StatisticsDossier = {
+  code: string;
+  procedureName: string;
+  field: string;
+  applicantName: string;
+  channel: string;
+  status: string;
+  receivedAt: Date | null;
+  dueAt: Date | null;
+  finishedAt: Date | null;
+};
+
+/**
+ * One page of the dossiers behind a figure of an agency (held by it, as the figures count them),
+ * selected through the dossier-visibility rule of `viewer` — the caller names the applicant as
+ * the viewer may read it.
+ */
+export async function listStatisticsDossiers(
+  tx: Tx,
+  q: { agencyId: number; list: StatisticsList; from: string; to: string; field?: string; now?: Date; limit: number; offset: number },
+): Promise<{ total: number; items: StatisticsDossier[] }> {
+  const start = localDayStart(q.from);
+  const end = new Date(localDayStart(q.to).getTime() + 86_400_000);
+  const now = q.now ?? new Date();
+  const cut = now.getTime() < end.getTime() ? now : end;
+  const where = `d.agency_id = $1 and ${visibleToAgency("d", "$1")} and d.received_at is not null and d.received_at < $3
+    and (d.received_at >= $2 or coalesce(d.finished_at, d.closed_at) is null or coalesce(d.finished_at, d.closed_at) >= $2)
+    and ($4::text is null or d.procedure_field = $4) and (${STATISTICS_LISTS[q.list]})`;
+  // $5, the cut-off of "overdue", only where a list compares with it (an unused parameter has no type).
+  const values = [q.agencyId, start, end, q.field ?? null, ...(STATISTICS_LISTS[q.list].includes("$5") ? [cut] : [])];
+  const total = (await tx.one<{ n: number }>(`select count(*)::int as n from dossiers d where ${where}`, values)).n;
+  const rows = await tx.query<{ code: string; procedure_name: string; procedure_field: string; applicant_full_name: string; channel: string; status: string; received_at: Date | null; due_at: Date | null; finished_at: Date | null }>(
+    `select d.code, d.procedure_name, d.procedure_field, d.applicant_full_name, d.channel, d.status, d.received_at, d.due_at, d.finished_at
+     from dossiers d where ${where} order by d.received_at desc, d.id desc limit ${Math.min(200, Math.max(1, q.limit))} offset ${Math.max(0, q.offset)}`,
+    values,
+  );
+  return {
+    total,
+    items: rows.map((r) => ({
+      code: r.code,
+      procedureName: r.procedure_name,
+      field: r.procedure_field,
+      applicantName: r.applicant_full_name,
+      channel: r.channel,
+      status: r.status,
+      receivedAt: r.received_at,
+      dueAt: r.due_at,
+      finishedAt: r.finished_at,
+    })),
   };
 }

@@ -1,7 +1,8 @@
 import type { Tx } from "../../db/scope";
 import { can } from "../../domain/auth/permissions";
 import type { Role } from "../../domain/auth/roles";
-import { type ApplicantData, maskApplicant, maskFreeText } from "../../domain/dossiers/masking";
+import { type ApplicantData, MASK, maskApplicant, maskEmail, maskFreeText, maskIdNumber, maskName, maskPhone } from "../../domain/dossiers/masking";
+import type { RegisterRow, SlipData } from "../../domain/slips/types";
 
 /**
  * Which dossiers a member of staff sees: those their own agency holds, or that another agency
@@ -68,4 +69,31 @@ export function applicantFor<A extends ApplicantData>(viewer: Pick<DossierViewer
 /** Free text written about a dossier (notes, reasons) as this viewer may read it. */
 export function noteFor(viewer: Pick<DossierViewer, "view">, text: string): string {
   return DOSSIER_VIEWS[viewer.view].masked ? maskFreeText(text) : text;
+}
+
+/** A slip (Mẫu 01–05) as this viewer may print it: a supervisor's has the applicant and free text masked. */
+export function slipFor(viewer: Pick<DossierViewer, "view">, data: SlipData): SlipData {
+  if (!DOSSIER_VIEWS[viewer.view].masked) return data;
+  const note = (t: string | undefined) => (t === undefined ? t : maskFreeText(t));
+  return {
+    ...data,
+    applicant: {
+      fullName: maskName(data.applicant.fullName),
+      idNumber: data.applicant.idNumber ? maskIdNumber(data.applicant.idNumber) : data.applicant.idNumber,
+      phone: data.applicant.phone ? maskPhone(data.applicant.phone) : data.applicant.phone,
+      email: data.applicant.email ? maskEmail(data.applicant.email) : data.applicant.email,
+      address: data.applicant.address ? MASK.repeat(3) : data.applicant.address,
+    },
+    ...(data.supplement ? { supplement: { items: data.supplement.items.map(maskFreeText), reason: note(data.supplement.reason) } } : {}),
+    ...(data.refusal ? { refusal: { reasons: data.refusal.reasons.map(maskFreeText) } } : {}),
+    ...(data.apology ? { apology: { ...data.apology, reason: maskFreeText(data.apology.reason) } } : {}),
+    ...(data.handovers ? { handovers: data.handovers.map((h) => ({ ...h, note: note(h.note) })) } : {}),
+  };
+}
+
+/** A row of the register (Mẫu 06) as this viewer may download it: a supervisor's has the applicant masked. */
+export function registerRowFor(viewer: Pick<DossierViewer, "view">, row: RegisterRow): RegisterRow {
+  if (!DOSSIER_VIEWS[viewer.view].masked) return row;
+  const phone = /(\+?\d[\d .-]{8,}\d)\s*$/.exec(row.applicantContact)?.[1];
+  return { ...row, applicantName: maskName(row.applicantName), applicantContact: phone ? maskPhone(phone) : MASK.repeat(3), note: maskFreeText(row.note) };
 }

@@ -142,16 +142,30 @@ export type ObligationRow = {
   reportId: number | null;
 };
 
-/** Every obligation of the given communes whose due day falls in [from, to], with where it stands today. */
+/**
+ * Communes that work in the installation: those with an active staff account. A commune not yet
+ * on the system sends its reports on paper and owes nothing through it.
+ */
+export async function communesOnSystem(tx: Tx, ids: readonly number[]): Promise<Set<number>> {
+  const rows = await tx.query<{ agency_id: number }>(
+    "select distinct agency_id from users where agency_id = any($1) and active and role <> 'citizen'",
+    [ids],
+  );
+  return new Set(rows.map((r) => r.agency_id));
+}
+
+/** Every obligation of the given communes (those on the system) whose due day falls in [from, to], with where it stands today. */
 export async function obligations(
   tx: Tx,
   q: { provinceId: number; communes: readonly { id: number; unitName: string }[]; from: string; to: string; today?: string; kind?: ReportKind },
 ): Promise<ObligationRow[]> {
   const today = q.today ?? vnToday();
   const schedules = await listSchedules(tx, q.provinceId);
-  const sent = await sentDates(tx, { provinceId: q.provinceId, communeIds: q.communes.map((c) => c.id) });
+  const onSystem = await communesOnSystem(tx, q.communes.map((c) => c.id));
+  const communes = q.communes.filter((c) => onSystem.has(c.id));
+  const sent = await sentDates(tx, { provinceId: q.provinceId, communeIds: communes.map((c) => c.id) });
   const out: ObligationRow[] = [];
-  for (const c of q.communes) {
+  for (const c of communes) {
     for (const rule of rulesForCommune(schedules, c.id)) {
       if (q.kind && rule.kind !== q.kind) continue;
       for (const o of obligationsDue(rule, q.from, q.to)) {
