@@ -17,7 +17,7 @@ import {
   rowCells,
   sectionFacts,
 } from "./cchc-communication";
-import { combinedBlocks, quoteBlocks } from "./combined";
+import { combinedBlocks, combinedFacts, quoteBlocks, quoteLines } from "./combined";
 import { type IssuerLevel, type ReportKind, REPORT_KINDS, recipientLines } from "./kinds";
 import { nextPeriodLabel, periodLabel } from "./period";
 import type { ReportData } from "./report-data";
@@ -299,6 +299,22 @@ export const TEMPLATES = {
 
 export function templateOf(kind: ReportKind): ReportTemplate {
   return TEMPLATES[kind];
+}
+
+/**
+ * The report page's sections of a kind: the template's, and for a province's combined report the
+ * communes' figures after the first section with figures, and the communes' words quoted under the
+ * sections the kind quotes (as the document prints them).
+ */
+export function pageSections(kind: ReportKind, data: ReportData, narratives: Readonly<Record<string, string>>): PageSection[] {
+  const sections = TEMPLATES[kind].page(data, narratives);
+  const c = data.combined;
+  if (!c) return sections;
+  const quoted = new Set<string>(REPORT_KINDS[kind].quoted);
+  const out = sections.map((s) => (quoted.has(s.key) ? { ...s, facts: [...s.facts, ...quoteLines(c.quotes, s.key)] } : s));
+  const at = Math.max(0, out.findIndex((s) => s.narrative === null || s.facts.length > 0)) + 1;
+  out.splice(at, 0, { key: "communes", title: "Tổng hợp kết quả của các xã, phường", narrative: null, facts: combinedFacts(data) });
+  return out;
 }
 
 export function issuerLevel(data: ReportData): IssuerLevel {

@@ -8,7 +8,7 @@ import type { OfficialDocument } from "../../domain/documents/model";
 import { normaliseRecipients } from "../../domain/reports/cchc-communication";
 import { periodFitsKind, REPORT_KIND_CODES, type ReportKind, sectionKeys } from "../../domain/reports/kinds";
 import { checkPeriod, type PeriodProblem, periodLabel } from "../../domain/reports/period";
-import { composeKind, narrativesOf, type PageSection, recipientsOf, subjectOf, TEMPLATES } from "../../domain/reports/templates";
+import { composeKind, narrativesOf, type PageSection, pageSections, recipientsOf, subjectOf, TEMPLATES } from "../../domain/reports/templates";
 import type { ReportData } from "../../domain/reports/report-data";
 import { toNfc } from "../../domain/text/fold";
 import { appendAudit } from "../audit/audit";
@@ -99,7 +99,7 @@ export type Report = {
 function toReport(r: ReportRow): Report {
   const template = TEMPLATES[r.kind];
   const narr = { ...template.defaults, ...r.narratives };
-  const sections = template.page(r.data, narr);
+  const sections = pageSections(r.kind, r.data, narr);
   return {
     id: r.id,
     agencyId: r.agency_id,
