@@ -24,40 +24,40 @@ returns table (
   in_progress integer, within_time integer, overdue integer
 )
 language sql stable security definer set search_path = public as $$
-  with rows as (
-    select d.agency_id, d.procedure_field as field, d.channel, d.received_at, d.due_at, d.finished_at,
-           coalesce(d.finished_at, d.closed_at) as ended_at, d.supplement_count,
-           (d.finished_at >= p_start and d.finished_at < p_end) as resolved_in
+  -- Each row's flags are computed once (offset 0 keeps the subquery from being folded into every
+  -- aggregate), the costly local-day comparison only for dossiers resolved in the period.
+  select x.agency_id, x.field,
+    count(*)::int,
+    count(*) filter (where x.fresh and x.online)::int,
+    count(*) filter (where x.fresh and not x.online)::int,
+    count(*) filter (where not x.fresh)::int,
+    count(*) filter (where x.resolved)::int,
+    count(*) filter (where x.resolved and x.early)::int,
+    count(*) filter (where x.resolved and not x.late and not x.early)::int,
+    count(*) filter (where x.resolved and x.late)::int,
+    count(*) filter (where x.running)::int,
+    count(*) filter (where x.running and not x.overdue)::int,
+    count(*) filter (where x.running and x.overdue)::int
+  from (
+    select d.agency_id, d.procedure_field as field,
+      d.received_at >= p_start as fresh,
+      d.channel = 'online' as online,
+      coalesce(d.finished_at >= p_start and d.finished_at < p_end, false) as resolved,
+      -- more than one supplement request, or finished after the appointment
+      coalesce(d.supplement_count > 1 or d.finished_at > d.due_at, false) as late,
+      -- finished on a local calendar day (UTC+7, as the domain's wall clock counts) before the appointment's
+      coalesce(d.finished_at >= p_start and d.finished_at < p_end and d.supplement_count <= 1 and d.finished_at <= d.due_at
+        and floor((date_part('epoch', d.finished_at) + 25200) / 86400) < floor((date_part('epoch', d.due_at) + 25200) / 86400), false) as early,
+      (not coalesce(d.finished_at >= p_start and d.finished_at < p_end, false)
+        and (coalesce(d.finished_at, d.closed_at) is null or coalesce(d.finished_at, d.closed_at) >= p_end)) as running,
+      coalesce(d.due_at < p_cut, false) as overdue
     from dossiers d
     where d.agency_id = any (array(select a from unnest(p_agencies) a where app_in_scope(a)))
       and d.received_at is not null and d.received_at < p_end
       and (d.received_at >= p_start or coalesce(d.finished_at, d.closed_at) is null or coalesce(d.finished_at, d.closed_at) >= p_start)
-  ), classified as (
-    select r.*,
-      case when not coalesce(r.resolved_in, false) then null
-           when r.supplement_count > 1 then 'late'
-           when r.due_at is null then 'on_time'
-           when r.finished_at > r.due_at then 'late'
-           -- local calendar days (UTC+7, as the domain's wall clock counts them)
-           when floor((extract(epoch from r.finished_at) + 25200) / 86400) < floor((extract(epoch from r.due_at) + 25200) / 86400) then 'early'
-           else 'on_time' end as resolution,
-      (not coalesce(r.resolved_in, false) and (r.ended_at is null or r.ended_at >= p_end)) as running
-    from rows r
-  )
-  select c.agency_id, c.field,
-    count(*)::int,
-    count(*) filter (where c.received_at >= p_start and c.channel = 'online')::int,
-    count(*) filter (where c.received_at >= p_start and c.channel <> 'online')::int,
-    count(*) filter (where c.received_at < p_start)::int,
-    count(c.resolution)::int,
-    count(*) filter (where c.resolution = 'early')::int,
-    count(*) filter (where c.resolution = 'on_time')::int,
-    count(*) filter (where c.resolution = 'late')::int,
-    count(*) filter (where c.running)::int,
-    count(*) filter (where c.running and not (c.due_at is not null and c.due_at < p_cut))::int,
-    count(*) filter (where c.running and c.due_at is not null and c.due_at < p_cut)::int
-  from classified c
-  group by c.agency_id, c.field
+    offset 0
+  ) x
+  group by x.agency_id, x.field
 $$;
 revoke all on function dossier_statistics(integer[], timestamptz, timestamptz, timestamptz) from public;
 grant execute on function dossier_statistics(integer[], timestamptz, timestamptz, timestamptz) to motcua_app;

@@ -16,6 +16,8 @@ export const ATTENTION = {
 export type CommuneFigures = {
   agencyId: number;
   code: string;
+  /** The statistics office's code (mã GSO), shorter in links; absent for agencies created by hand. */
+  gso?: string | null;
   unitName: string;
   dossiers: DossierStatisticsRow;
   procedures: { published: number; onlineFull: number; onlinePartial: number };

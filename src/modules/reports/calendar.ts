@@ -50,10 +50,10 @@ export const ScheduleInput = z
 export type ScheduleInput = z.infer<typeof ScheduleInput>;
 
 /** Communes below a province, by name. */
-export async function communesOf(tx: Tx, provinceId: number): Promise<{ id: number; code: string; unitName: string }[]> {
+export async function communesOf(tx: Tx, provinceId: number): Promise<{ id: number; code: string; gso: string | null; unitName: string }[]> {
   return tx.query(
     `with recursive t(id) as (select $1::int union all select a.id from agencies a join t on a.parent_id = t.id)
-     select a.id, a.code, a.unit_name as "unitName" from agencies a join t on t.id = a.id where a.kind = 'commune' order by a.unit_name, a.id`,
+     select a.id, a.code, a.gso_code as gso, a.unit_name as "unitName" from agencies a join t on t.id = a.id where a.kind = 'commune' order by a.unit_name, a.id`,
     [provinceId],
   );
 }

@@ -169,7 +169,8 @@ function Workspace({ ctx, q, data, fields, rows }: { ctx: PageCtx; q: Supervisio
   const t = ctx.t;
   const sort = q.sort ?? "overdue";
   const dir = q.dir ?? (sort === "name" ? "asc" : "desc");
-  const communeHref = (r: SupervisionRow, anchor = "") => `/staff/supervision/${encodeURIComponent(r.code)}${carry(q)}${anchor}`;
+  // Relative to /staff/supervision and by the short GSO code where there is one: a hundred rows of links stay light.
+  const communeHref = (r: SupervisionRow, anchor = "") => `supervision/${encodeURIComponent(r.gso ?? r.code)}${carry(q)}${anchor}`;
   const attention = data.rows.filter((r) => r.attention.length > 0);
   const overdueTop = [...data.rows]
     .filter((r) => sharesOf(r).handled > 0)
@@ -237,9 +238,7 @@ function Workspace({ ctx, q, data, fields, rows }: { ctx: PageCtx; q: Supervisio
                       </small>
                     ))}
                   </th>
-                  <td>
-                    <a href={`${h}#d`}>{formatNumber(s.received)}</a>
-                  </td>
+                  <td>{formatNumber(s.received)}</td>
                   <td>{pct(s.onTimeShare)}</td>
                   <td>
                     <a href={`${h}#d`}>{formatNumber(s.overdue)}</a> ({pct(s.overdueShare)})

@@ -70,6 +70,7 @@ export async function supervise(
     const f: CommuneFigures = {
       agencyId: c.id,
       code: c.code,
+      gso: c.gso,
       unitName: c.unitName,
       dossiers: dossiers.get(c.id)?.totals ?? emptyStatisticsRow(""),
       procedures: { published: cat?.proceduresPublished ?? 0, onlineFull: cat?.onlineFull ?? 0, onlinePartial: cat?.onlinePartial ?? 0 },
