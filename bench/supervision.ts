@@ -7,7 +7,7 @@
 //   BENCH_COMMUNES, BENCH_PER_COMMUNE  (default 100 × 10,000)
 //   BENCH_RUNS      requests per page (default 15)
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -95,6 +95,32 @@ try {
     if (i >= 2) times.push(performance.now() - t);
   }
   console.log(`${"supervise() — every figure of every commune (queries only)".padEnd(58)} median ${pct(times, 50).toFixed(0).padStart(5)} ms, p95 ${pct(times, 95).toFixed(0).padStart(5)} ms`);
+
+  // CPU of the counting query in its PostgreSQL backend (one core, no parallel worker): the cost
+  // that does not depend on how busy the machine is.
+  const client = await rt.db.pool.connect();
+  try {
+    await client.query(`select set_config('app.agency_ids', '{${[provinceId, ...communeIds].join(",")}}', false)`);
+    await client.query("set max_parallel_workers_per_gather = 0");
+    const pid = (await client.query<{ p: number }>("select pg_backend_pid() as p")).rows[0]!.p;
+    const cpu = () => {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return (Number(f[11]) + Number(f[12])) * 10;
+    };
+    const cpus: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < 5; i++) {
+      const c0 = cpu();
+      const r = await client.query("select * from dossier_statistics($1, $2, $3, now())", [communeIds, new Date(`${today.slice(0, 4)}-01-01T00:00:00+07:00`), new Date(Date.now() + 86_400_000)]);
+      cpus.push(cpu() - c0);
+      rows = r.rowCount ?? 0;
+    }
+    const scanned = (await client.query<{ n: number }>("select count(*)::int as n from dossiers where agency_id = any($1) and received_at < now()", [communeIds])).rows[0]!.n;
+    console.log(`${"dossier_statistics(): backend CPU, one core".padEnd(58)} median ${pct(cpus, 50).toFixed(0).padStart(5)} ms (${scanned.toLocaleString("en")} dossiers → ${rows} rows)`);
+  } finally {
+    await client.query("reset max_parallel_workers_per_gather").catch(() => {});
+    client.release();
+  }
 
   const last365 = new Date(Date.now() - 365 * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10);
   await measure("GET /staff/supervision (year to date)", "/staff/supervision");
