@@ -1,7 +1,8 @@
 // Charts drawn on the server as SVG: readable without JavaScript, printable, each bar a link, the
 // numbers also in a table for screen readers and for copying. A minimal local component: when the
 // shared chart library (src/web/views/charts.tsx, another branch) lands, BarChart's callers keep
-// their props (title, data of label/value/href, format) and this file gives way to it.
+// their props (title, data of label/value/href, format) and this file gives way to it. Bars that
+// are links make the drawing a group of links (an image may not contain controls), else an image.
 import type { VNode } from "preact";
 
 export type BarDatum = {
@@ -25,7 +26,7 @@ export function BarChart(p: { id: string; title: string; data: readonly BarDatum
   return (
     <figure class="chart" aria-labelledby={`${p.id}-t`}>
       <figcaption id={`${p.id}-t`}>{p.title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-labelledby={`${p.id}-t`} font-size="13">
+      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role={p.data.some((d) => d.href) ? "group" : "img"} aria-labelledby={`${p.id}-t`} font-size="13">
         {p.data.map((d, i) => {
           const y = i * ROW + 2;
           const w = Math.max(1, Math.round((Math.min(d.value, max) / max) * BAR_W));
