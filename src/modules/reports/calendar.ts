@@ -238,5 +238,6 @@ export async function runReportReminders(db: Db, today: string = vnToday()): Pro
 /** The reports a commune may draft now: the kinds it owes (the province's calendar, or the defaults). */
 export async function owedKinds(tx: Tx, communeId: number): Promise<ReportKind[]> {
   const { schedules } = await schedulesAbove(tx, communeId);
-  return [...new Set(rulesForCommune(schedules, communeId).map((r) => r.kind))];
+  const owed = new Set(rulesForCommune(schedules, communeId).map((r) => r.kind));
+  return REPORT_KIND_CODES.filter((k) => owed.has(k));
 }

@@ -22,6 +22,7 @@ import { owedKinds } from "./calendar";
 import { defaultProviders } from "./gather";
 import "./messages";
 import "./province-messages";
+import "./demo";
 import {
   approveReport,
   createReportDraft,

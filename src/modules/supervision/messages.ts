@@ -4,6 +4,7 @@ import { registerMessages } from "../../web/i18n";
 registerMessages({
   vi: {
     "supervision.nav": "Giám sát các xã",
+    "supervision.queueNotice": "Các hàng đợi này là hồ sơ của chính cơ quan. Hồ sơ của các xã, phường (chỉ xem, thông tin cá nhân được che) ở mục",
     "supervision.title": "Giám sát các xã, phường – {province}",
     "supervision.period": "Từ {from} đến {to}",
     "supervision.badDate": "Ngày phải có dạng năm-tháng-ngày và là ngày có thật.",
@@ -64,6 +65,7 @@ registerMessages({
   },
   en: {
     "supervision.nav": "Communes",
+    "supervision.queueNotice": "These queues hold the agency's own dossiers. The communes' dossiers (read only, personal data masked) are under",
     "supervision.title": "Supervising the communes – {province}",
     "supervision.period": "From {from} to {to}",
     "supervision.badDate": "Dates are year-month-day and must exist.",
