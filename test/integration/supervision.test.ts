@@ -284,6 +284,13 @@ describe("a supervisor sees its own province, read-only and masked", () => {
     const all = (await province.get("/api/v1/supervision")).json();
     expect(field.totals.dossiers.received).toBeLessThanOrEqual(all.totals.dossiers.received);
     expect(field.field).toBe("Hộ tịch");
+    // The same table in Excel, same order.
+    const xlsx = await province.get("/staff/supervision.xlsx?sort=name&dir=asc");
+    expect(xlsx.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const names = wb.worksheets[0]!.getColumn(1).values.slice(4);
+    expect(names).toEqual(byName.items.map((i: { commune: { name: string } }) => i.commune.name));
     const bad = await province.get("/api/v1/supervision?from=2026-13-01");
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0].message).toContain("năm-tháng-ngày");

@@ -4,6 +4,7 @@ import { registerMessages } from "../../web/i18n";
 registerMessages({
   vi: {
     "supervision.nav": "Giám sát các xã",
+    "supervision.export": "Tải bảng số liệu (Excel)",
     "supervision.queueNotice": "Các hàng đợi này là hồ sơ của chính cơ quan. Hồ sơ của các xã, phường (chỉ xem, thông tin cá nhân được che) ở mục",
     "supervision.title": "Giám sát các xã, phường – {province}",
     "supervision.period": "Từ {from} đến {to}",
@@ -65,6 +66,7 @@ registerMessages({
   },
   en: {
     "supervision.nav": "Communes",
+    "supervision.export": "Download the table (Excel)",
     "supervision.queueNotice": "These queues hold the agency's own dossiers. The communes' dossiers (read only, personal data masked) are under",
     "supervision.title": "Supervising the communes – {province}",
     "supervision.period": "From {from} to {to}",

@@ -26,6 +26,7 @@ import { communeObligations } from "../reports/calendar";
 import { BarChart } from "./charts";
 import "./messages";
 import { catalogFields, findProvince, type Province, type SupervisionRow, supervise } from "./service";
+import { renderSupervisionXlsx } from "./xlsx";
 
 /** Who opens the workspace: the route checks it, the menu shows it to the same people. */
 export const SUPERVISION_ACCESS = "province.supervise" as const;
@@ -258,6 +259,9 @@ function Workspace({ ctx, q, data, fields, rows }: { ctx: PageCtx; q: Supervisio
           </tbody>
         </table>
       </div>
+      <p class="no-print">
+        <a href={`/staff/supervision.xlsx${carry(q, { q: q.q, attention: q.attention ? "1" : undefined, sort: q.sort, dir: q.dir })}`}>{t("supervision.export")}</a>
+      </p>
       <p class="hint">{t("supervision.sources")}</p>
     </Layout>
   );
@@ -528,6 +532,19 @@ export async function supervisionRoutes(app: FastifyInstance): Promise<void> {
     const province = await provinceOf(req, q.province);
     const { data, fields } = await req.tx(async (tx) => ({ data: await supervise(tx, { province, from: q.from, to: q.to, field: q.field }), fields: await catalogFields(tx) }));
     return reply.page(<Workspace ctx={req.pageCtx()} q={q} data={data} fields={fields} rows={filterRows(data.rows, q)} />);
+  });
+
+  app.get("/staff/supervision.xlsx", async (req, reply) => {
+    requireAccess(req, SUPERVISION_ACCESS);
+    const q = parseWith(SupervisionQuery, req.query, req);
+    const province = await provinceOf(req, q.province);
+    const data = await req.tx((tx) => supervise(tx, { province, from: q.from, to: q.to, field: q.field }));
+    const xlsx = await renderSupervisionXlsx({ province: province.unitName, from: q.from, to: q.to, field: data.field, rows: filterRows(data.rows, q) });
+    return reply
+      .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+      .header("content-disposition", `attachment; filename="giam-sat-cac-xa_${q.from}_${q.to}.xlsx"`)
+      .header("cache-control", "private, no-store")
+      .send(xlsx);
   });
 
   app.get("/staff/supervision/:agency", async (req, reply) => {
