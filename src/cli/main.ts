@@ -197,7 +197,8 @@ withCommon(demo.command("generate").description("Sinh hồ sơ mẫu cho đo hi�
   .option("--dossiers <n>", "số hồ sơ mỗi xã / dossiers per commune", "1000")
   .option("--communes <m>", "số xã (xã Minh Tiến trước, rồi các xã cùng tỉnh) / communes", "1")
   .option("--days <d>", "rải trong số ngày gần đây / spread over the last days", "180")
-  .action(async (flags: CommonFlags & { dossiers: string; communes: string; days: string }) => {
+  .option("--province <gso>", "chỉ các xã của tỉnh này (mã GSO, ví dụ 82) / only communes of this province (GSO code)")
+  .action(async (flags: CommonFlags & { dossiers: string; communes: string; days: string; province?: string }) => {
     const count = Number(flags.dossiers);
     const communes = Number(flags.communes);
     const days = Number(flags.days);
@@ -209,11 +210,17 @@ withCommon(demo.command("generate").description("Sinh hồ sơ mẫu cho đo hi�
       const { generateDossiers } = await import("../modules/dossiers/demo");
       const started = Date.now();
       const n = await rt.db.system(async (tx) => {
-        const ids = await tx.query<{ id: number }>(
-          `select a.id from agencies a where a.kind = 'commune'
-           order by (a.code = '000.00.25.H12') desc, (a.parent_id = (select parent_id from agencies where code = '000.00.25.H12')) desc, a.id limit $1`,
-          [communes],
-        );
+        const ids = flags.province
+          ? await tx.query<{ id: number }>(
+              "select a.id from agencies a join agencies p on p.id = a.parent_id where a.kind = 'commune' and p.kind = 'province' and p.gso_code = $2 order by a.id limit $1",
+              [communes, flags.province],
+            )
+          : await tx.query<{ id: number }>(
+              `select a.id from agencies a where a.kind = 'commune'
+               order by (a.code = '000.00.25.H12') desc, (a.parent_id = (select parent_id from agencies where code = '000.00.25.H12')) desc, a.id limit $1`,
+              [communes],
+            );
+        if (ids.length === 0) throw new InvalidArgumentError(`Không có xã nào của tỉnh ${flags.province} / no commune in that province`);
         return generateDossiers(tx, { agencyIds: ids.map((r) => r.id), perAgency: count, days });
       });
       log(`Đã sinh ${n} hồ sơ trong ${((Date.now() - started) / 1000).toFixed(1)} giây / generated ${n} dossiers`);

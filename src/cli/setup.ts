@@ -19,7 +19,7 @@ export async function importUnitsWithProgress(rt: Runtime, file?: string): Promi
 export function printDemoAccounts(baseUrl: string): void {
   log("");
   log(`Tài khoản mẫu / demo accounts (mật khẩu / password: ${DEMO_PASSWORD}) — ${baseUrl}/login`);
-  for (const a of DEMO_ACCOUNTS.slice(0, 8)) log(`  ${a.username.padEnd(18)} ${a.role.padEnd(22)} ${a.fullName}`);
+  for (const a of DEMO_ACCOUNTS.slice(0, 9)) log(`  ${a.username.padEnd(20)} ${a.role.padEnd(22)} ${a.fullName}`);
   log(`Cổng thanh toán thử nghiệm / payment gateway stand-in: TMN code ${DEMO_TMN_CODE}, hash secret ${DEMO_HASH_SECRET} (refused when NODE_ENV=production)`);
   log("");
 }

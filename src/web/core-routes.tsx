@@ -125,7 +125,7 @@ async function coreCards(tx: Tx, agencyId: number, role: Role): Promise<Dashboar
     { labelKey: "dashboard.staffCount", value: staff.n },
     { labelKey: "dashboard.auditToday", value: audit.n, ...(canAccess(role, AUDIT_ACCESS) ? { href: "/staff/audit" } : {}) },
   ];
-  if (role === "province_supervisor" || role === "system_admin") cards.push({ labelKey: "dashboard.communes", value: await countCommunesBelow(tx, agencyId) });
+  if (can(role, "province.supervise")) cards.push({ labelKey: "dashboard.communes", value: await countCommunesBelow(tx, agencyId), href: "/staff/supervision" });
   return cards;
 }
 

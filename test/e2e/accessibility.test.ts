@@ -57,6 +57,7 @@ const STAFF_PAGES: Record<string, string[]> = {
     "/staff/reports",
   ],
   "demo-leader": ["/staff", "/account/password", "/staff/dossiers/rules", "/staff/dossiers/statistics?period=2026", "/staff/feedback?queue=all", "/staff/satisfaction"],
+  "demo-province": ["/staff/supervision", "/staff/supervision/000.00.25.H12", "/staff/reports/calendar", "/staff/documents/incoming"],
   "demo-citizen": ["/account", "/my/dossiers"],
 };
 

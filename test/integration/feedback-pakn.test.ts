@@ -9,6 +9,7 @@ import { indexFigures } from "../../src/modules/feedback/indicators";
 import { applyFeedbackAction, rateAnswer, receiveFeedback } from "../../src/modules/feedback/service";
 import { runOverdueSweep } from "../../src/modules/notifications/sweep";
 import { createTestApp, newClient, signIn, type TestApp } from "../support/app";
+import { feedbackStatistics } from "../../src/modules/feedback/report-statistics";
 
 // Issue 14, feedback and petitions (PAKN): sent over the API and the portal, followed with the
 // code and the contact, handled through the state table by the desk, an officer and a leader,
@@ -357,6 +358,21 @@ describe("figures of indicators 5.2–5.4 for a quarter", () => {
     expect(figures.procedureSatisfaction.complainedShare).toBeCloseTo(0.2, 10);
     expect(figures.procedureSatisfaction.rate).toBeCloseTo(0.6, 10);
     expect(figures.procedureSatisfaction.points).toBe(4);
+
+    // The same quarter as the periodic report quotes it (the reports' feedback provider).
+    const report = await scoped((tx) => feedbackStatistics(tx, { agencyId: communeId, from: "2025-10-01", to: "2025-12-31" }));
+    // a and b answered on time, the third late; d refused; e open and past its limit at the end.
+    expect(report).toEqual({
+      period: { from: "2025-10-01", to: "2025-12-31" },
+      received: 5,
+      byCategory: [{ category: "Thủ tục hành chính", count: 5 }],
+      resolved: { total: 3, onTime: 2, late: 1 },
+      refused: 1,
+      inProgress: { total: 1, overdue: 1 },
+      published: 0,
+    });
+    // The late ones are the indicator's late ones.
+    expect(report.resolved.late + report.inProgress.overdue).toBe(figures.feedback.late);
   });
 });
 

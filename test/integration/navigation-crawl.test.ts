@@ -17,6 +17,7 @@ const ROLES = {
   "demo-province": "province_supervisor",
   "demo-citizen": "citizen",
   "demo-sysadmin": "system_admin",
+  "demo-province-leader": "province_leader",
 } as const;
 
 const MAX_DEPTH = 3;

@@ -243,8 +243,9 @@ describe("six-monthly report: draft, edit, approve, issue", () => {
     await expect(t.tdb.db.scoped({ agencyIds: [communeId] }, (tx) => tx.exec("update reports set subject = 'x' where id = $1", [reportId]))).rejects.toThrow(/issued and cannot be changed/);
     await expect(t.tdb.db.system((tx) => tx.exec("update reports set pdf = '\\x00' where id = $1", [reportId]))).rejects.toThrow(/issued and cannot be changed/);
     await expect(t.tdb.db.system((tx) => tx.exec("delete from reports where id = $1", [reportId]))).rejects.toThrow(/issued and cannot be changed/);
+    // Issuing sends the report to its recipients (issue 16): the last entry.
     const audit = await t.tdb.db.system((tx) => tx.query<{ action: string }>("select action from audit_log where entity = 'report' and entity_id = $1 order by seq", [String(reportId)]));
-    expect(audit.map((a) => a.action)).toEqual(["report.draft", "report.edit", "report.approve", "report.edit", "report.approve", "report.issue"]);
+    expect(audit.map((a) => a.action)).toEqual(["report.draft", "report.edit", "report.approve", "report.edit", "report.approve", "report.issue", "document.send"]);
   });
 
   it("a vice-chair approves as KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", async () => {

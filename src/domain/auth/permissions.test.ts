@@ -14,7 +14,7 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   leader: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.publish", "dossier.view",
     "dossier.assign", "dossier.rules", "dossier.approve", "content.approve", "plan.manage", "plan.approve", "report.approve", "report.view",
-    "feedback.handle", "satisfaction.all", "sync.view", "privacy.requests", "privacy.manage",
+    "feedback.handle", "satisfaction.all", "sync.view", "privacy.requests", "privacy.manage", "document.receive",
   ],
   communication_officer: [
     "staff.dashboard", "agency.view", "calendar.view", "content.write", "radio.manage", "signage.manage", "event.manage",
@@ -24,10 +24,15 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
     "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "content.write", "signage.manage", "event.manage",
     "plan.manage", "report.draft", "report.view", "review.manage", "satisfaction.all", "sync.manage", "sync.view", "privacy.requests", "privacy.manage",
+    "document.receive",
   ],
   province_supervisor: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.manage", "dossier.view",
-    "report.view", "review.manage", "province.supervise", "sync.view",
+    "report.draft", "report.view", "review.manage", "document.receive", "report.schedule", "province.supervise", "sync.view",
+  ],
+  province_leader: [
+    "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "report.approve", "report.view", "document.receive",
+    "province.supervise",
   ],
   system_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",

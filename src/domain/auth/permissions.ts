@@ -6,15 +6,15 @@ import type { Role } from "./roles";
  */
 export const PERMISSIONS = {
   // staff area
-  "staff.dashboard": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "system_admin"],
-  "agency.view": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "system_admin"],
+  "staff.dashboard": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "province_leader", "system_admin"],
+  "agency.view": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "province_leader", "system_admin"],
   "agency.edit": ["commune_admin", "system_admin"],
-  "user.view": ["leader", "commune_admin", "province_supervisor", "system_admin"],
+  "user.view": ["leader", "commune_admin", "province_supervisor", "province_leader", "system_admin"],
   "user.manage": ["commune_admin", "system_admin"],
   "token.create": ["commune_admin", "system_admin"],
-  "audit.view": ["leader", "commune_admin", "province_supervisor", "system_admin"],
+  "audit.view": ["leader", "commune_admin", "province_supervisor", "province_leader", "system_admin"],
   // calendar
-  "calendar.view": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "system_admin"],
+  "calendar.view": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "province_leader", "system_admin"],
   "calendar.manage": ["commune_admin", "system_admin"],
   // procedure catalog
   // import, announce and abolish procedures (the catalog is shared by the installation)
@@ -40,9 +40,9 @@ export const PERMISSIONS = {
   // plans and reports
   "plan.manage": ["commune_admin", "communication_officer", "leader"],
   "plan.approve": ["leader"],
-  "report.draft": ["commune_admin", "communication_officer"],
-  "report.approve": ["leader"],
-  "report.view": ["leader", "commune_admin", "communication_officer", "province_supervisor", "system_admin"],
+  "report.draft": ["commune_admin", "communication_officer", "province_supervisor"],
+  "report.approve": ["leader", "province_leader"],
+  "report.view": ["leader", "commune_admin", "communication_officer", "province_supervisor", "province_leader", "system_admin"],
   // yearly review of procedures (rà soát, đánh giá TTHC): plan it, assign it, send the results up
   "review.manage": ["commune_admin", "province_supervisor", "system_admin"],
   // citizens' voice: PAKN queues; satisfaction figures of one's own dossiers, or of everyone's
@@ -57,7 +57,11 @@ export const PERMISSIONS = {
   "privacy.manage": ["leader", "commune_admin", "system_admin"],
   "privacy.own": ["citizen"],
   // province level
-  "province.supervise": ["province_supervisor", "system_admin"],
+  // documents received (sổ văn bản đến): read, acknowledge, assign for handling, ask for a correction, register by hand
+  "document.receive": ["leader", "commune_admin", "province_supervisor", "province_leader"],
+  // the reporting calendar the communes follow
+  "report.schedule": ["province_supervisor"],
+  "province.supervise": ["province_supervisor", "province_leader", "system_admin"],
   "system.admin": ["system_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -7,6 +7,7 @@ export const ROLES = [
   "communication_officer",
   "commune_admin",
   "province_supervisor",
+  "province_leader",
   "system_admin",
 ] as const;
 export type Role = (typeof ROLES)[number];
@@ -26,5 +27,6 @@ export const ROLE_SCOPE = {
   communication_officer: "agency",
   commune_admin: "agency",
   province_supervisor: "subtree",
+  province_leader: "subtree",
   system_admin: "all",
 } as const satisfies Record<Role, "self" | "agency" | "subtree" | "all">;

@@ -43,7 +43,7 @@ describe("editorial workflow", () => {
 
   it("maps roles to actors through the permission table", () => {
     const expected: Record<string, Actor[]> = {
-      citizen: [], desk_officer: [], specialist: [], leader: ["approver"], communication_officer: ["writer"], commune_admin: ["writer"], province_supervisor: [], system_admin: [],
+      citizen: [], desk_officer: [], specialist: [], leader: ["approver"], communication_officer: ["writer"], commune_admin: ["writer"], province_supervisor: [], province_leader: [], system_admin: [],
     };
     for (const r of ROLES) expect(actorsOf(r), r).toEqual(expected[r]);
     expect(actorsOf(undefined)).toEqual([]);

@@ -4,7 +4,9 @@
 import { agencyLines, documentCode, placeDate, placeName, vnDate } from "../documents/numbering";
 import type { DocBlock, DocTable, OfficialDocument } from "../documents/model";
 import type { SignageKind } from "../communications/schemas";
+import { combinedBlocks, quoteBlocks } from "./combined";
 import type { DossierStatisticsRow } from "./contracts";
+import { lowerUnit, REPORT_KINDS, recipientLines } from "./kinds";
 import { nextPeriodLabel, periodLabel } from "./period";
 import type { ReportData } from "./report-data";
 
@@ -14,16 +16,8 @@ export const NARRATIVE_SECTIONS = ["organisation", "visual", "media", "conferenc
 export type NarrativeSection = (typeof NARRATIVE_SECTIONS)[number];
 export type Narratives = Record<NarrativeSection, string>;
 
-export const SECTION_TITLES = {
-  organisation: "1. Tình hình tổ chức triển khai",
-  visual: "2.1. Tuyên truyền cổ động trực quan",
-  media: "2.2. Tuyên truyền trên hệ thống Truyền thanh, Trang thông tin điện tử",
-  conferences: "2.3. Tuyên truyền tại các hội nghị, chuyên đề",
-  advantages: "1. Thuận lợi",
-  difficulties: "2. Khó khăn",
-  directions: "III. Phương hướng, nhiệm vụ",
-  closing: "Kết luận",
-} as const satisfies Record<NarrativeSection, string>;
+/** The kind's declared sections (src/domain/reports/kinds.ts). */
+export const SECTION_TITLES = REPORT_KINDS[REPORT_KIND].sections satisfies Record<NarrativeSection, string>;
 
 /** Default templates (the seed report's wording). Agencies override them in report_templates. */
 export const DEFAULT_TEMPLATES = {
@@ -69,7 +63,7 @@ export function placeholderValues(data: ReportData): Record<(typeof PLACEHOLDERS
   return {
     soKeHoach,
     coQuan: shortAgencyName(data.agency.name),
-    tenXa: data.agency.unitName.replace(/^X/u, "x").replace(/^P/u, "p"),
+    tenXa: lowerUnit(data.agency.unitName),
     ky: periodLabel(data.period.from, data.period.to),
     kyToi: nextPeriodLabel(data.period.from, data.period.to),
     nam: data.period.from.slice(0, 4),
@@ -93,15 +87,7 @@ export function defaultSubject(data: ReportData): string {
 }
 
 export function defaultRecipients(data: ReportData): string[] {
-  const xa = data.agency.unitName.replace(/^X/u, "x").replace(/^P/u, "p");
-  return [
-    ...(data.agency.parentName ? [`UBND ${data.agency.parentName.replace(/^T/u, "t").replace(/^Thành phố/u, "thành phố")} (b/c);`, `Sở Nội vụ ${data.agency.parentName.replace(/^T/u, "t")};`] : []),
-    `TT Đảng ủy, HĐND, UBND ${xa};`,
-    "Chủ tịch, các Phó Chủ tịch UBND;",
-    `Ban, ngành, đoàn thể ${xa};`,
-    "Bí thư chi bộ, trưởng các thôn;",
-    "Lưu: VT.",
-  ];
+  return recipientLines(REPORT_KIND, data.combined ? "province" : "commune", { province: data.combined ? data.agency.unitName : data.agency.parentName, commune: data.agency.unitName });
 }
 
 /** The register's last line must be the file copy ("Lưu: VT"); added when the drafter removed it. */
@@ -155,6 +141,8 @@ export function sectionFacts(data: ReportData): Record<"organisation" | "visual"
     organisation.push(`Phân công thực hiện: ${data.assignments.map((a) => `${a.owner} (${n(a.tasks)} nhiệm vụ, hoàn thành ${n(a.done)})`).join("; ")}.`);
   }
 
+  if (data.combined) return { organisation, ...combinedCommunicationFacts(data), dossiers: dossierFacts(d) };
+
   const visual: string[] = [];
   if (!cat) visual.push(`${NO_DATA} về bộ thủ tục hành chính niêm yết.`);
   else if (cat.proceduresPublished === 0) visual.push(`${NO_DATA} về thủ tục hành chính được công bố, niêm yết.`);
@@ -194,6 +182,26 @@ export function sectionFacts(data: ReportData): Record<"organisation" | "visual"
     for (const e of c.conferences.items) conferences.push(`Ngày ${vnDate(e.date)}: ${e.topic} (${n(e.attendees)} người).`);
   }
 
+  return { organisation, visual, media, conferences, dossiers: dossierFacts(d) };
+}
+
+/** A province's figures are its communes' sums, said as theirs. */
+function combinedCommunicationFacts(data: ReportData): { visual: string[]; media: string[]; conferences: string[] } {
+  const cs = data.combined?.communes ?? [];
+  const sum = (f: (c: (typeof cs)[number]) => number) => cs.reduce((s, c) => s + f(c), 0);
+  const with_ = (f: (c: (typeof cs)[number]) => number) => cs.filter((c) => f(c) > 0).length;
+  return {
+    visual: [`Các xã, phường niêm yết công khai thủ tục hành chính tại Bộ phận Một cửa và trên Trang thông tin điện tử; ${n(with_((c) => c.communications.signage))} xã lắp đặt ${n(sum((c) => c.communications.signage))} pano, áp phích, khẩu hiệu trong kỳ.`],
+    media: [
+      `Trang thông tin điện tử của các xã, phường đăng ${n(sum((c) => c.communications.items))} tin, bài; đài truyền thanh các xã phát ${n(sum((c) => c.communications.broadcasts))} buổi tuyên truyền cải cách hành chính.`,
+      `Các xã, phường cung cấp ${n(sum((c) => c.onlineProcedures))} dịch vụ công trực tuyến.`,
+    ],
+    conferences: [`Các xã, phường tổ chức ${n(sum((c) => c.communications.conferences))} hội nghị, buổi tuyên truyền.`],
+  };
+}
+
+/** The dossier figures of the period in one line (Biểu 06 follows). */
+export function dossierFacts(d: ReportData["dossiers"]): string[] {
   const dossiers: string[] = [];
   if (!d || d.rows.length === 0 || d.totals.received.total + d.totals.received.carriedOver === 0) {
     dossiers.push(`${NO_DATA} về tiếp nhận, giải quyết hồ sơ thủ tục hành chính.`);
@@ -205,10 +213,10 @@ export function sectionFacts(data: ReportData): Record<"organisation" | "visual"
         `đang giải quyết ${n(t.inProgress.total)} (trong hạn ${n(t.inProgress.withinTime)}, quá hạn ${n(t.inProgress.overdue)}). Chi tiết theo Biểu 06 dưới đây.`,
     );
   }
-  return { organisation, visual, media, conferences, dossiers };
+  return dossiers;
 }
 
-function rowCells(r: DossierStatisticsRow): string[] {
+export function rowCells(r: DossierStatisticsRow): string[] {
   return [
     r.received.total, r.received.online, r.received.inPersonOrPost, r.received.carriedOver,
     r.resolved.total, r.resolved.early, r.resolved.onTime, r.resolved.late,
@@ -295,11 +303,13 @@ export function composeReport(r: ReportForDocument): OfficialDocument {
     { type: "heading", level: 2, text: "3. Kết quả tiếp nhận, giải quyết thủ tục hành chính" },
     ...facts(f.dossiers),
     ...(table ? [{ type: "table", caption: `Biểu 06. Tình hình, kết quả giải quyết thủ tục hành chính ${ky}${data.period.figuresTo ? ` (đến ngày ${vnDate(data.period.figuresTo)})` : ""}`, table } as DocBlock] : []),
+    ...combinedBlocks(data, "4. Tổng hợp kết quả của các xã, phường"),
     { type: "heading", level: 1, text: "II. Những thuận lợi, khó khăn" },
     { type: "heading", level: 2, text: SECTION_TITLES.advantages },
     ...narrativeBlocks(r.narratives.advantages),
     { type: "heading", level: 2, text: SECTION_TITLES.difficulties },
     ...narrativeBlocks(r.narratives.difficulties),
+    ...quoteBlocks(data, "difficulties"),
     { type: "heading", level: 1, text: `III. Phương hướng, nhiệm vụ tuyên truyền cải cách hành chính ${kyToi}` },
     ...narrativeBlocks(r.narratives.directions),
     ...narrativeBlocks(r.narratives.closing),

@@ -2,6 +2,8 @@
 // communications: src/modules/communications/summary.ts → communicationsSummary(tx, period)
 // dossiers:       src/modules/dossiers/statistics.ts   → dossierStatistics(tx, period)
 // catalog:        src/modules/catalog/summary.ts       → catalogSummary(tx, period)
+// feedback:       registered by the feedback (PAKN) module through registerReportProvider
+//                 (src/modules/reports/gather.ts); until one is, its reports say there is no data.
 // All periods are inclusive local dates (Asia/Ho_Chi_Minh) "YYYY-MM-DD".
 
 import type { SignageKind } from "../communications/schemas";
@@ -47,4 +49,19 @@ export type CatalogSummary = {
   byField: { field: string; count: number }[];
   onlineFull: number;
   onlinePartial: number;
+};
+
+/** Feedback on administrative regulations (phản ánh, kiến nghị, Nghị định 20/2008/NĐ-CP) in a period. */
+export type FeedbackStatistics = {
+  period: { from: string; to: string };
+  received: number;
+  byCategory: { category: string; count: number }[];
+  /** Answered in the period, within the time limit or late. */
+  resolved: { total: number; onTime: number; late: number };
+  /** Refused as not within the scope of feedback on regulations. */
+  refused: number;
+  /** Open at the end of the period, overdue or not. */
+  inProgress: { total: number; overdue: number };
+  /** Answers published on the portal. */
+  published: number;
 };

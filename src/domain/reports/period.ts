@@ -4,13 +4,17 @@ import { vnDate, vnToday } from "../documents/numbering";
 export type PeriodProblem = "format" | "reversed" | "too_long" | "too_early" | "future" | "too_soon";
 
 /**
- * The periods the six-monthly and yearly reports cover, and from which day of the period's year
- * each may be drafted. Offices write the report in the last month of the period (82/BC-UBND of
+ * The periods reports cover (quarters, half-years, the year), and from which day of the period's
+ * year each may be drafted. Offices write the report in the last month of the period (82/BC-UBND of
  * 14/6/2024 covers "06 tháng đầu năm 2024"), quoting the figures of the day it is drafted; so a
  * standard period may end after today once its last month has begun. The form's hint is written
  * from this same table.
  */
 export const STANDARD_PERIODS = {
+  q1: { from: "01-01", to: "03-31", draftFrom: "03-01" },
+  q2: { from: "04-01", to: "06-30", draftFrom: "06-01" },
+  q3: { from: "07-01", to: "09-30", draftFrom: "09-01" },
+  q4: { from: "10-01", to: "12-31", draftFrom: "12-01" },
   h1: { from: "01-01", to: "06-30", draftFrom: "06-01" },
   h2: { from: "07-01", to: "12-31", draftFrom: "12-01" },
   year: { from: "01-01", to: "12-31", draftFrom: "12-01" },
@@ -84,10 +88,14 @@ export function kindOf(from: string, to: string): PeriodKind {
   return "other";
 }
 
-/** "06 tháng đầu năm 2024", "06 tháng cuối năm 2024", "năm 2024", or "từ ngày … đến ngày …". */
+const QUARTER_NUMERALS = { q1: "I", q2: "II", q3: "III", q4: "IV" } as const;
+
+/** "06 tháng đầu năm 2024", "06 tháng cuối năm 2024", "quý I năm 2026", "năm 2024", or "từ ngày … đến ngày …". */
 export function periodLabel(from: string, to: string): string {
   const y = from.slice(0, 4);
-  switch (kindOf(from, to)) {
+  const kind = kindOf(from, to);
+  if (kind === "q1" || kind === "q2" || kind === "q3" || kind === "q4") return `quý ${QUARTER_NUMERALS[kind]} năm ${y}`;
+  switch (kind) {
     case "h1":
       return `06 tháng đầu năm ${y}`;
     case "h2":
@@ -102,7 +110,10 @@ export function periodLabel(from: string, to: string): string {
 /** The period the "directions" section speaks of. */
 export function nextPeriodLabel(from: string, to: string): string {
   const y = Number(from.slice(0, 4));
-  switch (kindOf(from, to)) {
+  const kind = kindOf(from, to);
+  if (kind === "q1" || kind === "q2" || kind === "q3") return `quý ${QUARTER_NUMERALS[kind === "q1" ? "q2" : kind === "q2" ? "q3" : "q4"]} năm ${y}`;
+  if (kind === "q4") return `quý I năm ${y + 1}`;
+  switch (kind) {
     case "h1":
       return `06 tháng cuối năm ${y}`;
     case "h2":

@@ -73,3 +73,43 @@ export const EMPTY_REPORT_DATA: ReportData = {
   dossiers: null,
   unavailable: ["communications", "catalog", "dossiers"],
 };
+
+/** The province of Thái Nguyên combining two communes' first half of 2024 (one sent its report, one did not). */
+export const SAMPLE_COMBINED_DATA: ReportData = {
+  ...SAMPLE_REPORT_DATA,
+  agency: { id: 1, code: "000.00.00.P19", name: "Ủy ban nhân dân tỉnh Thái Nguyên", unitName: "Tỉnh Thái Nguyên", parentLine: null, parentName: null },
+  plans: [],
+  assignments: [],
+  combined: {
+    communes: [
+      {
+        agencyId: 2,
+        unitName: "Xã Minh Tiến",
+        dossiers: SAMPLE_REPORT_DATA.dossiers!.totals,
+        proceduresPublished: 112,
+        onlineProcedures: 70,
+        communications: { items: 19, broadcasts: 24, conferences: 2, signage: 5 },
+        tasksOverdue: 1,
+        feedback: { received: 3, resolved: 2 },
+        report: { id: 7, code: "82/BC-UBND", date: "2024-06-14", arrivedOn: "2024-06-14" },
+      },
+      {
+        agencyId: 3,
+        unitName: "Phường Phan Đình Phùng",
+        dossiers: { field: "", received: { total: 100, online: 60, inPersonOrPost: 40, carriedOver: 0 }, resolved: { total: 90, early: 10, onTime: 70, late: 10 }, inProgress: { total: 10, withinTime: 5, overdue: 5 } },
+        proceduresPublished: 120,
+        onlineProcedures: 80,
+        communications: { items: 4, broadcasts: 0, conferences: 1, signage: 0 },
+        tasksOverdue: 0,
+        feedback: null,
+        report: null,
+      },
+    ],
+    quotes: [
+      { unitName: "Xã Minh Tiến", reportCode: "82/BC-UBND", reportDate: "2024-06-14", section: "difficulties", heading: "2. Khó khăn", text: "- Kinh phí cho tuyên truyền còn hạn chế." },
+      { unitName: "Xã Minh Tiến", reportCode: "82/BC-UBND", reportDate: "2024-06-14", section: "assessment", heading: "II. Đánh giá chung", text: "Tỷ lệ nộp trực tuyến còn thấp." },
+      { unitName: "Xã Minh Tiến", reportCode: "82/BC-UBND", reportDate: "2024-06-14", section: "proposals", heading: "III. Kiến nghị, đề xuất", text: "Đề nghị tỉnh hỗ trợ máy quét." },
+    ],
+    missing: ["Phường Phan Đình Phùng"],
+  },
+};

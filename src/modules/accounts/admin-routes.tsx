@@ -15,7 +15,7 @@ registerNav({ href: "/staff/users", labelKey: "staff.users", area: "staff", perm
 type StaffRow = { id: number; username: string; full_name: string; role: string; title: string | null; active: boolean; last_login_at: Date | null; locked_until: Date | null };
 
 const UserForm = NewUser.omit({ agencyId: true, isDemo: true, mustChangePassword: true }).extend({
-  role: z.enum(ROLES).refine((r) => r !== "system_admin" && r !== "province_supervisor", "msg:users.roleNotAllowed"),
+  role: z.enum(ROLES).refine((r) => r !== "system_admin" && r !== "province_supervisor" && r !== "province_leader", "msg:users.roleNotAllowed"),
   email: z.union([z.literal(""), z.string().trim().email()]).optional(),
   phone: z.string().trim().max(20).optional(),
   title: z.string().trim().max(120).optional(),
@@ -93,7 +93,7 @@ function UsersPage({ ctx, rows, errors, values, created }: { ctx: PageCtx; rows:
               <label for="f-role">{t("dashboard.role")}</label>
               {errors?.role ? <p class="error">{errors.role}</p> : null}
               <select id="f-role" name="role">
-                {STAFF_ROLES.filter((r) => r !== "system_admin" && r !== "province_supervisor")
+                {STAFF_ROLES.filter((r) => r !== "system_admin" && r !== "province_supervisor" && r !== "province_leader")
                   .concat(["citizen"])
                   .map((r) => (
                     <option key={r} value={r} selected={values?.role === r}>

@@ -24,6 +24,7 @@ const NAMES: Partial<Record<AuditEntity, string>> = {
   report: "select id, to_char(period_from, 'DD/MM/YYYY') || ' – ' || to_char(period_to, 'DD/MM/YYYY') as name from reports where id = any($1::int[])",
   document: "select id, number || '/' || symbol as name from documents where id = any($1::int[])",
   feedback: "select id, code as name from feedback where id = any($1::int[])",
+  incoming_document: "select id, number || '/' || year as name from incoming_documents where id = any($1::int[])",
 };
 
 /** Records named by a title, which reads best quoted. */
@@ -68,6 +69,7 @@ export async function listAuditLines(tx: Tx, o: { limit: number; words: Words })
         return /:(\d{4})$/.exec(r.entity_id)?.[1];
       case "api_token":
       case "report_template":
+      case "report_schedule":
         return undefined;
       default: {
         const name = names.get(`${entity}:${r.entity_id}`);

@@ -20,6 +20,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: "demo-province", role: "province_supervisor", fullName: "Đỗ Thị Lan", title: "Chuyên viên Sở Nội vụ", agency: "province" },
   { username: "demo-citizen", role: "citizen", fullName: "Vũ Văn An", title: "", agency: "commune" },
   { username: "demo-sysadmin", role: "system_admin", fullName: "Quản trị hệ thống", title: "Quản trị hệ thống", agency: "province" },
+  { username: "demo-province-leader", role: "province_leader", fullName: "Trịnh Quang Vinh", title: "Phó Chủ tịch UBND tỉnh", agency: "province" },
   // More staff of the commune, so queues and assignments look like a real office.
   { username: "demo-vicechair", role: "leader", fullName: "Ngô Thị Hạnh", title: "Phó Chủ tịch UBND xã", agency: "commune" },
   { username: "demo-landofficer", role: "specialist", fullName: "Đinh Công Thành", title: "Công chức Địa chính – Xây dựng", agency: "commune" },

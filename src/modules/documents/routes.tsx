@@ -7,6 +7,7 @@ import { parseWith, requirePermission } from "../../web/http";
 import { formatDate } from "../../web/i18n";
 import { registerNav } from "../../web/registry";
 import { Layout } from "../../web/views/layout";
+import { incomingRoutes } from "./incoming-routes";
 import { DocumentQuery, listDocuments, type RegisteredDocument } from "./register";
 
 registerNav({ href: "/staff/documents", labelKey: "documents.nav", area: "staff", permission: "report.view", order: 72 });
@@ -67,6 +68,7 @@ function RegisterPage({ ctx, docs, year }: { ctx: PageCtx; docs: RegisteredDocum
 const DocJson = z.object({ id: z.number(), code: z.string(), kind: z.string(), number: z.number(), symbol: z.string(), year: z.number(), issuedOn: z.string(), subject: z.string() }).passthrough();
 
 export async function documentsRoutes(app: FastifyInstance): Promise<void> {
+  await incomingRoutes(app);
   app.get("/staff/documents", async (req, reply) => {
     const user = requirePermission(req, "report.view");
     const q = parseWith(DocumentQuery, req.query, req);

@@ -3,8 +3,11 @@ import { type Access, canAccess } from "../../domain/auth/permissions";
 import type { PageCtx } from "../../web/context";
 import { registerMessages } from "../../web/i18n";
 
-/** Who downloads the register (Mẫu 06): the route checks it, the link shows to the same people. */
-export const REGISTER_ACCESS = "dossier.view" as const satisfies Access;
+/**
+ * Who downloads the register (Mẫu 06) and the slips: the route checks it, the link shows to the same
+ * people. A province supervisor downloads a commune's, masked (src/modules/dossiers/visibility.ts).
+ */
+export const REGISTER_ACCESS = ["dossier.view", "province.supervise"] as const satisfies Access;
 
 export const REGISTER_PATH = "/staff/dossiers/register.xlsx";
 

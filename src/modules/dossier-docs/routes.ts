@@ -3,9 +3,10 @@ import { z } from "zod";
 import { publicBaseUrl } from "../../config";
 import { buildSlipLayout, SlipDataMissingError } from "../../domain/slips/layout";
 import { isSlipForm } from "../../domain/slips/types";
-import { HttpError, notFound, parseWith, requireAccess, requirePermission } from "../../web/http";
+import { HttpError, notFound, parseWith, requireAccess } from "../../web/http";
 import { REGISTER_ACCESS } from "./register-link";
 import { registerMessages } from "../../web/i18n";
+import { dossierViewer, registerRowFor, slipFor } from "../dossiers/visibility";
 import { loadRegisterRows, loadSlipData } from "./data";
 import { renderSlipPdf } from "./pdf";
 import { renderRegisterXlsx } from "./register-xlsx";
@@ -31,13 +32,13 @@ registerMessages({
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "msg:slips.err.date" }).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), { error: "msg:slips.err.date" });
 
 export const RegisterQuery = z
-  .object({ from: IsoDate.optional(), to: IsoDate.optional() })
+  .object({ from: IsoDate.optional(), to: IsoDate.optional(), agency: z.string().trim().max(40).optional() })
   .transform((q) => {
     // Default: the current month, Vietnam time.
     const now = new Date(Date.now() + 7 * 3600_000);
     const y = now.getUTCFullYear();
     const m = String(now.getUTCMonth() + 1).padStart(2, "0");
-    return { from: q.from ?? `${y}-${m}-01`, to: q.to ?? now.toISOString().slice(0, 10) };
+    return { from: q.from ?? `${y}-${m}-01`, to: q.to ?? now.toISOString().slice(0, 10), agency: q.agency };
   })
   .refine((q) => {
     const span = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
@@ -57,13 +58,20 @@ export async function dossierDocsRoutes(app: FastifyInstance): Promise<void> {
   app.get("/staff/dossiers/register.xlsx", async (req, reply) => {
     const user = requireAccess(req, REGISTER_ACCESS);
     const q = parseWith(RegisterQuery, req.query, req);
-    const { rows, agency } = await req.tx(async (tx) => ({
-      rows: await loadRegisterRows(tx, { ...q, agencyId: user.agencyId }),
-      agency: await tx.one<{ name: string; parent_name: string | null }>(
-        "select a.name, p.name as parent_name from agencies a left join agencies p on p.id = a.parent_id where a.id = $1",
-        [user.agencyId],
-      ),
-    }));
+    // Whose register, and how it reads: the one visibility rule (a supervisor names a commune: masked).
+    const found = await req.tx(async (tx) => {
+      const viewer = await dossierViewer(tx, user, q.agency);
+      if (!viewer) return undefined;
+      return {
+        rows: (await loadRegisterRows(tx, { from: q.from, to: q.to, agencyId: viewer.agencyId })).map((r) => registerRowFor(viewer, r)),
+        agency: await tx.one<{ name: string; parent_name: string | null }>(
+          "select a.name, p.name as parent_name from agencies a left join agencies p on p.id = a.parent_id where a.id = $1",
+          [viewer.agencyId],
+        ),
+      };
+    });
+    if (!found) throw notFound();
+    const { rows, agency } = found;
     const xlsx = await renderRegisterXlsx({ agencyName: agency.name, parentName: agency.parent_name ?? undefined, from: q.from, to: q.to, rows });
     return reply
       .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -74,19 +82,25 @@ export async function dossierDocsRoutes(app: FastifyInstance): Promise<void> {
 
   // Mẫu 01–05, A5 PDF.
   app.get<{ Params: { code: string; file: string } }>("/staff/dossiers/:code/slips/:file", async (req, reply) => {
-    const user = requirePermission(req, "dossier.view");
+    const user = requireAccess(req, REGISTER_ACCESS);
     const m = /^(\d{2})\.pdf$/.exec(req.params.file);
     const form = m?.[1];
     if (!isSlipForm(form)) throw new HttpError(404, "slips.err.form");
     const now = new Date();
     let data: Awaited<ReturnType<typeof loadSlipData>>;
     try {
+      const agency = (req.query as Record<string, unknown>).agency;
       data = await req.tx(async (tx) => {
-        const slip = await loadSlipData(tx, { code: req.params.code, agencyId: user.agencyId, form, baseUrl, now });
-        const d = slip ? await findDossier(tx, { agencyId: user.agencyId, code: req.params.code }) : undefined;
+        // Whose dossier, read how: the one visibility rule (a supervisor names a commune: masked).
+        const viewer = await dossierViewer(tx, user, typeof agency === "string" ? agency : undefined);
+        if (!viewer) return undefined;
+        const slip = await loadSlipData(tx, { code: req.params.code, agencyId: viewer.agencyId, form, baseUrl, now });
+        const d = slip ? await findDossier(tx, { agencyId: viewer.agencyId, code: req.params.code }) : undefined;
         if (!slip || !d) return slip;
         // A slip prints the applicant's identifiers: logged, and masked for whoever would see them masked on the page.
         const e = await viewDossier(tx, { viewer: viewerOf(user), dossier: d, kind: "slip" });
+        // A supervisor's slip is masked by the supervision rule (stricter: not even the phone's last digits).
+        if (viewer.view !== "staff") return slipFor(viewer, slip);
         return e.whole ? slip : { ...slip, applicant: { ...slip.applicant, idNumber: maskIdNumber(slip.applicant.idNumber), phone: maskPhone(slip.applicant.phone), email: maskEmail(slip.applicant.email) || null } };
       });
     } catch (e) {

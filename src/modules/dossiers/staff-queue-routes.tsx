@@ -57,6 +57,11 @@ export async function staffQueueRoutes(app: FastifyInstance): Promise<void> {
     return reply.page(
       <Layout ctx={ctx} title={t("dossier.list.title")} area="staff">
         <h1>{t("dossier.list.title")}</h1>
+        {can(user.role, "province.supervise") ? (
+          <p class="notice" role="note">
+            {t("supervision.queueNotice")} <a href="/staff/supervision">{t("supervision.nav")}</a>
+          </p>
+        ) : null}
         <nav aria-label={t("dossier.list.title")}>
           <ul class="nav queue-tabs">
             {QUEUES.map((name) => (

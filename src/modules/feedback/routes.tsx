@@ -4,6 +4,8 @@
 import type { FastifyInstance } from "fastify";
 import { registerNav } from "../../web/registry";
 import { registerOverdueSweep } from "../notifications/sweep";
+import { registerReportProvider } from "../reports/providers";
+import { feedbackStatistics } from "./report-statistics";
 import { FEEDBACK_ACCESS } from "./access";
 import { feedbackApiRoutes } from "./api-routes";
 import "./demo";
@@ -11,6 +13,9 @@ import "./messages";
 import { feedbackPublicRoutes } from "./public-routes";
 import { ratingRoutes } from "./rating-routes";
 import { feedbackStaffRoutes } from "./staff-routes";
+
+// The PAKN figures of the commune's and the province's reports come from here.
+registerReportProvider("feedback", (tx, p) => feedbackStatistics(tx, p));
 import { sweepOverdueFeedback } from "./sweep";
 
 registerNav(

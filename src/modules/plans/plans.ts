@@ -383,3 +383,15 @@ export async function planDocument(tx: Tx, plan: PlanWithTasks, today = vnToday(
     signer: plan.signer ? { mode: plan.signer.mode, name: plan.signer.name } : null,
   });
 }
+
+/**
+ * Plan tasks overdue today (rules.ts isOverdue: a deadline passed and not done nor cancelled), per
+ * agency: the figure a commune's dashboard shows and its province's supervision page lists.
+ */
+export async function overdueTaskCounts(tx: Tx, q: { agencyIds: readonly number[]; today?: string }): Promise<Map<number, number>> {
+  const rows = await tx.query<{ agency_id: number; n: number }>(
+    "select agency_id, count(*)::int as n from plan_tasks where agency_id = any($1) and deadline < $2 and status not in ('done','cancelled') group by agency_id",
+    [q.agencyIds, q.today ?? vnToday()],
+  );
+  return new Map(rows.map((r) => [r.agency_id, r.n]));
+}

@@ -27,6 +27,7 @@ import {
   type PlanWithTasks,
   stepPlan,
   TaskInput,
+  overdueTaskCounts,
   TaskProgress,
   updatePlan,
   updateTaskProgress,
@@ -37,11 +38,8 @@ registerNav({ href: "/staff/plans", labelKey: "plans.nav", area: "staff", permis
 
 registerDashboard(async (req, tx) => {
   if (!req.user || !can(req.user.role, "plan.manage")) return [];
-  const r = await tx.one<{ n: number; awaiting: number }>(
-    `select (select count(*)::int from plan_tasks where agency_id = $1 and deadline < $2 and status not in ('done','cancelled')) as n,
-        (select count(*)::int from plans where agency_id = $1 and status = 'submitted') as awaiting`,
-    [req.user.agencyId, vnToday()],
-  );
+  const overdue = (await overdueTaskCounts(tx, { agencyIds: [req.user.agencyId], today: vnToday() })).get(req.user.agencyId) ?? 0;
+  const r = { n: overdue, ...(await tx.one<{ awaiting: number }>("select count(*)::int as awaiting from plans where agency_id = $1 and status = 'submitted'", [req.user.agencyId])) };
   return [
     { labelKey: "plans.dashboardOverdue", value: r.n, href: "/staff/plans", tone: r.n > 0 ? "bad" : "normal" },
     ...(can(req.user.role, "plan.approve") ? [{ labelKey: "plans.dashboardAwaiting", value: r.awaiting, href: "/staff/plans", tone: r.awaiting > 0 ? "warn" : "normal" } as const] : []),

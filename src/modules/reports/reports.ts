@@ -5,36 +5,29 @@ import { z } from "zod";
 import type { Tx } from "../../db/scope";
 import { documentCode, vnToday } from "../../domain/documents/numbering";
 import type { OfficialDocument } from "../../domain/documents/model";
-import {
-  composeReport,
-  DEFAULT_TEMPLATES,
-  defaultRecipients,
-  defaultSubject,
-  initialNarratives,
-  NARRATIVE_SECTIONS,
-  type Narratives,
-  normaliseRecipients,
-  REPORT_KIND,
-  SECTION_TITLES,
-  sectionFacts,
-} from "../../domain/reports/cchc-communication";
+import { normaliseRecipients } from "../../domain/reports/cchc-communication";
+import { periodFitsKind, REPORT_KIND_CODES, type ReportKind, sectionKeys } from "../../domain/reports/kinds";
 import { checkPeriod, type PeriodProblem, periodLabel } from "../../domain/reports/period";
+import { composeKind, narrativesOf, type PageSection, pageSections, recipientsOf, subjectOf, TEMPLATES } from "../../domain/reports/templates";
 import type { ReportData } from "../../domain/reports/report-data";
 import { toNfc } from "../../domain/text/fold";
 import { appendAudit } from "../audit/audit";
 import { renderDocx } from "../documents/docx";
 import { renderPdf } from "../documents/pdf";
+import { sendIssuedReport } from "../documents/dispatch";
 import { type Actor, issueDocumentNumber } from "../documents/register";
+import { owesKind } from "./calendar";
 import { gatherReportData, type ReportProviders } from "./gather";
 
-export const REPORT_KINDS = [REPORT_KIND] as const;
+/** Who acts on a report: a report is written, approved and issued by its own agency's staff only. */
+export type ReportActor = Actor & { agencyId: number };
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "msg:reports.badDate" });
 
 export const ReportCreate = z.object({
   /** Agency code ("000.00.25.H12") or id; defaults to the caller's agency. */
   agency: z.union([z.string().trim().min(1).max(40), z.number().int().positive()]).optional(),
-  kind: z.enum(REPORT_KINDS, { message: "msg:reports.badKind" }),
+  kind: z.enum(REPORT_KIND_CODES as [ReportKind, ...ReportKind[]], { message: "msg:reports.badKind" }),
   from: isoDate,
   to: isoDate,
 });
@@ -44,7 +37,8 @@ const narrativeText = z.string().max(20000, { message: "msg:reports.tooLong" }).
 
 export const ReportUpdate = z.object({
   subject: z.string().trim().min(3, { message: "msg:reports.badSubject" }).max(500, { message: "msg:reports.badSubject" }).transform(toNfc).optional(),
-  narratives: z.object(Object.fromEntries(NARRATIVE_SECTIONS.map((s) => [s, narrativeText.optional()])) as Record<(typeof NARRATIVE_SECTIONS)[number], z.ZodOptional<typeof narrativeText>>).strict().optional(),
+  /** Section key → text; the keys must be sections of the report's kind. */
+  narratives: z.record(z.string().regex(/^[a-zA-Z]{2,40}$/, { message: "msg:reports.badSection" }), narrativeText).optional(),
   /** One recipient a line or an array; "Lưu: VT." is kept last. */
   recipients: z.union([z.array(z.string().max(300)).max(40), z.string().max(6000)]).optional(),
 });
@@ -55,13 +49,13 @@ export type ReportStatus = "draft" | "approved" | "issued";
 type ReportRow = {
   id: number;
   agency_id: number;
-  kind: typeof REPORT_KIND;
+  kind: ReportKind;
   period_from: string;
   period_to: string;
   status: ReportStatus;
   subject: string;
   data: ReportData;
-  narratives: Narratives;
+  narratives: Record<string, string>;
   recipients: string[];
   signer_mode: "TM" | "KT" | null;
   signer_title: string | null;
@@ -80,12 +74,12 @@ type ReportRow = {
 const COLS = `id, agency_id, kind, period_from::text as period_from, period_to::text as period_to, status, subject, data, narratives, recipients,
   signer_mode, signer_title, signer_name, created_at, updated_at, approved_at, number, symbol, issued_on::text as issued_on, issued_at, docx_sha256, pdf_sha256`;
 
-export type ReportSection = { key: string; title: string; narrative: string | null; facts: string[] };
+export type ReportSection = PageSection;
 
 export type Report = {
   id: number;
   agencyId: number;
-  kind: typeof REPORT_KIND;
+  kind: ReportKind;
   period: { from: string; to: string; label: string };
   status: ReportStatus;
   subject: string;
@@ -94,7 +88,7 @@ export type Report = {
   issuedOn: string | null;
   signer: { mode: "TM" | "KT"; title: string | null; name: string } | null;
   recipients: string[];
-  narratives: Narratives;
+  narratives: Record<string, string>;
   sections: ReportSection[];
   data: ReportData;
   files: { docxSha256: string; pdfSha256: string } | null;
@@ -103,19 +97,9 @@ export type Report = {
 };
 
 function toReport(r: ReportRow): Report {
-  const facts = sectionFacts(r.data);
-  const narr = { ...DEFAULT_TEMPLATES, ...r.narratives };
-  const sections: ReportSection[] = [
-    { key: "organisation", title: SECTION_TITLES.organisation, narrative: narr.organisation, facts: facts.organisation },
-    { key: "visual", title: SECTION_TITLES.visual, narrative: narr.visual, facts: facts.visual },
-    { key: "media", title: SECTION_TITLES.media, narrative: narr.media, facts: facts.media },
-    { key: "conferences", title: SECTION_TITLES.conferences, narrative: narr.conferences, facts: facts.conferences },
-    { key: "dossiers", title: "3. Kết quả tiếp nhận, giải quyết thủ tục hành chính", narrative: null, facts: facts.dossiers },
-    { key: "advantages", title: SECTION_TITLES.advantages, narrative: narr.advantages, facts: [] },
-    { key: "difficulties", title: SECTION_TITLES.difficulties, narrative: narr.difficulties, facts: [] },
-    { key: "directions", title: SECTION_TITLES.directions, narrative: narr.directions, facts: [] },
-    { key: "closing", title: SECTION_TITLES.closing, narrative: narr.closing, facts: [] },
-  ];
+  const template = TEMPLATES[r.kind];
+  const narr = { ...template.defaults, ...r.narratives };
+  const sections = pageSections(r.kind, r.data, narr);
   return {
     id: r.id,
     agencyId: r.agency_id,
@@ -136,7 +120,16 @@ function toReport(r: ReportRow): Report {
   };
 }
 
-export type ReportError = "not_found" | "issued" | "not_draft" | "not_approved" | "agency_out_of_scope" | { period: PeriodProblem };
+export type ReportError =
+  | "not_found"
+  | "issued"
+  | "not_draft"
+  | "not_approved"
+  | "agency_out_of_scope"
+  | "not_owed"
+  | "not_yours"
+  | { period: PeriodProblem | "kind" }
+  | { section: string };
 
 /** Resolves the agency a caller drafts for: a code or id that must lie in the caller's scope. */
 export async function resolveAgency(tx: Tx, agency: string | number | undefined, fallbackId: number): Promise<number | undefined> {
@@ -157,11 +150,12 @@ export async function templatesFor(tx: Tx, agencyId: number, kind: string): Prom
   return Object.fromEntries(rows.map((r) => [r.section, r.body]));
 }
 
-export async function saveTemplates(tx: Tx, agencyId: number, kind: string, bodies: Partial<Record<string, string>>, actor: Actor): Promise<void> {
-  for (const s of NARRATIVE_SECTIONS) {
+export async function saveTemplates(tx: Tx, agencyId: number, kind: ReportKind, bodies: Partial<Record<string, string>>, actor: Actor): Promise<void> {
+  const defaults = TEMPLATES[kind].defaults;
+  for (const s of sectionKeys(kind)) {
     const body = bodies[s];
     if (body === undefined) continue;
-    if (body.trim() === "" || body.trim() === DEFAULT_TEMPLATES[s]) await tx.exec("delete from report_templates where agency_id = $1 and kind = $2 and section = $3", [agencyId, kind, s]);
+    if (body.trim() === "" || body.trim() === defaults[s]) await tx.exec("delete from report_templates where agency_id = $1 and kind = $2 and section = $3", [agencyId, kind, s]);
     else
       await tx.exec(
         `insert into report_templates (agency_id, kind, section, body) values ($1,$2,$3,$4)
@@ -172,22 +166,30 @@ export async function saveTemplates(tx: Tx, agencyId: number, kind: string, bodi
   await appendAudit(tx, { agencyId, actorUserId: actor.userId, actor: actor.label, action: "report.templates", entity: "report_template", entityId: kind, data: { sections: Object.keys(bodies) } });
 }
 
+/**
+ * Drafts a report of a kind for a period from the agency's data. A commune drafts only the kinds
+ * it owes (the province's reporting calendar, or the kinds every commune owes); a province drafts
+ * any kind, combining its communes' figures and reports.
+ */
 export async function createReportDraft(
   tx: Tx,
-  input: { agencyId: number; kind: typeof REPORT_KIND; from: string; to: string },
+  input: { agencyId: number; kind: ReportKind; from: string; to: string },
   actor: Actor,
   opts: { providers: ReportProviders; today?: string },
 ): Promise<Report | ReportError> {
   const problem = checkPeriod(input.from, input.to, opts.today);
   if (problem) return { period: problem };
-  const data = await gatherReportData(tx, { agencyId: input.agencyId, from: input.from, to: input.to, providers: opts.providers, ...(opts.today ? { today: opts.today } : {}) });
-  const narratives = initialNarratives(data, await templatesFor(tx, input.agencyId, input.kind));
+  if (!periodFitsKind(input.kind, input.from, input.to)) return { period: "kind" };
+  const agency = await tx.one<{ kind: string }>("select kind from agencies where id = $1", [input.agencyId]);
+  if (agency.kind === "commune" && !(await owesKind(tx, input.agencyId, input.kind))) return "not_owed";
+  const data = await gatherReportData(tx, { agencyId: input.agencyId, kind: input.kind, from: input.from, to: input.to, providers: opts.providers, ...(opts.today ? { today: opts.today } : {}) });
+  const narratives = narrativesOf(input.kind, data, await templatesFor(tx, input.agencyId, input.kind));
   const row = await tx.one<ReportRow>(
     `insert into reports (agency_id, kind, period_from, period_to, subject, data, narratives, recipients, created_by)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9) returning ${COLS}`,
-    [input.agencyId, input.kind, input.from, input.to, defaultSubject(data), JSON.stringify(data), JSON.stringify(narratives), JSON.stringify(defaultRecipients(data)), actor.userId],
+    [input.agencyId, input.kind, input.from, input.to, subjectOf(input.kind, data), JSON.stringify(data), JSON.stringify(narratives), JSON.stringify(recipientsOf(input.kind, data)), actor.userId],
   );
-  await appendAudit(tx, { agencyId: input.agencyId, actorUserId: actor.userId, actor: actor.label, action: "report.draft", entity: "report", entityId: row.id, data: { from: input.from, to: input.to, unavailable: data.unavailable } });
+  await appendAudit(tx, { agencyId: input.agencyId, actorUserId: actor.userId, actor: actor.label, action: "report.draft", entity: "report", entityId: row.id, data: { kind: input.kind, from: input.from, to: input.to, unavailable: data.unavailable } });
   return toReport(row);
 }
 
@@ -197,21 +199,25 @@ export async function findReport(tx: Tx, id: number): Promise<Report | undefined
 }
 
 /**
- * Reports of one agency, or — for supervisors above communes (`agencyId` undefined) — the issued
- * reports of every agency their scope covers (row-level security decides which).
+ * Reports of one agency (`agencyId`), and — for supervisors above communes (`issuedBelow`) — the
+ * issued reports of every agency their scope covers (row-level security decides which).
  */
-export async function listReports(tx: Tx, opts: { agencyId?: number }): Promise<Report[]> {
-  const rows =
-    opts.agencyId === undefined
-      ? await tx.query<ReportRow>(`select ${COLS} from reports where status = 'issued' order by issued_at desc, id desc limit 200`)
-      : await tx.query<ReportRow>(`select ${COLS} from reports where agency_id = $1 order by created_at desc, id desc limit 200`, [opts.agencyId]);
+export async function listReports(tx: Tx, opts: { agencyId?: number; issuedBelow?: boolean }): Promise<Report[]> {
+  const rows = await tx.query<ReportRow>(
+    `select ${COLS} from reports where ($1::int is not null and agency_id = $1) or ($2 and status = 'issued')
+     order by (agency_id = $1) desc nulls last, coalesce(issued_at, created_at) desc, id desc limit 200`,
+    [opts.agencyId ?? null, opts.issuedBelow ?? false],
+  );
   return rows.map(toReport);
 }
 
-export async function updateReportDraft(tx: Tx, id: number, patch: ReportUpdate, actor: Actor): Promise<Report | ReportError> {
+export async function updateReportDraft(tx: Tx, id: number, patch: ReportUpdate, actor: ReportActor): Promise<Report | ReportError> {
   const cur = await tx.maybeOne<ReportRow>(`select ${COLS} from reports where id = $1 for update`, [id]);
   if (!cur) return "not_found";
+  if (cur.agency_id !== actor.agencyId) return "not_yours";
   if (cur.status === "issued") return "issued";
+  const unknown = Object.keys(patch.narratives ?? {}).find((k) => !sectionKeys(cur.kind).includes(k));
+  if (unknown) return { section: unknown };
   const narratives = { ...cur.narratives, ...Object.fromEntries(Object.entries(patch.narratives ?? {}).filter(([, v]) => v !== undefined)) };
   const recipients =
     patch.recipients === undefined ? cur.recipients : normaliseRecipients(Array.isArray(patch.recipients) ? patch.recipients : patch.recipients.split(/\r?\n/));
@@ -225,9 +231,10 @@ export async function updateReportDraft(tx: Tx, id: number, patch: ReportUpdate,
   return toReport(row);
 }
 
-export async function approveReport(tx: Tx, id: number, actor: Actor & { fullName: string; title: string | null }): Promise<Report | ReportError> {
+export async function approveReport(tx: Tx, id: number, actor: ReportActor & { fullName: string; title: string | null }): Promise<Report | ReportError> {
   const cur = await tx.maybeOne<{ agency_id: number; status: ReportStatus }>("select agency_id, status from reports where id = $1 for update", [id]);
   if (!cur) return "not_found";
+  if (cur.agency_id !== actor.agencyId) return "not_yours";
   if (cur.status === "issued") return "issued";
   if (cur.status !== "draft") return "not_draft";
   // A vice-chair signs "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"; the chair signs for the committee (TM.).
@@ -243,7 +250,7 @@ export async function approveReport(tx: Tx, id: number, actor: Actor & { fullNam
 
 export function reportDocument(r: Report, today = vnToday()): OfficialDocument {
   const issued = r.number && r.issuedOn ? { number: Number(r.number.split("/")[0]), symbol: r.number.split("/")[1]!, date: r.issuedOn } : undefined;
-  return composeReport({
+  return composeKind(r.kind, {
     data: r.data,
     subject: r.subject,
     narratives: r.narratives,
@@ -256,10 +263,14 @@ export function reportDocument(r: Report, today = vnToday()): OfficialDocument {
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-/** Numbers the approved report from the register, renders and stores both files, freezes the row. */
-export async function issueReport(tx: Tx, id: number, actor: Actor, today = vnToday()): Promise<Report | ReportError> {
+/**
+ * Numbers the approved report from the register, renders and stores both files, freezes the row,
+ * and sends it to its recipients (src/modules/documents/dispatch.ts).
+ */
+export async function issueReport(tx: Tx, id: number, actor: ReportActor, today = vnToday()): Promise<Report | ReportError> {
   const cur = await tx.maybeOne<ReportRow>(`select ${COLS} from reports where id = $1 for update`, [id]);
   if (!cur) return "not_found";
+  if (cur.agency_id !== actor.agencyId) return "not_yours";
   if (cur.status === "issued") return "issued";
   if (cur.status !== "approved") return "not_approved";
   const doc = await issueDocumentNumber(
@@ -284,6 +295,7 @@ export async function issueReport(tx: Tx, id: number, actor: Actor, today = vnTo
     entityId: id,
     data: { number: doc.code, issuedOn: doc.issuedOn, docxSha256: row.docx_sha256, pdfSha256: row.pdf_sha256 },
   });
+  await sendIssuedReport(tx, id, actor);
   return toReport(row);
 }
 

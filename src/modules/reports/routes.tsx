@@ -5,17 +5,24 @@ import type { OfficialDocument } from "../../domain/documents/model";
 import { MOTTO, NATIONAL_TITLE } from "../../domain/documents/model";
 import { vnToday } from "../../domain/documents/numbering";
 import { defaultPeriod, STANDARD_PERIODS, type StandardPeriod } from "../../domain/reports/period";
-import { DEFAULT_TEMPLATES, NARRATIVE_SECTIONS, PLACEHOLDERS, REPORT_KIND, SECTION_TITLES } from "../../domain/reports/cchc-communication";
+import { PLACEHOLDERS } from "../../domain/reports/cchc-communication";
+import { isReportKind, REPORT_KIND_CODES, REPORT_KINDS, type ReportKind, sectionKeys } from "../../domain/reports/kinds";
+import { TEMPLATES } from "../../domain/reports/templates";
 import { defineApi } from "../../web/api";
 import type { PageCtx } from "../../web/context";
 import { forbidden, HttpError, notFound, parseWith, requirePermission } from "../../web/http";
-import { formatDate } from "../../web/i18n";
+import { formatDate, formatDateTime } from "../../web/i18n";
 import { registerDashboard, registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Layout } from "../../web/views/layout";
+import { type DispatchStatus, listDispatches, sendIssuedReport } from "../documents/dispatch";
 import { documentsRoutes } from "../documents/routes";
 import { plansRoutes } from "../plans/routes";
+import { calendarRoutes } from "./calendar-routes";
+import { owedKinds } from "./calendar";
 import { defaultProviders } from "./gather";
 import "./messages";
+import "./province-messages";
+import "./demo";
 import {
   approveReport,
   createReportDraft,
@@ -47,12 +54,16 @@ const RefParam = z.object({ ref: z.string().regex(/^\d{1,9}(\.(docx|pdf))?$/, { 
 
 function actorOf(req: FastifyRequest) {
   const u = req.user!;
-  return { userId: u.id, label: u.username, fullName: u.fullName, title: u.title };
+  return { userId: u.id, label: u.username, fullName: u.fullName, title: u.title, agencyId: u.agencyId };
 }
 
 function reportError(e: ReportError): HttpError {
-  if (typeof e === "object") return new HttpError(400, `reports.period.${e.period}`);
+  if (typeof e === "object") return "period" in e ? new HttpError(400, `reports.period.${e.period}`) : new HttpError(400, "reports.badSection", { section: e.section });
   switch (e) {
+    case "not_owed":
+      return new HttpError(400, "reports.notOwed");
+    case "not_yours":
+      return new HttpError(403, "reports.notYours");
     case "not_found":
       return new HttpError(404, "error.404.body");
     case "issued":
@@ -83,13 +94,34 @@ async function draft(req: FastifyRequest, input: ReportCreate): Promise<Report> 
   );
 }
 
-/** Drafters and leaders list their agency's reports; supervisors above list what their scope covers. */
-function listScope(user: { role: Parameters<typeof can>[0]; agencyId: number }): { agencyId?: number } {
-  return can(user.role, "report.draft") || can(user.role, "report.approve") ? { agencyId: user.agencyId } : {};
+/** Everyone lists their agency's reports; supervisors above also the issued reports their scope covers. */
+function listScope(user: { role: Parameters<typeof can>[0]; agencyId: number }): { agencyId: number; issuedBelow: boolean } {
+  return { agencyId: user.agencyId, issuedBelow: can(user.role, "province.supervise") };
+}
+
+/** The kinds the caller's agency may draft: what a commune owes, any kind for a province. */
+async function draftableKinds(req: FastifyRequest): Promise<ReportKind[]> {
+  const user = req.user!;
+  return req.tx(async (tx) => {
+    const a = await tx.one<{ kind: string }>("select kind from agencies where id = $1", [user.agencyId]);
+    return a.kind === "commune" ? owedKinds(tx, user.agencyId) : [...REPORT_KIND_CODES];
+  });
 }
 
 function canIssue(role: Parameters<typeof can>[0]): boolean {
   return can(role, "report.approve") || can(role, "report.draft");
+}
+
+/** Sends an issued report of the caller's agency again: nothing new for recipients already reached. */
+async function resend(req: FastifyRequest, id: number): Promise<DispatchStatus[]> {
+  const user = req.user!;
+  // A DomainError (not issued: 409) becomes its status in the app's error handler.
+  return req.tx(async (tx) => {
+    const r = await findReport(tx, id);
+    if (!r) throw notFound();
+    if (r.agencyId !== user.agencyId) throw new HttpError(403, "reports.notYours");
+    return sendIssuedReport(tx, id, actorOf(req));
+  });
 }
 
 const FORMATS = {
@@ -138,13 +170,17 @@ function PeriodHint({ ctx }: { ctx: PageCtx }) {
   );
 }
 
-function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Report[]; errors?: Record<string, string>; values?: Record<string, string> }) {
+function ListPage({ ctx, reports, kinds, errors, values }: { ctx: PageCtx; reports: Report[]; kinds: ReportKind[]; errors?: Record<string, string>; values?: Record<string, string> }) {
   const t = ctx.t;
   const v = values ?? defaultPeriod(vnToday());
+  const chosen = values?.kind && isReportKind(values.kind) ? values.kind : kinds[0];
   return (
     <Layout ctx={ctx} title={t("reports.title")} area="staff">
       <h1>{t("reports.title")}</h1>
       <p class="lead">{t("reports.intro")}</p>
+      <p>
+        <a href="/staff/reports/calendar">{t("reportcal.title")}</a>
+      </p>
       {reports.length === 0 ? (
         <p>{t("reports.none")}</p>
       ) : (
@@ -153,6 +189,7 @@ function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Rep
             <thead>
               <tr>
                 <th scope="col">{t("reports.subject")}</th>
+                <th scope="col">{t("reports.kindLabel")}</th>
                 <th scope="col">{t("reports.agency")}</th>
                 <th scope="col">{t("reports.period")}</th>
                 <th scope="col">{t("reports.number")}</th>
@@ -165,6 +202,7 @@ function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Rep
                   <td>
                     <a href={`/staff/reports/${r.id}`}>{r.subject}</a>
                   </td>
+                  <td>{t(`reports.kind.${r.kind}`)}</td>
                   <td>{r.data.agency.unitName}</td>
                   <td>
                     {formatDate(r.period.from)} – {formatDate(r.period.to)}
@@ -179,13 +217,22 @@ function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Rep
           </table>
         </div>
       )}
-      {can(ctx.user?.role, "report.draft") ? (
+      {can(ctx.user?.role, "report.draft") && kinds.length > 0 ? (
         <section class="panel">
           <h2>{t("reports.create")}</h2>
-          <p class="muted">{t(`reports.kind.${REPORT_KIND}`)}</p>
           <ErrorSummary ctx={ctx} errors={errors} />
           <form method="post" action="/staff/reports" novalidate>
             <CsrfField ctx={ctx} />
+            <div class="field">
+              <label for="f-kind">{t("reports.kindLabel")}</label>
+              <select id="f-kind" name="kind">
+                {kinds.map((k) => (
+                  <option key={k} value={k} selected={k === chosen}>
+                    {t(`reports.kind.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
             <PeriodHint ctx={ctx} />
             <div class="search-row">
               <div class="field">
@@ -200,7 +247,13 @@ function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Rep
             <button type="submit">{t("reports.create")}</button>
           </form>
           <p>
-            <a href="/staff/reports/templates">{t("reports.templates")}</a>
+            {t("reports.templates")}:{" "}
+            {kinds.map((k, i) => (
+              <>
+                {i ? " · " : ""}
+                <a href={`/staff/reports/templates?kind=${k}`}>{t(`reports.kind.${k}`)}</a>
+              </>
+            ))}
           </p>
         </section>
       ) : null}
@@ -208,10 +261,12 @@ function ListPage({ ctx, reports, errors, values }: { ctx: PageCtx; reports: Rep
   );
 }
 
-function ReportPage({ ctx, report, errors, saved }: { ctx: PageCtx; report: Report; errors?: Record<string, string>; saved?: string }) {
+function ReportPage({ ctx, report, dispatches, errors, saved }: { ctx: PageCtx; report: Report; dispatches: DispatchStatus[]; errors?: Record<string, string>; saved?: string }) {
   const t = ctx.t;
   const role = ctx.user?.role;
-  const editable = report.status !== "issued" && can(role, "report.draft");
+  // A supervisor reads a commune's report; only the agency's own staff write, approve and issue it.
+  const own = report.agencyId === ctx.user?.agencyId;
+  const editable = own && report.status !== "issued" && can(role, "report.draft");
   return (
     <Layout ctx={ctx} title={report.subject} area="staff">
       <p>
@@ -258,6 +313,7 @@ function ReportPage({ ctx, report, errors, saved }: { ctx: PageCtx; report: Repo
         </dl>
       ) : null}
       {report.status === "issued" ? <p class="muted">{t("reports.frozen")}</p> : null}
+      {report.status === "issued" && own ? <Dispatches ctx={ctx} report={report} dispatches={dispatches} /> : null}
       <ErrorSummary ctx={ctx} errors={errors} />
       <form method="post" action={`/staff/reports/${report.id}`} novalidate>
         <CsrfField ctx={ctx} />
@@ -298,14 +354,14 @@ function ReportPage({ ctx, report, errors, saved }: { ctx: PageCtx; report: Repo
         </div>
         {editable ? <button type="submit">{t("reports.save")}</button> : null}
       </form>
-      {report.status === "draft" && can(role, "report.approve") ? (
+      {own && report.status === "draft" && can(role, "report.approve") ? (
         <form method="post" action={`/staff/reports/${report.id}/approve`} class="panel">
           <CsrfField ctx={ctx} />
           <p class="hint">{t("reports.approveHint")}</p>
           <button type="submit">{t("reports.approve")}</button>
         </form>
       ) : null}
-      {report.status === "approved" && canIssue(role) ? (
+      {own && report.status === "approved" && canIssue(role) ? (
         <form method="post" action={`/staff/reports/${report.id}/issue`} class="panel">
           <CsrfField ctx={ctx} />
           <p class="hint">{t("reports.issueHint")}</p>
@@ -313,6 +369,46 @@ function ReportPage({ ctx, report, errors, saved }: { ctx: PageCtx; report: Repo
         </form>
       ) : null}
     </Layout>
+  );
+}
+
+/** Where the issued report went, and where each copy stands (issue 16). */
+function Dispatches({ ctx, report, dispatches }: { ctx: PageCtx; report: Report; dispatches: DispatchStatus[] }) {
+  const t = ctx.t;
+  const state = (d: DispatchStatus) =>
+    d.channel === "paper"
+      ? t("dispatch.paper")
+      : d.correctionRequestedAt
+        ? t("dispatch.correction", { at: formatDateTime(d.correctionRequestedAt), reason: d.correctionReason ?? "" })
+        : d.acknowledgedAt
+          ? t("dispatch.acknowledged", { at: formatDateTime(d.acknowledgedAt) })
+          : d.readAt
+            ? t("dispatch.read", { at: formatDateTime(d.readAt) })
+            : d.receivedAt
+              ? t("dispatch.received", { at: formatDateTime(d.receivedAt) })
+              : t("dispatch.sent");
+  return (
+    <section class="panel" aria-labelledby="dispatch-h">
+      <h2 id="dispatch-h">{t("dispatch.title")}</h2>
+      {dispatches.length === 0 ? <p>{t("dispatch.none")}</p> : null}
+      <ul>
+        {dispatches.map((d) => (
+          <li key={d.id}>
+            <strong>{d.toName ?? d.line}</strong>
+            {d.toName ? <small class="muted"> ({d.line})</small> : null}: {state(d)}
+          </li>
+        ))}
+      </ul>
+      {can(ctx.user?.role, "report.draft") || can(ctx.user?.role, "report.approve") ? (
+        <form method="post" action={`/staff/reports/${report.id}/send`}>
+          <CsrfField ctx={ctx} />
+          <p class="hint">{t("dispatch.resendHint")}</p>
+          <button type="submit" class="secondary">
+            {t("dispatch.resend")}
+          </button>
+        </form>
+      ) : null}
+    </section>
   );
 }
 
@@ -415,27 +511,29 @@ function PreviewPage({ ctx, report, doc }: { ctx: PageCtx; report: Report; doc: 
   );
 }
 
-function TemplatesPage({ ctx, bodies, saved }: { ctx: PageCtx; bodies: Partial<Record<string, string>>; saved?: boolean }) {
+function TemplatesPage({ ctx, kind, bodies, saved }: { ctx: PageCtx; kind: ReportKind; bodies: Partial<Record<string, string>>; saved?: boolean }) {
   const t = ctx.t;
+  const titles = REPORT_KINDS[kind].sections as Readonly<Record<string, string>>;
   return (
     <Layout ctx={ctx} title={t("reports.templates")} area="staff">
       <p>
         <a href="/staff/reports">← {t("reports.title")}</a>
       </p>
       <h1>{t("reports.templates")}</h1>
+      <p class="lead">{t(`reports.kind.${kind}`)}</p>
       <p>{t("reports.templatesIntro", { list: PLACEHOLDERS.map((p) => `{${p}}`).join(", ") })}</p>
       {saved ? (
         <p class="notice" role="status">
           {t("reports.templatesSaved")}
         </p>
       ) : null}
-      <form method="post" action="/staff/reports/templates">
+      <form method="post" action={`/staff/reports/templates?kind=${kind}`}>
         <CsrfField ctx={ctx} />
-        {NARRATIVE_SECTIONS.map((s) => (
+        {sectionKeys(kind).map((s) => (
           <div class="field">
-            <label for={`f-t-${s}`}>{SECTION_TITLES[s]}</label>
+            <label for={`f-t-${s}`}>{titles[s]}</label>
             <textarea id={`f-t-${s}`} name={s} maxLength={20000}>
-              {bodies[s] ?? DEFAULT_TEMPLATES[s]}
+              {bodies[s] ?? TEMPLATES[kind].defaults[s]}
             </textarea>
           </div>
         ))}
@@ -448,7 +546,7 @@ function TemplatesPage({ ctx, bodies, saved }: { ctx: PageCtx; bodies: Partial<R
 /** Form fields "narratives.organisation" … → { narratives: { organisation } }. */
 function formToUpdate(body: Record<string, unknown>): Record<string, unknown> {
   const narratives: Record<string, unknown> = {};
-  for (const s of NARRATIVE_SECTIONS) if (typeof body[`narratives.${s}`] === "string") narratives[s] = body[`narratives.${s}`];
+  for (const [k, v] of Object.entries(body)) if (k.startsWith("narratives.") && typeof v === "string") narratives[k.slice("narratives.".length)] = v;
   return {
     ...(typeof body.subject === "string" ? { subject: body.subject } : {}),
     ...(typeof body.recipients === "string" ? { recipients: body.recipients } : {}),
@@ -456,9 +554,26 @@ function formToUpdate(body: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+const KindQuery = z.object({ kind: z.string().refine(isReportKind, { message: "msg:reports.badKind" }).default("cchc-communication") });
+
+const DispatchJson = z.object({
+  id: z.number(),
+  line: z.string(),
+  channel: z.enum(["system", "paper"]),
+  toAgencyId: z.number().nullable(),
+  toName: z.string().nullable(),
+  sentAt: z.string(),
+  receivedAt: z.string().nullable(),
+  readAt: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  correctionRequestedAt: z.string().nullable(),
+  correctionReason: z.string().nullable(),
+});
+
 const ReportJson = z
   .object({
     id: z.number(),
+    kind: z.enum(REPORT_KIND_CODES as [ReportKind, ...ReportKind[]]),
     status: z.enum(["draft", "approved", "issued"]),
     subject: z.string(),
     number: z.string().nullable(),
@@ -471,22 +586,24 @@ const ReportJson = z
 export async function reportsRoutes(app: FastifyInstance): Promise<void> {
   await plansRoutes(app);
   await documentsRoutes(app);
+  await calendarRoutes(app);
 
   app.get("/staff/reports", async (req, reply) => {
     const user = requirePermission(req, "report.view");
     const reports = await req.tx((tx) => listReports(tx, listScope(user)));
-    return reply.page(<ListPage ctx={req.pageCtx()} reports={reports} />);
+    const kinds = can(user.role, "report.draft") ? await draftableKinds(req) : [];
+    return reply.page(<ListPage ctx={req.pageCtx()} reports={reports} kinds={kinds} />);
   });
 
   app.post("/staff/reports", async (req, reply) => {
     const user = requirePermission(req, "report.draft");
-    const values = req.body as Record<string, string>;
-    const parsed = ReportCreate.safeParse({ kind: REPORT_KIND, from: values.from, to: values.to });
-    const again = async (message: string) => {
+    const values = (req.body ?? {}) as Record<string, string>;
+    const parsed = ReportCreate.safeParse({ kind: values.kind || "cchc-communication", from: values.from, to: values.to });
+    const again = async (message: string, field = "from") => {
       const reports = await req.tx((tx) => listReports(tx, listScope(user)));
-      return reply.page(<ListPage ctx={req.pageCtx()} reports={reports} errors={{ from: message }} values={values} />, 400);
+      return reply.page(<ListPage ctx={req.pageCtx()} reports={reports} kinds={await draftableKinds(req)} errors={{ [field]: message }} values={values} />, 400);
     };
-    if (!parsed.success) return again(req.t("reports.badDate"));
+    if (!parsed.success) return again(req.t(parsed.error.issues.some((i) => i.path[0] === "kind") ? "reports.badKind" : "reports.badDate"), parsed.error.issues.some((i) => i.path[0] === "kind") ? "kind" : "from");
     try {
       const r = await draft(req, parsed.data);
       return reply.code(303).redirect(`/staff/reports/${r.id}`);
@@ -498,23 +615,36 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get("/staff/reports/templates", async (req, reply) => {
     const user = requirePermission(req, "report.draft");
-    const bodies = await req.tx((tx) => templatesFor(tx, user.agencyId, REPORT_KIND));
-    return reply.page(<TemplatesPage ctx={req.pageCtx()} bodies={bodies} saved={(req.query as Record<string, string>).saved === "1"} />);
+    const { kind } = parseWith(KindQuery, req.query, req) as { kind: ReportKind };
+    const bodies = await req.tx((tx) => templatesFor(tx, user.agencyId, kind));
+    return reply.page(<TemplatesPage ctx={req.pageCtx()} kind={kind} bodies={bodies} saved={(req.query as Record<string, string>).saved === "1"} />);
   });
 
   app.post("/staff/reports/templates", async (req, reply) => {
     const user = requirePermission(req, "report.draft");
-    const body = parseWith(z.object(Object.fromEntries(NARRATIVE_SECTIONS.map((s) => [s, z.string().max(20000, { message: "msg:reports.tooLong" }).optional()]))), req.body, req);
-    await req.tx((tx) => saveTemplates(tx, user.agencyId, REPORT_KIND, body as Record<string, string | undefined>, actorOf(req)));
-    return reply.code(303).redirect("/staff/reports/templates?saved=1");
+    const { kind } = parseWith(KindQuery, req.query, req) as { kind: ReportKind };
+    const body = parseWith(z.object(Object.fromEntries(sectionKeys(kind).map((s) => [s, z.string().max(20000, { message: "msg:reports.tooLong" }).optional()]))), req.body, req);
+    await req.tx((tx) => saveTemplates(tx, user.agencyId, kind, body as Record<string, string | undefined>, actorOf(req)));
+    return reply.code(303).redirect(`/staff/reports/templates?kind=${kind}&saved=1`);
   });
 
   app.get("/staff/reports/:id", async (req, reply) => {
     requirePermission(req, "report.view");
     const { id } = parseWith(IdParam, req.params, req);
-    const r = await req.tx((tx) => findReport(tx, id));
-    if (!r) throw notFound();
-    return reply.page(<ReportPage ctx={req.pageCtx()} report={r} saved={(req.query as Record<string, string>).saved} />);
+    const found = await req.tx(async (tx) => {
+      const r = await findReport(tx, id);
+      return r ? { r, dispatches: r.status === "issued" ? await listDispatches(tx, id) : [] } : undefined;
+    });
+    if (!found) throw notFound();
+    return reply.page(<ReportPage ctx={req.pageCtx()} report={found.r} dispatches={found.dispatches} saved={(req.query as Record<string, string>).saved} />);
+  });
+
+  app.post("/staff/reports/:id/send", async (req, reply) => {
+    const user = requirePermission(req, "report.view");
+    if (!canIssue(user.role)) throw forbidden();
+    const { id } = parseWith(IdParam, req.params, req);
+    await resend(req, id);
+    return reply.code(303).redirect(`/staff/reports/${id}?saved=1`);
   });
 
   app.get("/staff/reports/:id/preview", async (req, reply) => {
@@ -551,13 +681,14 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
   defineApi(app, {
     method: "POST",
     url: "/api/v1/reports",
-    summary: "Draft a report for an agency and a period from the system's data (narratives pre-filled from the agency's templates)",
+    summary:
+      "Draft a report of a kind (cchc-communication, cchc-periodic, dossier-statistics, feedback-statistics) for the caller's agency and a period from the system's data. A commune drafts the kinds it owes (400 otherwise); a province (agency = its code) drafts the combined report of its communes",
     tags: ["reports"],
     auth: "report.draft",
     body: ReportCreate,
     response: ReportJson,
     successStatus: 201,
-    errors: { 403: "The agency is outside the caller's scope" },
+    errors: { 403: "The agency is not the caller's own" },
     handler: async ({ req, body }) => draft(req, body),
   });
 
@@ -613,6 +744,37 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
     response: ReportJson,
     errors: { 404: "No such report", 409: "Not a draft" },
     handler: async ({ req, params }) => unwrap(await req.tx((tx) => approveReport(tx, params.id, actorOf(req)))),
+  });
+
+  defineApi(app, {
+    method: "POST",
+    url: "/api/v1/reports/:id/send",
+    summary: "Send an issued report to its recipients again: idempotent (one incoming entry per recipient agency; paper recipients recorded once)",
+    tags: ["reports", "documents"],
+    auth: "report.view",
+    params: IdParam,
+    response: z.object({ items: z.array(DispatchJson) }),
+    errors: { 404: "No such report", 409: "Not issued" },
+    handler: async ({ req, params }) => {
+      if (!canIssue(req.user!.role)) throw forbidden();
+      return { items: await resend(req, params.id) };
+    },
+  });
+
+  defineApi(app, {
+    method: "GET",
+    url: "/api/v1/reports/:id/dispatches",
+    summary: "Where an issued report went: each recipient, received, read, acknowledged, a correction asked for",
+    tags: ["reports", "documents"],
+    auth: "report.view",
+    params: IdParam,
+    response: z.object({ items: z.array(DispatchJson) }),
+    errors: { 404: "No such report" },
+    handler: async ({ req, params }) => {
+      const items = await req.tx(async (tx) => ((await findReport(tx, params.id)) ? listDispatches(tx, params.id) : undefined));
+      if (!items) throw notFound();
+      return { items };
+    },
   });
 
   defineApi(app, {
