@@ -156,6 +156,10 @@ describe("communications: uploads", () => {
     const list = await comms.get("/staff/communications/signage?place=nha van hoa");
     expect(list.body).toContain("Áp phích dịch vụ công");
     expect(list.body).not.toContain("Ngã tư chợ Minh Tiến</h2>");
+    // LIKE's wildcards typed in the filter are characters, not patterns.
+    const wildcard = await comms.get(`/staff/communications/signage?place=${encodeURIComponent("%")}`);
+    expect(wildcard.statusCode).toBe(200);
+    expect(wildcard.body).not.toContain("Áp phích dịch vụ công");
     const reversed = await postMultipart(comms, "/staff/communications/signage", [
       { name: "kind", value: "banner" },
       { name: "title", value: "Băng rôn" },

@@ -32,7 +32,8 @@ export async function listSignage(tx: Tx, o: { agencyId: number; place?: string 
      where s.agency_id = $1 and ($2::text is null or fold(s.place) like '%' || fold($2) || '%')
        and ($3::date is null or (s.installed_on <= $3 and (s.removed_on is null or s.removed_on > $3)))
      order by s.place, s.installed_on desc, s.id`,
-    [o.agencyId, o.place ?? null, o.standingOn ?? null],
+    // The place is matched as typed: LIKE's wildcards in it are escaped (backslash, LIKE's default escape).
+    [o.agencyId, o.place ? o.place.replace(/[\\%_]/g, "\\$&") : null, o.standingOn ?? null],
   );
 }
 
