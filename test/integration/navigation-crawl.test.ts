@@ -102,6 +102,26 @@ describe("every link a user can see opens for that user", () => {
     expect(problems).toEqual([]);
   });
 
+  // Issue 19: the CSRF token travels in the body, so a form without the field fails for every user
+  // (an upload form lost its token that way while its tests posted one themselves).
+  it("every POST form carries the CSRF token in its body, never in its address", () => {
+    const problems = new Set<string>();
+    for (const [username, pages] of visits) {
+      for (const v of pages) {
+        for (const m of v.html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+          const attrs = m[1]!;
+          if (!/method="post"/i.test(attrs)) continue;
+          const action = /action="([^"]*)"/.exec(attrs)?.[1] ?? v.path;
+          if (action.includes("_csrf=")) problems.add(`${username}: ${v.path} form ${action} has the token in its address`);
+          if (!/name="_csrf"/.test(m[2]!)) problems.add(`${username}: ${v.path} form ${action} has no _csrf field`);
+        }
+      }
+    }
+    expect([...problems]).toEqual([]);
+    // The check reads real forms: the desk's pages have many.
+    expect(visits.get("demo-desk")!.some((v) => /<form\b[^>]*method="post"/.test(v.html))).toBe(true);
+  });
+
   it("page titles name the commune once", () => {
     const problems = [...visits].flatMap(([username, pages]) =>
       pages

@@ -15,7 +15,7 @@ import type { PageCtx } from "../../web/context";
 import { HttpError, notFound, parseWith, redirect, requireAccess, verifyCsrf } from "../../web/http";
 import { formatDate, formatDateTime, formatNumber } from "../../web/i18n";
 import { registerNav } from "../../web/registry";
-import { ErrorSummary, Field, FieldShell, Layout, SelectField, TextAreaField } from "../../web/views/layout";
+import { CsrfField, ErrorSummary, Field, FieldShell, Layout, SelectField, TextAreaField } from "../../web/views/layout";
 import { ABOLISH_MISSING, type AbolishMissing, type ImportDecision } from "./importer";
 import "./import-messages";
 import {
@@ -205,6 +205,7 @@ function UploadForm({ ctx, values, errors }: { ctx: PageCtx; values: Record<stri
       novalidate
       data-import-upload={JSON.stringify({ sending: t("catalog.import.js.sending"), reading: t("catalog.import.js.read"), failed: t("catalog.import.js.failed") })}
     >
+      <CsrfField ctx={ctx} />
       <h2 id="upload-h">{t("catalog.import.upload")}</h2>
       <ErrorSummary ctx={ctx} errors={errors} />
       <FieldShell
