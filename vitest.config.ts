@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 // Three projects: pure unit tests (no I/O), integration tests on a real PostgreSQL
 // (embedded by default, TEST_DATABASE_URL for an external server), and end-to-end tests
 // driving Chromium against a real server (Debian's, else npm @sparticuz/chromium's: see
-// test/support/chromium.ts).
+// test/support/chromium.ts). A fourth, `cluster` (app processes on the machine's PostgreSQL),
+// exists only with MOTCUA_CLUSTER_TESTS=1: `npm run test:cluster`.
 export default defineConfig({
   test: {
     projects: [
@@ -38,6 +39,14 @@ export default defineConfig({
           poolOptions: { forks: { singleFork: true } },
         },
       },
+      ...(process.env.MOTCUA_CLUSTER_TESTS
+        ? [
+            {
+              extends: true as const,
+              test: { name: "cluster", include: ["test/cluster/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 300_000, pool: "forks" as const },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -20,6 +20,21 @@ export const Config = z.object({
   submissionsPerPhone: z.coerce.number().int().min(1).max(1_000_000).default(6),
   /** Encrypts personal data at rest (src/modules/privacy/sealing.ts); required in production. */
   dataKey: z.string().optional(),
+  /** Bearer token that /metrics asks of a caller not on this machine (without it only loopback callers get metrics). */
+  metricsToken: z.string().min(16, "METRICS_TOKEN: at least 16 characters").optional(),
+  /** Where stored files go (src/modules/storage): the database (default) or S3-compatible storage. */
+  storage: z.enum(["postgres", "s3"]).default("postgres"),
+  s3: z
+    .object({
+      endpoint: z.string().url().optional(),
+      region: z.string().min(1).default("us-east-1"),
+      bucket: z.string().min(3),
+      accessKeyId: z.string().optional(),
+      secretAccessKey: z.string().optional(),
+      prefix: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, "S3_PREFIX: letters, digits, . _ - and ending in /").optional(),
+      forcePathStyle: z.boolean().optional(),
+    })
+    .optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -39,6 +54,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     submissionsPerAddress: env.SUBMISSIONS_PER_ADDRESS || undefined,
     submissionsPerPhone: env.SUBMISSIONS_PER_PHONE || undefined,
     dataKey: env[DATA_KEY_ENV] || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    storage: env.STORAGE || undefined,
+    s3:
+      env.STORAGE === "s3"
+        ? {
+            endpoint: env.S3_ENDPOINT || undefined,
+            region: env.S3_REGION || undefined,
+            bucket: env.S3_BUCKET ?? "",
+            accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+            prefix: env.S3_PREFIX || undefined,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE ? env.S3_FORCE_PATH_STYLE === "true" || env.S3_FORCE_PATH_STYLE === "1" : undefined,
+          }
+        : undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);

@@ -7,6 +7,9 @@ import { appendAudit } from "../modules/audit/audit";
 import { recordVerification, verifyIntegrity } from "../modules/audit/integrity";
 import { backupDatabase, restoreDatabase } from "../modules/backup/backup";
 import { filesRoot } from "../modules/dossiers/files";
+import { migrateDiskFiles } from "../modules/storage/migrate-disk";
+import { fileStore } from "../modules/storage/storage";
+import { progressBar } from "./progress";
 import { seedDemo } from "../modules/demo/seed";
 import { openRuntime, type Runtime, VERSION } from "../runtime";
 import "../web/modules";
@@ -128,7 +131,12 @@ const passphrase = () => (process.env.MOTCUA_BACKUP_PASSPHRASE ? { passphrase: p
 withCommon(program.command("backup <file>").description("Sao lưu toàn bộ dữ liệu và tệp (mã hóa khi có MOTCUA_BACKUP_PASSPHRASE) / back up all data and files"))
   .action(async (file: string, flags: CommonFlags) => {
     await withRuntime(flags, async (rt) => {
-      const r = await backupDatabase(rt.db.pool, file, { filesRoot: filesRoot(rt.config.dataDir), ...passphrase() });
+      const r = await backupDatabase(rt.db.pool, file, {
+        filesRoot: filesRoot(rt.config.dataDir),
+        store: fileStore(rt.db),
+        ...(process.env.BACKUP_S3_OBJECTS === "skip" ? { skipObjects: true } : {}),
+        ...passphrase(),
+      });
       log(`Đã sao lưu ${r.tables} bảng, ${r.rows} dòng, ${r.files} tệp vào ${file}`);
     });
   });
@@ -136,11 +144,29 @@ withCommon(program.command("backup <file>").description("Sao lưu toàn bộ d�
 withCommon(program.command("restore <file>").description("Khôi phục dữ liệu và tệp từ bản sao lưu (thay toàn bộ; dừng máy chủ trước)")).action(
   async (file: string, flags: CommonFlags) => {
     await withRuntime(flags, async (rt) => {
-      const r = await restoreDatabase(rt.db.pool, file, { filesRoot: filesRoot(rt.config.dataDir), ...passphrase() });
+      const r = await restoreDatabase(rt.db.pool, file, { store: fileStore(rt.db), ...passphrase() });
       log(`Đã khôi phục ${r.tables} bảng, ${r.rows} dòng, ${r.files} tệp từ ${file}${r.migrated.length ? `; áp dụng thêm ${r.migrated.length} bản cập nhật cấu trúc` : ""}`);
     });
   },
 );
+
+const filesCmd = program.command("files").description("Kho lưu trữ tệp / file store");
+withCommon(filesCmd.command("migrate").description("Chuyển tệp cũ trên đĩa (DATA_DIR/files) vào kho lưu trữ đã cấu hình / move files on disk into the configured file store"))
+  .option("--keep", "giữ tệp trên đĩa sau khi chuyển / keep the files on disk")
+  .action(async (flags: CommonFlags & { keep?: boolean }) => {
+    applyFlags(flags);
+    // Migrations only: the start-up's own move of files is what this command shows with a bar.
+    const rt = await openRuntime(loadConfig(), { log, poolMax: 4, moveDiskFiles: false });
+    try {
+      const bar = progressBar("Chuyển tệp / moving files");
+      const r = await migrateDiskFiles({ root: filesRoot(rt.config.dataDir), store: fileStore(rt.db), onProgress: bar.update, ...(flags.keep ? { keep: true } : {}) });
+      bar.stop();
+      log(`Đã chuyển ${r.migrated} tệp (${(r.bytes / 1e6).toFixed(1)} MB) vào kho ${fileStore(rt.db).kind}`);
+      if (r.skipped.length) log(`Bỏ qua ${r.skipped.length} tệp không do phần mềm ghi / left ${r.skipped.length} files not written by this software: ${r.skipped.slice(0, 5).join(", ")}`);
+    } finally {
+      await rt.close();
+    }
+  });
 
 const catalog = program.command("catalog").description("Thủ tục hành chính / procedure catalog");
 withCommon(catalog.command("import <file>").description("Nhập thủ tục (.json/.json.gz, dữ liệu Cổng DVC hoặc danh mục chuẩn hóa)"))

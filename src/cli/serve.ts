@@ -1,4 +1,5 @@
 import { loadConfig, publicBaseUrl } from "../config";
+import { withStartupLock } from "../db/migrate";
 import { seedDemo } from "../modules/demo/seed";
 import { openRuntime, VERSION } from "../runtime";
 import { startJobQueue, type JobQueue } from "../jobs/queue";
@@ -31,11 +32,21 @@ export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
   const started = Date.now();
   const rt = await openRuntime(config, { log });
   let closing = false;
+  // Graceful: /readyz turns 503 at once so a proxy stops sending new requests (after its next
+  // check: SHUTDOWN_DELAY_MS, e.g. 3000 behind HAProxy), then the server stops accepting and
+  // finishes the requests in flight; past SHUTDOWN_TIMEOUT_MS (default 25 s) it exits anyway.
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     log(`${signal}: đang dừng / shutting down…`);
+    app.deps.draining = true;
+    setTimeout(() => {
+      log("shutdown timed out: exiting with requests still open");
+      process.exit(1);
+    }, Number(process.env.SHUTDOWN_TIMEOUT_MS) || 25_000).unref();
     try {
+      const delay = Number(process.env.SHUTDOWN_DELAY_MS) || 0;
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       await app.close();
       await standin?.close();
       await waker?.stop();
@@ -58,17 +69,23 @@ export async function serve(opts: { demoIfEmpty: boolean }): Promise<void> {
     }
   }
 
-  // Anchor the audit chain at start when the last checkpoint is old (or there is none yet).
-  await rt.db.system(async (tx) => {
-    const last = await tx.maybeOne<{ at: Date }>("select at from audit_checkpoints order by at desc limit 1");
-    if (!last || Date.now() - last.at.getTime() > 6 * 3600_000) await createCheckpoint(tx);
-  });
+  // Anchor the audit chain at start when the last checkpoint is old (or there is none yet); one
+  // instance at a time, so that instances starting together write one checkpoint, not a deadlock.
+  await withStartupLock(rt.db.pool, () =>
+    rt.db.system(async (tx) => {
+      const last = await tx.maybeOne<{ at: Date }>("select at from audit_checkpoints order by at desc limit 1");
+      if (!last || Date.now() - last.at.getTime() > 6 * 3600_000) await createCheckpoint(tx);
+    }),
+  );
   const app = await buildApp({ db: rt.db, config, version: VERSION, secret: rt.secret });
   // Demo mode without a configured gateway: the local stand-in plays VNPay on the next port.
   const standin = !paymentGateway() && config.nodeEnv !== "production" ? await startDemoGateway(config) : undefined;
   let jobs: JobQueue | undefined;
   if (process.env.MOTCUA_JOBS !== "off") {
-    jobs = await startJobQueue({ connectionString: rt.connectionString, db: rt.db, log });
+    // JOBS_DATABASE_URL: the queue's own connections may go through PgBouncer in transaction mode.
+    jobs = await withStartupLock(rt.db.pool, () =>
+      startJobQueue({ connectionString: process.env.JOBS_DATABASE_URL || rt.connectionString, db: rt.db, log, logger: app.log }),
+    );
     app.deps.jobs = jobs;
   }
   // Demo mode: the demo commune synchronises with a local stand-in of the national portal.

@@ -62,3 +62,21 @@ export async function pendingMigrations(pool: pg.Pool, dir = MIGRATIONS_DIR): Pr
   const done = new Set((await pool.query<{ name: string }>("select name from schema_migrations")).rows.map((r) => r.name));
   return all.filter((n) => !done.has(n));
 }
+
+const STARTUP_LOCK_KEY = 7_305_002;
+
+/**
+ * Runs `fn` while holding the installation's start-up lock: instances starting together do their
+ * start-up writes (defaults, sealing, the audit checkpoint, the job queue's queues and schedules)
+ * one after the other instead of deadlocking on each other's rows.
+ */
+export async function withStartupLock<T>(pool: pg.Pool, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("select pg_advisory_lock($1)", [STARTUP_LOCK_KEY]);
+    return await fn();
+  } finally {
+    await client.query("select pg_advisory_unlock($1)", [STARTUP_LOCK_KEY]).catch(() => {});
+    client.release();
+  }
+}

@@ -13,6 +13,8 @@ import type { Config } from "../config";
 import { type Db, NotFoundError, PUBLIC_SCOPE } from "../db/scope";
 import { loadApiToken, loadSession, SESSION_COOKIE, scopeFor } from "../modules/accounts/sessions";
 import { configureDataKeys, dataKeysFrom } from "../modules/privacy/sealing";
+import { useConfiguredStore } from "../modules/storage/storage";
+import { registerMetrics, requestIdOf } from "./metrics";
 import type { PageCtx } from "./context";
 import { CSRF_COOKIE, LANG_COOKIE } from "./cookies";
 import { asHttpError, csrfRequired, HttpError, verifyCsrf, wantsJson } from "./http";
@@ -30,6 +32,8 @@ export type AppDeps = {
   secret: string;
   /** The background job queue, when this process runs one (not in most tests). */
   jobs?: import("../jobs/queue").JobQueue;
+  /** Set when the process is shutting down: /readyz answers 503 so the proxy sends no new requests. */
+  draining?: boolean;
 };
 
 declare module "fastify" {
@@ -78,9 +82,13 @@ function pickLang(req: FastifyRequest): Lang {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The configured key seals personal data (loadConfig refused a production configuration without one).
   if (deps.config.dataKey) configureDataKeys(dataKeysFrom({ key: deps.config.dataKey, production: deps.config.nodeEnv === "production" }));
+  // Stored files go where the configuration says (PostgreSQL by default), the same for every instance.
+  useConfiguredStore(deps.config, deps.db);
   const app = Fastify({
     logger: deps.config.logLevel === "silent" ? false : { level: deps.config.logLevel },
     trustProxy: deps.config.trustProxy,
+    // Ids unique across instances (or the proxy's), carried into the jobs a request queues.
+    genReqId: requestIdOf,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
   });
@@ -122,6 +130,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifyStatic, { root: ASSETS, prefix: "/assets/", maxAge: "7d", immutable: false, decorateReply: false });
 
+  registerMetrics(app, deps.config.metricsToken ? { token: deps.config.metricsToken } : {});
+  // Closing finishes the requests in flight; a kept-alive connection is closed as soon as it is
+  // idle (else the close would wait for the client, up to the keep-alive timeout).
+  app.addHook("preClose", async () => {
+    const timer = setInterval(() => app.server.closeIdleConnections(), 50);
+    timer.unref();
+    app.server.once("close", () => clearInterval(timer));
+  });
+
   app.decorateRequest("lang", "vi");
   app.decorateRequest("t", translator("vi"));
   app.decorateRequest("user", undefined);
@@ -160,7 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     req.scope = PUBLIC_SCOPE;
     req.lang = pickLang(req);
     req.t = translator(req.lang);
-    if (req.url.startsWith("/assets/") || req.url === "/healthz") return;
+    if (req.url.startsWith("/assets/") || req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics") return;
     await refreshSite();
     // Every browser gets a CSRF cookie; forms carry the HMAC of it. An API call without any
     // cookie (an integration, a public submission) has no form to protect: it gets none.

@@ -129,14 +129,23 @@ async function coreCards(tx: Tx, agencyId: number, role: Role): Promise<Dashboar
   return cards;
 }
 
+const READY_TIMEOUT_MS = 2000;
+
 export async function coreRoutes(app: FastifyInstance): Promise<void> {
   app.get("/healthz", async () => ({ status: "ok" }));
   // Clients that look for the icon at the conventional address (feed readers, bookmarks) find the SVG.
   app.get("/favicon.ico", async (_req, reply) => reply.code(301).redirect(`/assets/favicon.svg?v=${ASSET_VERSION}`));
 
   app.get("/readyz", async (_req, reply) => {
+    if (app.deps.draining) return reply.code(503).send({ status: "shutting_down" });
     try {
-      await app.deps.db.pool.query("select 1");
+      // A database that does not answer (a failover under way, a lost network) is unreachable
+      // within two seconds, not whenever the connection attempt gives up.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("database did not answer")), READY_TIMEOUT_MS);
+      });
+      await Promise.race([app.deps.db.pool.query("select 1"), late]).finally(() => clearTimeout(timer));
       const pending = await pendingMigrations(app.deps.db.pool);
       if (pending.length > 0) return reply.code(503).send({ status: "migrations_pending", pending });
       return { status: "ready" };

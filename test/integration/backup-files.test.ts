@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -12,11 +12,16 @@ import { DEMO_COMMUNE_CODE } from "../../src/modules/demo/seed";
 import { filesRoot } from "../../src/modules/dossiers/files";
 import { requiredDocuments } from "../../src/modules/dossiers/service";
 import { findOfferedProcedure } from "../../src/modules/catalog/service";
+import { S3FileStore } from "../../src/modules/storage/s3";
+import { fileStore } from "../../src/modules/storage/storage";
 import { createTestApp, signIn, type TestApp } from "../support/app";
+import { startLocalS3 } from "../support/s3";
 import { withDatabase } from "../support/global-db";
 
-// A backup is only worth what it restores: the dossiers' files with their rows, an encrypted copy
-// only with its passphrase, and a copy taken by an older version into the newer one.
+// A backup is only worth what it restores: the dossiers' files with their rows (in the PostgreSQL
+// file store they are rows; an S3 store's objects are written into the backup; files an older
+// version kept on disk are restored into the store), an encrypted copy only with its passphrase,
+// and a copy taken by an older version into the newer one.
 
 let t: TestApp;
 let dir: string;
@@ -68,7 +73,7 @@ async function attachmentUrl(code: string): Promise<string> {
 }
 
 describe("backup with the stored files", () => {
-  it("restores a dossier's attachment byte for byte after the files are lost", async () => {
+  it("restores a dossier's attachment byte for byte after the stored files are lost (PostgreSQL store: files are rows)", async () => {
     const code = await submitWithFile();
     const desk = await signIn(t.app, "demo-desk");
     const url = await attachmentUrl(code);
@@ -77,29 +82,65 @@ describe("backup with the stored files", () => {
     expect(before.rawPayload.equals(PDF)).toBe(true);
 
     const file = path.join(dir, "with-files.backup");
-    const r = await backupDatabase(t.tdb.db.pool, file, { filesRoot: root });
-    expect(r.files).toBeGreaterThanOrEqual(1);
+    const r = await backupDatabase(t.tdb.db.pool, file, { filesRoot: root, store: fileStore(t.tdb.db) });
+    expect(r.files).toBe(0); // nothing left on disk, nothing outside the database
+    const stored = await t.tdb.db.pool.query<{ n: number }>("select count(*)::int as n from file_objects");
+    expect(stored.rows[0]!.n).toBeGreaterThanOrEqual(1);
 
-    // The disk is lost and the dossier is gone from the database.
-    rmSync(root, { recursive: true, force: true });
+    // The stored files are lost and the dossier's attachments are gone from the database.
+    await t.tdb.db.pool.query("delete from file_objects; delete from file_contents");
     await t.tdb.db.system((tx) => tx.exec("delete from dossier_attachments where dossier_id = (select id from dossiers where code = $1)", [code]));
     const gone = await desk.get(url);
     expect(gone.statusCode).not.toBe(200);
 
-    const back = await restoreDatabase(t.tdb.db.pool, file, { filesRoot: root });
-    expect(back.files).toBe(r.files);
+    const back = await restoreDatabase(t.tdb.db.pool, file, { store: fileStore(t.tdb.db) });
     expect(back.migrated).toEqual([]);
+    expect((await t.tdb.db.pool.query<{ n: number }>("select count(*)::int as n from file_objects")).rows[0]!.n).toBe(stored.rows[0]!.n);
     const again = await signIn(t.app, "demo-desk");
     const after = await again.get(url);
     expect(after.statusCode).toBe(200);
     expect(after.rawPayload.equals(PDF)).toBe(true);
-    // Nothing half-written is left beside the files.
-    const leftovers: string[] = [];
-    const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith(".restore") && leftovers.push(e.name);
-    };
-    walk(root);
-    expect(leftovers).toEqual([]);
+  });
+
+  it("restores the files of a backup taken before the file store (files on disk) into the store", async () => {
+    const code = await submitWithFile();
+    const key = (
+      await t.tdb.db.system((tx) => tx.one<{ k: string }>("select a.storage_path as k from dossier_attachments a join dossiers d on d.id = a.dossier_id where d.code = $1 order by a.id limit 1", [code]))
+    ).k;
+    // An older install: the file on disk under its key, not in the store.
+    const oldRoot = mkdtempSync(path.join(os.tmpdir(), "motcua-old-files-"));
+    mkdirSync(path.dirname(path.join(oldRoot, key)), { recursive: true });
+    writeFileSync(path.join(oldRoot, key), PDF);
+    await fileStore(t.tdb.db).remove([key]);
+    const file = path.join(dir, "disk-files.backup");
+    const r = await backupDatabase(t.tdb.db.pool, file, { filesRoot: oldRoot });
+    expect(r.files).toBe(1);
+    rmSync(oldRoot, { recursive: true, force: true });
+
+    const back = await restoreDatabase(t.tdb.db.pool, file, { store: fileStore(t.tdb.db) });
+    expect(back.files).toBe(1);
+    expect((await fileStore(t.tdb.db).get(key))!.equals(PDF)).toBe(true);
+    const desk = await signIn(t.app, "demo-desk");
+    expect((await desk.get(await attachmentUrl(code))).rawPayload.equals(PDF)).toBe(true);
+  });
+
+  it("writes an S3 store's objects into the backup and puts them back into the bucket", async () => {
+    const s3 = await startLocalS3("motcua-backup");
+    const store = new S3FileStore(s3.settings, t.tdb.db.pool);
+    try {
+      await store.put("1/2026/s3-object", PDF);
+      const file = path.join(dir, "s3.backup");
+      expect((await backupDatabase(t.tdb.db.pool, file, { store })).files).toBe(1);
+      // Left out on request (a province backs its bucket up on its own): the header says so.
+      const skipped = path.join(dir, "s3-skipped.backup");
+      expect((await backupDatabase(t.tdb.db.pool, skipped, { store, skipObjects: true })).files).toBe(0);
+      await store.remove(["1/2026/s3-object"]);
+      expect((await restoreDatabase(t.tdb.db.pool, file, { store })).files).toBe(1);
+      expect((await store.get("1/2026/s3-object"))!.equals(PDF)).toBe(true);
+    } finally {
+      await store.close();
+      await s3.close();
+    }
   });
 
   it("encrypts with a passphrase and restores only with it, changing nothing otherwise", async () => {

@@ -56,12 +56,10 @@ function characterErrorRate(ocr: string, truth: string): number {
 
 let t: TestApp;
 let desk: Client;
-let dataDir: string;
 const sys = <T,>(fn: (tx: Tx) => Promise<T>) => t.tdb.db.system(fn);
 
 beforeAll(async () => {
   t = await createTestApp();
-  dataDir = t.app.deps.config.dataDir;
   desk = await signIn(t.app, "demo-desk");
 });
 afterAll(async () => {
@@ -107,7 +105,7 @@ describe("digitised documents", () => {
     expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
     const pending = await sys((tx) => tx.one<{ ocr_status: string }>("select s.ocr_status from applicant_documents s join dossiers d on d.id = s.source_dossier_id where d.code = $1", [code]));
     expect(pending.ocr_status).toBe("pending");
-    expect(await runOcr(t.tdb.db, { dataDir })).toEqual({ done: 1, failed: 0 });
+    expect(await runOcr(t.tdb.db)).toEqual({ done: 1, failed: 0 });
     const doc = await sys((tx) => tx.one<{ ocr_status: string; ocr_text: string }>("select s.ocr_status, s.ocr_text from applicant_documents s join dossiers d on d.id = s.source_dossier_id where d.code = $1", [code]));
     expect(doc.ocr_status).toBe("done");
     const cer = characterErrorRate(doc.ocr_text, PAGE.join("\n"));
@@ -129,7 +127,7 @@ describe("digitised documents", () => {
     const broken = await scan(code, { fileName: "hong.pdf", type: "application/pdf", data: Buffer.from("%PDF-1.4\n%garbage that is no PDF\n%%EOF\n") });
     expect(broken.statusCode).toBe(303);
     for (let i = 0; i < 3; i++) {
-      await runOcr(t.tdb.db, { dataDir });
+      await runOcr(t.tdb.db);
       await sys((tx) => tx.exec("update applicant_documents set ocr_at = null where ocr_status = 'pending'"));
     }
     const s = await sys((tx) => tx.one<{ ocr_status: string; ocr_error: string | null }>("select s.ocr_status, s.ocr_error from applicant_documents s join dossiers d on d.id = s.source_dossier_id where d.code = $1", [code]));

@@ -4,7 +4,7 @@ import type { Tx } from "../../src/db/scope";
 import type { DossierAction } from "../../src/domain/dossiers/state-machine";
 import { hashPassword } from "../../src/modules/accounts/passwords";
 import { findOfferedProcedure } from "../../src/modules/catalog/service";
-import { filesRoot, finaliseFiles, stageFiles } from "../../src/modules/dossiers/files";
+import { finaliseFiles, stageFiles } from "../../src/modules/dossiers/files";
 import { applyAction, type DossierActor, requiredDocuments } from "../../src/modules/dossiers/service";
 import { formatDate } from "../../src/web/i18n";
 import { type Client, createTestApp, newClient, signIn, type TestApp } from "../support/app";
@@ -281,10 +281,10 @@ describe("a citizen's own dossiers", () => {
     await staffAct(code, "accept");
     if ((await status(code)) === "received") await staffAct(code, "assign", { assigneeUserId: users["demo-specialist"] });
     const result = Buffer.from("%PDF-1.4\n% ket qua\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
-    const staged = await stageFiles({ root: filesRoot(t.app.deps.config.dataDir), agencyId: communeId, uploads: [{ documentName: "Trích lục khai sinh", fileName: "trich-luc.pdf", data: result }] });
+    const staged = await stageFiles({ db: t.tdb.db, agencyId: communeId, uploads: [{ documentName: "Trích lục khai sinh", fileName: "trich-luc.pdf", data: result }] });
     await scoped(async (tx) => {
       await applyAction(tx, { dossierCode: code, agencyId: communeId, action: "mark_result_ready", actor: actor("demo-desk", "desk_officer"), files: staged });
-      await finaliseFiles(staged);
+      await finaliseFiles(tx, staged);
     });
     const resultId = (await attachmentsOf(code)).find((a) => a.kind === "result")!.id;
     const ready = await citizen.get(page(code));

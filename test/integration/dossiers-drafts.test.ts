@@ -1,19 +1,16 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "../../src/db/scope";
 import { registeredJobs } from "../../src/jobs/queue";
 import { findOfferedProcedure } from "../../src/modules/catalog/service";
 import { DRAFT_CLEANUP_JOB } from "../../src/modules/dossiers/drafts";
 import { requiredDocuments } from "../../src/modules/dossiers/service";
+import { fileStore } from "../../src/modules/storage/storage";
 import { type Client, createTestApp, newClient, type TestApp } from "../support/app";
 
 // Online drafts keep their attached files: saved with the draft, listed when it is reopened,
 // used on submit without choosing them again, swept with the draft when it expires.
 
-/** The test app's own files root (each test app has its own data directory). */
-let FILES_ROOT = "";
 const AGENCY = "000.00.25.H12";
 
 let t: TestApp;
@@ -49,17 +46,15 @@ async function postForm(c: Client, url: string, fields: Record<string, string>, 
   });
 }
 
-/** Every stored file (final or temporary) under the agency's folder whose bytes are exactly `data`. */
-function filesWithContent(data: Buffer): string[] {
-  const dir = path.join(FILES_ROOT, String(communeId));
-  if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true }) as string[])
-    .map((f) => path.join(dir, String(f)))
-    .filter((p) => {
-      const s = statSync(p);
-      return s.isFile() && s.size === data.length && readFileSync(p).equals(data);
-    });
+/** Every stored file of the agency whose bytes are exactly `data` (pending ones included). */
+async function filesWithContent(data: Buffer): Promise<string[]> {
+  const store = fileStore(t.tdb.db);
+  const out: string[] = [];
+  for await (const o of store.list(`${communeId}/`)) if (o.size === data.length && (await store.get(o.key))!.equals(data)) out.push(o.key);
+  return out;
 }
+const has = async (key: string) => (await fileStore(t.tdb.db).head(key)) !== undefined;
+const bytesOf = async (key: string) => (await fileStore(t.tdb.db).get(key))!;
 
 const draftRows = (fullName: string) =>
   sys((tx) => tx.query<{ id: number; expires_at: Date }>("select id, expires_at from dossier_drafts where data->>'fullName' = $1", [fullName]));
@@ -73,7 +68,6 @@ const draftFileRows = (draftId: number) =>
 
 beforeAll(async () => {
   t = await createTestApp();
-  FILES_ROOT = path.join(t.app.deps.config.dataDir, "files");
   communeId = (await sys((tx) => tx.one<{ id: number }>("select id from agencies where code = $1", [AGENCY]))).id;
   const candidates = await sys((tx) =>
     tx.query<{ code: string }>(
@@ -121,7 +115,7 @@ describe("drafts keep their attached files", () => {
     expect(draft).toBeDefined();
     const rows = await draftFileRows(draft!.id);
     expect(rows.map((r) => r.sha256)).toEqual(files.map((f) => sha(f.data)));
-    for (const r of rows) expect(readFileSync(path.join(FILES_ROOT, r.storage_path)).equals(files[r.document_index]!.data)).toBe(true);
+    for (const r of rows) expect((await bytesOf(r.storage_path)).equals(files[r.document_index]!.data)).toBe(true);
 
     // Reopened from the link, and from the cookie: each document shows its kept file.
     const visitor = await newClient(t.app);
@@ -141,8 +135,8 @@ describe("drafts keep their attached files", () => {
     const after = await draftFileRows(draft!.id);
     expect(after).toHaveLength(rows.length);
     expect(after[0]!.sha256).toBe(sha(replacement.data));
-    expect(existsSync(path.join(FILES_ROOT, rows[0]!.storage_path))).toBe(false);
-    expect(existsSync(path.join(FILES_ROOT, after[0]!.storage_path))).toBe(true);
+    expect((await has(rows[0]!.storage_path))).toBe(false);
+    expect((await has(after[0]!.storage_path))).toBe(true);
     expect((await visitor.get(`${formUrl}?draft=${token}`)).body).toContain("Đã đính kèm: thay-the.pdf (1 KB)");
 
     // Submit from the reopened form, choosing no file at all.
@@ -162,11 +156,11 @@ describe("drafts keep their attached files", () => {
     // The dossier owns its copies: the draft's files are gone, the dossier's remain.
     for (const a of attachments) {
       expect(after.map((r) => r.storage_path)).not.toContain(a.storage_path);
-      expect(sha(readFileSync(path.join(FILES_ROOT, a.storage_path)))).toBe(a.sha256);
+      expect(sha((await bytesOf(a.storage_path)))).toBe(a.sha256);
     }
     expect(await draftRows("Đỗ Thị Nháp Một")).toEqual([]);
     expect(await draftFileRows(draft!.id)).toEqual([]);
-    for (const r of after) expect(existsSync(path.join(FILES_ROOT, r.storage_path))).toBe(false);
+    for (const r of after) expect((await has(r.storage_path))).toBe(false);
     expect(sent.cookies.some((k: { name: string; value: string }) => k.name === "mc_draft" && k.value === "")).toBe(true);
 
     // A retry of the same submission (the draft already gone) gets the same dossier back.
@@ -194,7 +188,7 @@ describe("drafts keep their attached files", () => {
     const rows = await draftFileRows(draft!.id);
     expect(rows.map((f) => f.sha256)).toEqual(good.map((f) => sha(f.data)));
     expect(rows.map((f) => f.document_index)).not.toContain(0);
-    expect(filesWithContent(liar)).toEqual([]);
+    expect(await filesWithContent(liar)).toEqual([]);
     // The saved text comes back with the link; no file is listed.
     const token = /\?draft=([A-Za-z0-9_-]+)/.exec(r.body)![1]!;
     const back = await (await newClient(t.app)).get(`${formUrl}?draft=${token}`);
@@ -232,7 +226,7 @@ describe("drafts keep their attached files", () => {
     expect(r.statusCode).toBe(200);
     const after = await draftFileRows(draft!.id);
     expect(after.map((f) => f.document_index)).not.toContain(0);
-    expect(existsSync(path.join(FILES_ROOT, before[0]!.storage_path))).toBe(false);
+    expect((await has(before[0]!.storage_path))).toBe(false);
   });
 
   it("sweeps expired drafts and their files on the job queue, leaving live drafts alone", async () => {
@@ -248,21 +242,14 @@ describe("drafts keep their attached files", () => {
 
     const job = registeredJobs().find((j) => j.name === DRAFT_CLEANUP_JOB);
     expect(job?.cron).toBeDefined();
-    const saved = process.env.DATA_DIR;
-    process.env.DATA_DIR = path.dirname(FILES_ROOT);
-    try {
-      await job!.run({ db: t.tdb.db, data: {} });
-    } finally {
-      if (saved === undefined) delete process.env.DATA_DIR;
-      else process.env.DATA_DIR = saved;
-    }
+    await job!.run({ db: t.tdb.db, data: {} });
     expect(await draftRows("Hoàng Văn Hết Hạn")).toEqual([]);
     expect(await draftFileRows(gone!.id)).toEqual([]);
-    for (const f of goneFiles) expect(existsSync(path.join(FILES_ROOT, f.storage_path))).toBe(false);
-    for (const f of expired.files) expect(filesWithContent(f.data)).toEqual([]);
+    for (const f of goneFiles) expect((await has(f.storage_path))).toBe(false);
+    for (const f of expired.files) expect(await filesWithContent(f.data)).toEqual([]);
     expect(await draftRows("Hoàng Văn Còn Hạn")).toHaveLength(1);
     expect(await draftFileRows(kept!.id)).toEqual(keptFiles);
-    for (const f of keptFiles) expect(existsSync(path.join(FILES_ROOT, f.storage_path))).toBe(true);
+    for (const f of keptFiles) expect((await has(f.storage_path))).toBe(true);
     expect(live.files.length).toBe(keptFiles.length);
   });
 });

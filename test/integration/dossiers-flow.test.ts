@@ -12,6 +12,7 @@ import { applyAction, type DossierActor, getDossier, listEvents, receiveAtCounte
 import { dossierStatistics } from "../../src/modules/dossiers/statistics";
 import { asHttpError } from "../../src/web/http";
 import { createTestApp, newClient, signIn, type TestApp } from "../support/app";
+import { unrecordedFiles } from "../support/files";
 
 let t: TestApp;
 let communeId: number;
@@ -299,9 +300,7 @@ describe("dossiers over HTTP", () => {
     expect(bomb.json().error.message).toMatch(/quá lớn/);
     const after = await sys((tx) => tx.one<{ n: number }>("select (select count(*) from dossiers) + (select count(*) from dossier_attachments) as n"));
     expect(after.n).toBe(before.n);
-    const { readdirSync } = await import("node:fs");
-    const leftovers = (readdirSync(`${t.app.deps.config.dataDir}/files`, { recursive: true }) as string[]).filter((f) => String(f).endsWith(".part"));
-    expect(leftovers).toEqual([]);
+    expect(await unrecordedFiles(t.tdb.db)).toEqual([]);
     const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#fff" } }).png().toBuffer();
     const good = await post(submitBody({ attachments: onlineProc.mandatory.map((n) => ({ documentName: n, fileName: "anh.png", dataBase64: png.toString("base64") })) }));
     expect(good.statusCode).toBe(201);

@@ -1,14 +1,14 @@
 // Online submissions arriving together are checked, numbered and written in batches: each still
 // gets its own code, attachments, event and audit entry; a bad one is refused alone; a batch that
 // fails as a whole is retried one by one; replays and races keep the idempotency promise.
-import { existsSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "../../src/db/scope";
 import { verifyAudit } from "../../src/modules/audit/audit";
 import { findOfferedProcedure } from "../../src/modules/catalog/service";
 import { onDossierEvent } from "../../src/modules/dossiers/events";
-import { filesRoot, type StagedFile, stageFiles } from "../../src/modules/dossiers/files";
+import { type StagedFile, stageFiles } from "../../src/modules/dossiers/files";
+import { fileStore } from "../../src/modules/storage/storage";
 import { intakeStatistics, type OnlineSubmission, submissionHash, submitOnlineTx } from "../../src/modules/dossiers/online-intake";
 import { requiredDocuments } from "../../src/modules/dossiers/service";
 import { asHttpError, HttpError } from "../../src/web/http";
@@ -47,10 +47,15 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** In the file store. */
+const stored = async (f: StagedFile) => (await fileStore(t.tdb.db).head(f.storagePath)) !== undefined;
+/** In the file store and recorded (no longer pending: the sweep leaves it). */
+const kept = async (f: StagedFile) => (await stored(f)) && (await t.tdb.db.pool.query("select 1 from file_pending where key = $1", [f.storagePath])).rowCount === 0;
+
 async function submission(name: string, o: { key?: string | null; procedure?: { code: string; mandatory: string[] }; procedureCode?: string; documents?: string[] } = {}): Promise<OnlineSubmission> {
   const applicant = { fullName: name, idNumber: "019085001234", phone: "0912345678", email: undefined, address: { line: "Thôn Đồng Tiến", communeCode: undefined } };
   const files: StagedFile[] = await stageFiles({
-    root: filesRoot(t.app.deps.config.dataDir),
+    db: t.tdb.db,
     agencyId: communeId,
     uploads: (o.documents ?? (o.procedure ?? onlineProc).mandatory).map((d) => ({ documentName: d, fileName: "giay-to.pdf", data: PDF })),
   });
@@ -98,11 +103,11 @@ describe("batched online intake", () => {
       ),
     );
     expect(counts).toEqual({ att: 40 * onlineProc.mandatory.length, ev: 40, audit: 40 });
-    for (const i of inputs) for (const f of i.files) expect(existsSync(f.finalPath)).toBe(true);
+    for (const i of inputs) for (const f of i.files) expect(await kept(f)).toBe(true);
     expect((await sys((tx) => verifyAudit(tx))).problems).toEqual([]);
   });
 
-  it("lets the desk download a submitted file as an attachment, and answers 404 (not 500) once the file is gone from disk", async () => {
+  it("lets the desk download a submitted file as an attachment, and answers 404 (not 500) once the file is gone from the store", async () => {
     const input = await submission("Tải Tệp");
     const { dossier } = await submitOnlineTx(db(), input);
     const att = await sys((tx) => tx.one<{ id: number }>("select id from dossier_attachments where dossier_id = $1 order by id limit 1", [dossier.id]));
@@ -113,7 +118,7 @@ describe("batched online intake", () => {
     expect(ok.headers["content-disposition"]).toMatch(/^attachment; filename="giay-to.pdf"/);
     expect(ok.headers["x-content-type-options"]).toBe("nosniff");
     expect(ok.rawPayload.equals(PDF)).toBe(true);
-    for (const f of input.files) rmSync(f.finalPath, { force: true });
+    await fileStore(t.tdb.db).remove(input.files.map((f) => f.storagePath));
     expect((await desk.get(url)).statusCode).toBe(404);
   });
 
@@ -127,8 +132,8 @@ describe("batched online intake", () => {
     expect(reasons.every((r) => r instanceof HttpError && r.status === 422)).toBe(true);
     expect(reasons.map((r) => r.messageKey).sort()).toEqual(["dossier.err.missingDocuments", "dossier.err.procedureNotOffered"]);
     // Files of refused submissions are removed, those of written ones kept.
-    for (const f of unknown.files) expect(existsSync(f.tempPath) || existsSync(f.finalPath)).toBe(false);
-    for (const f of [...good[0]!.files, ...good[1]!.files]) expect(existsSync(f.finalPath)).toBe(true);
+    for (const f of unknown.files) expect(await stored(f)).toBe(false);
+    for (const f of [...good[0]!.files, ...good[1]!.files]) expect(await kept(f)).toBe(true);
     const written = settled.filter((s): s is PromiseFulfilledResult<Awaited<ReturnType<typeof submitOnlineTx>>> => s.status === "fulfilled").map((s) => s.value.dossier.procedureCode);
     expect(written).toEqual([onlineProc.code, otherOnline.code]);
   });
@@ -147,7 +152,7 @@ describe("batched online intake", () => {
     expect(n.n).toBe(1);
     // The replayed request's own copies of the files are not kept.
     const replayed = ra.replayed ? a : b;
-    for (const f of replayed.files) expect(existsSync(f.tempPath)).toBe(false);
+    for (const f of replayed.files) expect(await stored(f)).toBe(false);
   });
 
   it("retries one by one a batch that fails as a whole, so one submission cannot sink the others", async () => {
@@ -162,8 +167,8 @@ describe("batched online intake", () => {
         tx.query<{ applicant_full_name: string }>("select applicant_full_name from dossiers where applicant_full_name = any($1) order by 1", [["Lô Một", "Làm Hỏng Lô", "Lô Hai"]]),
       );
       expect(names.map((r) => r.applicant_full_name)).toEqual(["Lô Hai", "Lô Một"]);
-      for (const f of inputs[2]!.files) expect(existsSync(f.tempPath) || existsSync(f.finalPath)).toBe(false);
-      for (const f of inputs[1]!.files) expect(existsSync(f.finalPath)).toBe(true);
+      for (const f of inputs[2]!.files) expect(await stored(f)).toBe(false);
+      for (const f of inputs[1]!.files) expect(await kept(f)).toBe(true);
       expect((await sys((tx) => verifyAudit(tx))).problems).toEqual([]);
     } finally {
       off();

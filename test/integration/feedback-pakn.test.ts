@@ -1,5 +1,3 @@
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "../../src/db/scope";
 import { FeedbackSubmission } from "../../src/domain/feedback/submission";
@@ -9,6 +7,7 @@ import { indexFigures } from "../../src/modules/feedback/indicators";
 import { applyFeedbackAction, rateAnswer, receiveFeedback } from "../../src/modules/feedback/service";
 import { runOverdueSweep } from "../../src/modules/notifications/sweep";
 import { createTestApp, newClient, signIn, type TestApp } from "../support/app";
+import { unrecordedFiles } from "../support/files";
 import { feedbackStatistics } from "../../src/modules/feedback/report-statistics";
 
 // Issue 14, feedback and petitions (PAKN): sent over the API and the portal, followed with the
@@ -141,9 +140,8 @@ describe("sending and following a PAKN", () => {
     expect(row.source_hash).not.toContain("10.1.1.1");
     const files = await sys((tx) => tx.query<{ file_name: string; content_type: string }>("select file_name, content_type from feedback_attachments where feedback_id = $1", [row.id]));
     expect(files).toEqual([{ file_name: "bien-ban.pdf", content_type: "application/pdf" }]);
-    // The refused file left nothing behind in the data directory.
-    const dir = path.join(t.app.deps.config.dataDir, "files", String(communeId), String(new Date().getUTCFullYear()));
-    expect(readdirSync(dir).filter((f) => f.endsWith(".part"))).toEqual([]);
+    // The refused file left nothing behind in the file store.
+    expect(await unrecordedFiles(t.tdb.db)).toEqual([]);
     // Followed by e-mail address, as no phone was given.
     const page = await c.get(`/feedback/track?code=${code}&contact=dan@example.vn`);
     expect(page.statusCode).toBe(200);

@@ -15,7 +15,7 @@ import type { Tx } from "../../src/db/scope";
 import { createUser } from "../../src/modules/accounts/users";
 import { findOfferedProcedure } from "../../src/modules/catalog/service";
 import { saveDraft } from "../../src/modules/dossiers/drafts";
-import { filesRoot } from "../../src/modules/dossiers/files";
+import { fileStore } from "../../src/modules/storage/storage";
 import { applyAction, type DossierActor, receiveAtCounter, requiredDocuments } from "../../src/modules/dossiers/service";
 import { dossierStatistics } from "../../src/modules/dossiers/statistics";
 import { runRetention } from "../../src/modules/privacy/retention";
@@ -274,7 +274,6 @@ describe("ID numbers encrypted at rest", () => {
       }),
     );
     await saveDraft(t.tdb.db, {
-      root: filesRoot(t.app.deps.config.dataDir),
       agencyId: communeId,
       procedureCode: online.code,
       token: undefined,
@@ -322,9 +321,9 @@ describe("retention and anonymisation", () => {
     await act("mark_result_ready", ["demo-desk", "desk_officer"]);
     await act("return", ["demo-desk", "desk_officer"], { returnChannel: "counter" });
     const files = await sys((tx) => tx.query<{ storage_path: string }>("select a.storage_path from dossier_attachments a join dossiers d on d.id = a.dossier_id where d.code = $1", [mine]));
-    const root = filesRoot(t.app.deps.config.dataDir);
+    const store = fileStore(t.tdb.db);
     expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(existsSync(path.join(root, f.storage_path))).toBe(true);
+    for (const f of files) expect(await store.head(f.storage_path)).toBeDefined();
 
     const period = { agencyId: communeId, from: "2020-01-01", to: "2031-12-31", now: new Date("2032-01-01T00:00:00Z") };
     const statsBefore = await scoped((tx) => dossierStatistics(tx, period));
@@ -332,7 +331,7 @@ describe("retention and anonymisation", () => {
     const admin = await signIn(t.app, "demo-admin");
     expect((await admin.post("/staff/privacy/retention", { field: st.procedure_field, years: "1", basis: "Quy định lưu trữ của xã" })).statusCode).toBe(303);
     expect((await admin.post("/staff/privacy/retention", { field: st.procedure_field, years: "abc" })).statusCode).toBe(400);
-    const runs = await runRetention(t.tdb.db, { root, agencyIds: [communeId], now: new Date(Date.now() + 3 * 365 * 86_400_000) });
+    const runs = await runRetention(t.tdb.db, { agencyIds: [communeId], now: new Date(Date.now() + 3 * 365 * 86_400_000) });
     expect(runs[0]!.anonymised).toBeGreaterThan(1);
 
     const statsAfter = await scoped((tx) => dossierStatistics(tx, period));
@@ -346,7 +345,7 @@ describe("retention and anonymisation", () => {
     expect(d).toMatchObject({ applicant_full_name: "", applicant_id_number: "", applicant_phone: "", applicant_email: null, status: "returned" });
     expect(d.anonymised_at).not.toBeNull();
     expect(d.received_at).not.toBeNull();
-    for (const f of files) expect(existsSync(path.join(root, f.storage_path))).toBe(false);
+    for (const f of files) expect(await store.head(f.storage_path)).toBeUndefined();
     // Civil-status records are kept permanently: none was touched.
     expect((await sys((tx) => tx.one<{ n: number }>("select count(*)::int as n from dossiers where agency_id = $1 and procedure_field = 'Hộ tịch' and anonymised_at is not null", [communeId]))).n).toBe(0);
     expect(permanentBefore.n).toBeGreaterThan(0);

@@ -10,7 +10,7 @@ import type { Tx } from "../../src/db/scope";
 import type { DossierStatus } from "../../src/domain/dossiers/state-machine";
 import { DEFAULT_MAPPING, DossierRecord, nationalFromProcedure, parsePortalDate, recordProblems } from "../../src/domain/sync/dvcqg";
 import { findOfferedProcedure } from "../../src/modules/catalog/service";
-import { filesRoot, stageFiles } from "../../src/modules/dossiers/files";
+import { stageFiles } from "../../src/modules/dossiers/files";
 import { submissionHash, submitOnlineTx } from "../../src/modules/dossiers/online-intake";
 import { applyAction, type DossierActor, receiveAtCounter, requiredDocuments } from "../../src/modules/dossiers/service";
 import { type DvcqgStandin, startDvcqgStandin } from "../../src/modules/dvcqg-standin/standin";
@@ -41,7 +41,7 @@ const drain = () => drainSyncOutbox(t.tdb.db, { batch: 7, timeoutMs: 1500, backo
 async function submitOnline(name: string): Promise<string> {
   const applicant = { fullName: name, idNumber: "019085001234", phone: "0912345678", email: "nguoinop@example.vn", address: { line: "Thôn Đồng Tiến", communeCode: undefined } };
   const files = await stageFiles({
-    root: filesRoot(t.app.deps.config.dataDir),
+    db: t.tdb.db,
     agencyId: communeId,
     uploads: online.mandatory.map((d) => ({ documentName: d, fileName: "giay-to.pdf", data: PDF })),
   });

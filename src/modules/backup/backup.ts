@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from "node:crypto";
 import { once } from "node:events";
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, open, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { PassThrough, type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -10,12 +11,19 @@ import { createGunzip, createGzip } from "node:zlib";
 import type pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { listMigrations } from "../../db/migrate";
+import { listDiskFiles } from "../storage/migrate-disk";
+import { putObject } from "../storage/postgres";
+import { type FileStore, isFileKey } from "../storage/store";
 
 // A logical backup made by the app itself (the embedded PostgreSQL ships no pg_dump, and the
 // machine's pg_dump may be older than the server): a gzip stream holding a JSON header line, then
 // for each table its COPY text data ended by a "\." line (COPY's text format never produces it as
-// data: backslashes are escaped), then — version 2 — every stored file (uploads, drafts, results)
-// as "#FILE {path, size, sha256}" and its bytes in base64 lines, ended by "\.". Optionally the
+// data: backslashes are escaped), then — version 2 — stored files as "#FILE {path, size, sha256}"
+// and their bytes in base64 lines, ended by "\.". Files in the default PostgreSQL file store are
+// rows of its tables (file_objects, file_contents, file_chunks) and travel with them; the "#FILE"
+// sections carry the objects of an S3 store (unless left out: a province backs its bucket up by
+// the bucket's own versioning or replication, docs/deployment.md) and files still on disk from
+// before the file store (older backups hold only those; restored, they go into the store). Optionally the
 // whole gzip stream is encrypted (AES-256-GCM, key from a passphrase by scrypt): magic "MCBKENC1",
 // salt, nonce, ciphertext, and the 16-byte authentication tag at the end.
 
@@ -32,8 +40,12 @@ const B64_LINE = 76 * 1024;
 export class BackupFormatError extends Error {}
 
 export type BackupOptions = {
-  /** The directory of stored files (DATA_DIR/files): included in the backup, restored into it. */
+  /** Files on disk not yet moved into the file store (DATA_DIR/files): included in the backup. */
   filesRoot?: string;
+  /** The installation's file store: an S3 store's objects are written into the backup, and restored files go into it. */
+  store?: FileStore;
+  /** Leaves an S3 store's objects out of the backup (the bucket is backed up on its own). */
+  skipObjects?: boolean;
   /** Encrypts the backup (writing) or decrypts it (reading). */
   passphrase?: string;
 };
@@ -77,18 +89,6 @@ function keyOf(passphrase: string, salt: Buffer): Buffer {
   return scryptSync(passphrase, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
 }
 
-/** Every stored file under `root`, relative paths, sorted; files being written (".part") are left out. */
-async function listFiles(root: string, dir = ""): Promise<string[]> {
-  if (!existsSync(path.join(root, dir))) return [];
-  const out: string[] = [];
-  for (const e of await readdir(path.join(root, dir), { withFileTypes: true })) {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(root, rel)));
-    else if (e.isFile() && !e.name.endsWith(".part")) out.push(rel);
-  }
-  return out.sort();
-}
-
 export async function backupDatabase(pool: pg.Pool, file: string, opts: BackupOptions = {}): Promise<{ tables: number; rows: number; files: number; bytes: number }> {
   const client = await pool.connect();
   try {
@@ -118,9 +118,18 @@ export async function backupDatabase(pool: pg.Pool, file: string, opts: BackupOp
     const write = async (s: string | Buffer) => {
       if (!gzip.write(s)) await once(gzip, "drain");
     };
-    await write(
-      `${JSON.stringify({ format: FORMAT, version: VERSION, createdAt: new Date().toISOString(), migrations, files: Boolean(opts.filesRoot), tables: tables.map((t) => ({ name: t.name, columns: t.columns })) })}\n`,
-    );
+    const objects = opts.store && opts.store.kind !== "postgres" && !opts.skipObjects ? opts.store : undefined;
+    const header = {
+      format: FORMAT,
+      version: VERSION,
+      createdAt: new Date().toISOString(),
+      migrations,
+      files: Boolean(opts.filesRoot || objects),
+      storage: opts.store?.kind ?? "postgres",
+      ...(opts.store && opts.store.kind !== "postgres" && opts.skipObjects ? { objectsLeftOut: true } : {}),
+      tables: tables.map((t) => ({ name: t.name, columns: t.columns })),
+    };
+    await write(`${JSON.stringify(header)}\n`);
     let rows = 0;
     for (const t of tables) {
       const cols = t.columns.map((c) => `"${c}"`).join(", ");
@@ -135,16 +144,24 @@ export async function backupDatabase(pool: pg.Pool, file: string, opts: BackupOp
     await client.query("commit");
     let files = 0;
     let bytes = 0;
+    const writeFileSection = async (key: string, data: Buffer) => {
+      await write(`${FILE_MARK}${JSON.stringify({ path: key, size: data.length, sha256: createHash("sha256").update(data).digest("hex") })}\n`);
+      const b64 = data.toString("base64");
+      for (let i = 0; i < b64.length; i += B64_LINE) await write(`${b64.slice(i, i + B64_LINE)}\n`);
+      await write(`${END}\n`);
+      files++;
+      bytes += data.length;
+    };
     if (opts.filesRoot) {
-      for (const rel of await listFiles(opts.filesRoot)) {
+      for (const rel of await listDiskFiles(opts.filesRoot)) {
         const data = await readFile(path.join(opts.filesRoot, rel)).catch(() => undefined);
-        if (!data) continue; // removed while the backup ran
-        await write(`${FILE_MARK}${JSON.stringify({ path: rel.split(path.sep).join("/"), size: data.length, sha256: createHash("sha256").update(data).digest("hex") })}\n`);
-        const b64 = data.toString("base64");
-        for (let i = 0; i < b64.length; i += B64_LINE) await write(`${b64.slice(i, i + B64_LINE)}\n`);
-        await write(`${END}\n`);
-        files++;
-        bytes += data.length;
+        if (data) await writeFileSection(rel, data); // else removed while the backup ran
+      }
+    }
+    if (objects) {
+      for await (const o of objects.list()) {
+        const data = await objects.get(o.key);
+        if (data) await writeFileSection(o.key, data);
       }
     }
     gzip.end();
@@ -239,7 +256,7 @@ type Header = { format: string; version?: number; migrations: string[]; files?: 
 
 /**
  * Replaces every table's content with the backup's, in one transaction (on any error nothing
- * changes), and puts the stored files back. A backup taken at an older version restores into a
+ * changes), and puts the backup's files into the file store (`opts.store`, else PostgreSQL's). A backup taken at an older version restores into a
  * newer one: the schema is rebuilt at the backup's migrations, the data copied in, and the newer
  * migrations applied on top, all in the same transaction. A backup newer than the code is refused.
  */
@@ -269,6 +286,7 @@ export async function restoreDatabase(pool: pg.Pool, file: string, opts: BackupO
   const inBackup = new Set(header.migrations);
   const client = await pool.connect();
   const staged: string[] = [];
+  let tmp: string | undefined;
   try {
     await client.query("begin");
     // The schema exactly as the backup knew it, rebuilt in this transaction.
@@ -318,9 +336,10 @@ export async function restoreDatabase(pool: pg.Pool, file: string, opts: BackupO
         await client.query(`select setval($1, coalesce((select max("${r.col}") from "${t.name}"), 0) + 1, false)`, [r.seq]);
       }
     }
-    // Files are written beside their place and moved in only after the data has committed.
+    // The backup's files wait in a private temporary directory: they go into the file store once
+    // its tables exist (PostgreSQL: in this transaction; S3: after the commit).
     let files = 0;
-    if (header.files && opts.filesRoot) {
+    if (header.files) {
       for (;;) {
         const n = await it.next();
         if (n.done) break;
@@ -337,11 +356,10 @@ export async function restoreDatabase(pool: pg.Pool, file: string, opts: BackupO
         if (data.length !== meta.size || createHash("sha256").update(data).digest("hex") !== meta.sha256) {
           throw new BackupFormatError(`Tệp ${meta.path} trong bản sao lưu bị hỏng / a file in the backup is damaged`);
         }
-        const target = path.resolve(opts.filesRoot, meta.path);
-        if (!target.startsWith(path.resolve(opts.filesRoot) + path.sep)) throw new BackupFormatError("Đường dẫn tệp không hợp lệ / invalid file path");
-        await mkdir(path.dirname(target), { recursive: true });
-        await writeFile(`${target}.restore`, data, { mode: 0o600 });
-        staged.push(target);
+        if (!isFileKey(meta.path)) throw new BackupFormatError("Đường dẫn tệp không hợp lệ / invalid file path");
+        tmp ??= await mkdtemp(path.join(os.tmpdir(), "motcua-restore-"));
+        await writeFile(path.join(tmp, String(staged.length)), data, { mode: 0o600 });
+        staged.push(meta.path);
         files++;
       }
     }
@@ -351,16 +369,18 @@ export async function restoreDatabase(pool: pg.Pool, file: string, opts: BackupO
       await apply(m);
       migrated.push(m.name);
     }
+    const external = opts.store && opts.store.kind !== "postgres" ? opts.store : undefined;
+    if (!external) for (const [i, key] of staged.entries()) await putObject(client, key, await readFile(path.join(tmp!, String(i))));
     await client.query("commit");
-    for (const target of staged) await rename(`${target}.restore`, target);
+    if (external) for (const [i, key] of staged.entries()) await external.put(key, await readFile(path.join(tmp!, String(i))));
     return { tables: header.tables.length, rows, files, migrated };
   } catch (e) {
     await client.query("rollback").catch(() => {});
-    for (const target of staged) await rm(`${target}.restore`, { force: true }).catch(() => {});
     throw e;
   } finally {
     client.release();
     lines.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => {});
   }
 }
 

@@ -1,12 +1,15 @@
-// Nightly backups with retention, run by the job queue on one instance: the database and the
-// stored files into BACKUP_DIR (default DATA_DIR/backups), encrypted when
+// Nightly backups with retention, run by the job queue on one instance: the database (with the
+// files of the PostgreSQL file store; an S3 store's objects unless BACKUP_S3_OBJECTS=skip) into
+// BACKUP_DIR (default DATA_DIR/backups), encrypted when
 // MOTCUA_BACKUP_PASSPHRASE is set, keeping the newest BACKUP_KEEP (default 14).
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { registerJob } from "../../jobs/queue";
+import { fileStore } from "../storage/storage";
+import type { FileStore } from "../storage/store";
 import { backupDatabase } from "./backup";
 
-export type BackupSchedule = { dir: string; filesRoot: string; keep: number; passphrase?: string };
+export type BackupSchedule = { dir: string; filesRoot: string; keep: number; passphrase?: string; store?: FileStore; skipObjects?: boolean };
 
 let schedule: BackupSchedule | undefined;
 
@@ -21,7 +24,12 @@ export async function runScheduledBackup(pool: import("pg").Pool, s: BackupSched
   mkdirSync(s.dir, { recursive: true, mode: 0o700 });
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   const file = path.join(s.dir, `motcua-${stamp}.backup`);
-  await backupDatabase(pool, file, { filesRoot: s.filesRoot, ...(s.passphrase ? { passphrase: s.passphrase } : {}) });
+  await backupDatabase(pool, file, {
+    filesRoot: s.filesRoot,
+    ...(s.store ? { store: s.store } : {}),
+    ...(s.skipObjects ? { skipObjects: true } : {}),
+    ...(s.passphrase ? { passphrase: s.passphrase } : {}),
+  });
   const old = readdirSync(s.dir)
     .filter((f) => NAME.test(f))
     .sort()
@@ -35,6 +43,6 @@ registerJob({
   name: "backup.nightly",
   cron: "30 1 * * *",
   run: async ({ db }) => {
-    if (schedule) await runScheduledBackup(db.pool, schedule);
+    if (schedule) await runScheduledBackup(db.pool, { ...schedule, store: fileStore(db) });
   },
 });

@@ -15,7 +15,7 @@ import "./messages";
 import { catalogAbolishRoutes } from "./staff-abolish";
 import { catalogImportRoutes } from "./staff-import";
 import { catalogTermsRoutes } from "./staff-terms";
-import { invalidateCatalogSearch, MARKS_TTL_MS, searchProcedures } from "./search-cache";
+import { invalidateCatalogSearch, MARKS_TTL_MS, searchProcedures, watchCatalogChanges } from "./search-cache";
 import {
   ASSIGNMENT_STATUSES,
   AssignmentError,
@@ -137,6 +137,9 @@ async function resolveAgency(app: FastifyInstance, code: string | undefined): Pr
 }
 
 export async function catalogRoutes(app: FastifyInstance): Promise<void> {
+  // Catalog changes committed by any instance reach this one's search index at once.
+  const stopWatching = watchCatalogChanges(app.deps.db, { log: (l) => app.log.warn(l) });
+  app.addHook("onClose", stopWatching);
   await catalogTermsRoutes(app);
   await catalogImportRoutes(app);
   await catalogAbolishRoutes(app);

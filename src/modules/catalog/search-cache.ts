@@ -1,8 +1,13 @@
-// The domain search index kept in process memory. Built lazily; before each search one cheap
-// query reads the catalog's and the agency's change marks (max updated_at: rows are never
-// deleted, every change bumps it) and today's date, so every instance of the app rebuilds after
-// an import or an assignment change made anywhere.
+// The domain search index kept in process memory. Built lazily; before a search one cheap query
+// reads the catalog's and the agency's change marks (max updated_at: rows are never deleted,
+// every change bumps it) and today's date, so every instance of the app rebuilds after an import
+// or an assignment change made anywhere. How soon: each instance LISTENs on `motcua_catalog`, which
+// triggers on procedures, procedure_versions and agency_procedures notify at commit (migration
+// 1160); a notification drops the marks, so the next search anywhere reads them again. While that
+// connection is down the marks are trusted only MARKS_TTL_MS (polling); while it is up, for
+// LISTENING_TTL_MS (the date still turns at midnight).
 import { createSearchIndex, MAX_QUERY_LENGTH, type SearchIndex, search } from "../../domain/catalog/search";
+import { type Listening, listen } from "../../db/listen";
 import type { Db } from "../../db/scope";
 import { type OnlineLevel, procedureUrl, TODAY_SQL } from "./service";
 
@@ -14,6 +19,7 @@ type Cache = {
   building?: { key: string; promise: Promise<CatalogEntry> };
   agencies: Map<number, AgencyEntry>;
   marks: Map<number, Marks>;
+  listening?: Listening;
 };
 
 /**
@@ -22,6 +28,10 @@ type Cache = {
  * within this delay. It keeps a database round trip off nearly every search.
  */
 export const MARKS_TTL_MS = 1000;
+/** With notifications flowing, a change is announced: the marks are re-read only as a safety net. */
+export const LISTENING_TTL_MS = 60_000;
+
+export const CATALOG_CHANNEL = "motcua_catalog";
 
 const caches = new WeakMap<Db, Cache>();
 
@@ -69,7 +79,8 @@ export async function searchProcedures(db: Db, q: { agencyId: number | null; q: 
   const cache = cacheOf(db);
   const now = Date.now();
   let marks = cache.marks.get(q.agencyId ?? 0);
-  if (!marks || now - marks.at > MARKS_TTL_MS) {
+  const ttl = cache.listening?.connected() ? LISTENING_TTL_MS : MARKS_TTL_MS;
+  if (!marks || now - marks.at > ttl) {
     // One round trip, outside a transaction: the marks are not tenant data.
     const r = await db.pool.query<{ c: string | null; a: string | null; d: string }>(
       `select (select max(updated_at) from procedures)::text as c,
@@ -128,4 +139,33 @@ export async function searchProcedures(db: Db, q: { agencyId: number | null; q: 
 /** Called after this process changed the catalog or an assignment: re-read the marks next time. */
 export function invalidateCatalogSearch(db: Db): void {
   cacheOf(db).marks.clear();
+}
+
+/** Whether this process hears the catalog's change notifications for `db` now. */
+export function catalogChangesHeard(db: Db): boolean {
+  return cacheOf(db).listening?.connected() ?? false;
+}
+
+/**
+ * Starts listening for catalog changes committed by any instance (once per database); returns the
+ * stop function. Notifications missed while disconnected are covered by dropping the marks on
+ * every (re)connection.
+ */
+export function watchCatalogChanges(db: Db, o: { log?: (line: string) => void } = {}): () => Promise<void> {
+  const cache = cacheOf(db);
+  if (cache.listening) return async () => {};
+  const connectionString = (db.pool as unknown as { options: { connectionString?: string } }).options.connectionString;
+  if (!connectionString) return async () => {};
+  const l = listen({
+    connectionString,
+    channel: CATALOG_CHANNEL,
+    onNotify: () => cache.marks.clear(),
+    onConnect: () => cache.marks.clear(),
+    ...(o.log ? { log: o.log } : {}),
+  });
+  cache.listening = l;
+  return async () => {
+    if (cache.listening === l) cache.listening = undefined;
+    await l.stop();
+  };
 }

@@ -12,7 +12,7 @@ import { formatDateTime, registerMessages } from "../../web/i18n";
 import { CsrfField } from "../../web/views/layout";
 import { maskIdNumber } from "../../domain/privacy/mask";
 import { unseal } from "../privacy/sealing";
-import { filesRoot, finaliseFiles, stageFiles, withStagedFiles } from "../dossiers/files";
+import { finaliseFiles, stageFiles, withStagedFiles } from "../dossiers/files";
 import { registerDossierPanel } from "../dossiers/panels";
 import { readMultipart } from "../dossiers/route-support";
 import { localise } from "../dossiers/views";
@@ -76,9 +76,7 @@ registerMessages({
   },
 });
 
-/** Where the files are: set when the routes are registered (the job gets only the database). */
-let dataDir: string | undefined;
-registerJob({ name: "digitisation.ocr", cron: "* * * * *", run: async ({ db }) => void (dataDir ? await runOcr(db, { dataDir }) : undefined) });
+registerJob({ name: "digitisation.ocr", cron: "* * * * *", run: async ({ db }) => void (await runOcr(db)) });
 
 function StoredList({ ctx, items, reuse }: { ctx: PageCtx; items: StoredDocument[]; reuse?: { action: string; names: string[] } | undefined }): VNode {
   const t = ctx.t;
@@ -210,7 +208,6 @@ const ReuseForm = z.object({
 
 export async function digitisationRoutes(app: FastifyInstance): Promise<void> {
   const db = app.deps.db;
-  dataDir = app.deps.config.dataDir;
 
   app.post("/staff/dossiers/:code/scans", async (req, reply) => {
     const user = requirePermission(req, "dossier.receive");
@@ -224,13 +221,13 @@ export async function digitisationRoutes(app: FastifyInstance): Promise<void> {
     if (form.files.length === 0) throw new HttpError(400, "digitise.err.noFiles");
     // Checked as every upload is (type by content, size, image bombs): a scan that is not a document is refused.
     const staged = await localisedCall(req, () =>
-      stageFiles({ root: filesRoot(app.deps.config.dataDir), agencyId: a.dossier.agencyId, uploads: form.files.map((f, i) => ({ documentName: form.files.length > 1 ? `${name} (${i + 1})` : name, fileName: f.fileName, data: f.data })) }),
+      stageFiles({ db, agencyId: a.dossier.agencyId, uploads: form.files.map((f, i) => ({ documentName: form.files.length > 1 ? `${name} (${i + 1})` : name, fileName: f.fileName, data: f.data })) }),
     );
     await localisedCall(req, () =>
-      withStagedFiles(staged, () =>
+      withStagedFiles(db, staged, () =>
         req.tx(async (tx) => {
           await recordScans(tx, { dossierId: a.dossier.id, files: staged, actor: { userId: user.id, label: user.username } });
-          await finaliseFiles(staged);
+          await finaliseFiles(tx, staged);
         }),
       ),
     );

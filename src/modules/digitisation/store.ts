@@ -3,15 +3,15 @@
 // of the store, OCR pending; the OCR job reads it later and adds its text to the dossier's search
 // text, so staff find dossiers by what their papers say. A later dossier of the same person reuses
 // a stored document: an attachment pointing at the same file, the reuse recorded, the checklist
-// item marked received. Files are never deleted, so sharing one is safe.
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+// item marked received. A stored file is removed only when no row names it any more
+// (removeStoredFiles), so sharing one is safe.
 import type { Db, Tx } from "../../db/scope";
 import { documentKey } from "../../domain/catalog/requirements";
 import { DomainError } from "../../domain/errors";
 import { fold } from "../../domain/text/fold";
 import { appendAudit } from "../audit/audit";
-import { filesRoot, type StagedFile } from "../dossiers/files";
+import type { StagedFile } from "../dossiers/files";
+import { getStoredFile } from "../storage/storage";
 import { ocrDocument } from "./ocr";
 
 export type StoredDocument = {
@@ -149,7 +149,7 @@ const MAX_OCR_ATTEMPTS = 3;
  * Reads pending scans (a background job): stores each text, adds it (folded) to its dossier's
  * search text. A failure is recorded on the document and never touches the dossier.
  */
-export async function runOcr(db: Db, o: { dataDir: string; limit?: number }): Promise<{ done: number; failed: number }> {
+export async function runOcr(db: Db, o: { limit?: number } = {}): Promise<{ done: number; failed: number }> {
   const out = { done: 0, failed: 0 };
   const claimed = await db.system((tx) =>
     tx.query<{ id: number; storage_path: string; content_type: string; source_dossier_id: number | null; attempts: number }>(
@@ -163,7 +163,7 @@ export async function runOcr(db: Db, o: { dataDir: string; limit?: number }): Pr
   for (const c of claimed) {
     const started = performance.now();
     try {
-      const bytes = await readFile(path.join(filesRoot(o.dataDir), c.storage_path));
+      const bytes = await getStoredFile(db, c.storage_path);
       const text = await ocrDocument(bytes, c.content_type);
       await db.system(async (tx) => {
         await tx.exec("update applicant_documents set ocr_status = 'done', ocr_text = $2, ocr_error = null, ocr_ms = $3 where id = $1", [c.id, text, Math.round(performance.now() - started)]);

@@ -14,7 +14,7 @@ import { stageFiles, type UploadInput } from "./files";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 import { largeBodyGuard } from "../../web/large-bodies";
 import { countAnonymousSubmission } from "../limits/buckets";
-import { filesDir, foldSearch, IdempotencyKey, localised, rateLimit, runAction } from "./route-support";
+import { foldSearch, IdempotencyKey, localised, rateLimit, runAction } from "./route-support";
 import { findDossier, listAttachments, listEvents, listQueue, QUEUES, trackDossier } from "./service";
 
 /** A submission by API: a few scanned files in base64 (10 MB each at most) and the form. */
@@ -127,7 +127,7 @@ export async function dossierApiRoutes(app: FastifyInstance): Promise<void> {
       const agency = body.agencyCode ? await findAgencyIdentity(app.deps.db, body.agencyCode) : undefined;
       if (body.agencyCode && !agency) details.push({ path: "agencyCode", message: req.t("dossier.err.agency") });
       if (details.length > 0 || !agency || !applicant.success) throw new HttpError(422, "error.validation", undefined, details);
-      const staged = await stageFiles({ root: filesDir(app), agencyId: agency.id, uploads });
+      const staged = await stageFiles({ db: app.deps.db, agencyId: agency.id, uploads });
       const r = await localised(req, () =>
         submitOnlineTx(app.deps.db, {
           agencyId: agency.id,

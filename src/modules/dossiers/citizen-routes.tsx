@@ -3,7 +3,6 @@
 // the state table and applyAction with role "citizen", so the rules, events and audit entries are
 // the ones the desk sees; the dossier is found by its applicant account, never by agency.
 
-import path from "node:path";
 import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { VNode } from "preact";
@@ -24,7 +23,7 @@ import { DocumentChecklist, EventHistory, localise, StatusTag } from "./views";
 import { peopleOfEvents } from "./history";
 import { dossierPanels } from "./panels";
 import type { People } from "../accounts/people";
-import { filesRoot, finaliseFiles, MAX_FILE_BYTES, type StagedFile, stageFiles, type UploadInput, withStagedFiles } from "./files";
+import { finaliseFiles, MAX_FILE_BYTES, type StagedFile, stageFiles, type UploadInput, withStagedFiles } from "./files";
 import {
   applyAction,
   type Dossier,
@@ -410,7 +409,6 @@ function DetailPage({ ctx, own, state, done, panels }: { ctx: PageCtx; own: OwnD
 // Routes
 
 export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> {
-  const root = () => filesRoot(app.deps.config.dataDir);
 
   /** The signed-in citizen's dossier with what its page shows; 404 for anyone else's (or no such code). */
   async function loadOwn(req: FastifyRequest, user: CurrentUser, code: string): Promise<OwnDossier> {
@@ -440,11 +438,11 @@ export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> 
   async function act(q: { user: CurrentUser; own: OwnDossier; action: DossierAction; input: Record<string, unknown>; files: readonly StagedFile[] }): Promise<Dossier> {
     const agencyId = q.own.d.agencyId;
     const actor: DossierActor = { userId: q.user.id, role: "citizen", label: q.user.username, agencyId };
-    return withStagedFiles(q.files, () =>
+    return withStagedFiles(app.deps.db, q.files, () =>
       app.deps.db.scoped({ agencyIds: [agencyId], userId: q.user.id }, async (tx) => {
         const d = await applyAction(tx, { dossierCode: q.own.d.code, agencyId, action: q.action, actor, input: q.input, files: q.files });
         // Last step before the commit: a failed commit removes the moved files (withStagedFiles).
-        await finaliseFiles(q.files);
+        await finaliseFiles(tx, q.files);
         return d;
       }),
     );
@@ -505,7 +503,7 @@ export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> 
     }));
     let staged: StagedFile[];
     try {
-      staged = await stageFiles({ root: root(), agencyId: own.d.agencyId, uploads });
+      staged = await stageFiles({ db: app.deps.db, agencyId: own.d.agencyId, uploads });
     } catch (e) {
       const he = asHttpError(e);
       if (he) return again(he.status, { files: errorText(req, he) });
@@ -550,6 +548,6 @@ export async function citizenDossierRoutes(app: FastifyInstance): Promise<void> 
     const own = await loadOwn(req, user, p.code);
     const att = downloadable(own).find((a) => a.id === Number(p.id));
     if (!att) throw notFound();
-    return sendAttachment(reply, { path: path.join(root(), att.storagePath), fileName: att.fileName, contentType: att.contentType });
+    return sendAttachment(reply, { db: app.deps.db, key: att.storagePath, fileName: att.fileName, contentType: att.contentType });
   });
 }

@@ -1,21 +1,19 @@
 // Online drafts: the applicant comes back with a token (cookie or link; only its hash is stored)
 // to the form as left, attached files included. A draft's files are checked and stored like a
 // submission's (files.ts) and recorded in dossier_draft_files in the draft's own transaction; a
-// file leaves the disk only after the transaction that dropped its row has committed, so a row
+// file leaves the store only after the transaction that dropped its row has committed, so a row
 // never points at a missing file (a crash in between leaves an orphan file, never a broken row).
 
 import { createHash, randomBytes } from "node:crypto";
-import { constants, createReadStream } from "node:fs";
-import { copyFile, link, mkdir, rm } from "node:fs/promises";
-import path from "node:path";
-import { loadConfig } from "../../config";
 import type { Db } from "../../db/scope";
 import { documentKey } from "../../domain/catalog/requirements";
 import { registerJob } from "../../jobs/queue";
 import { isSealed, seal, unseal } from "../privacy/sealing";
 import { DomainError } from "../../domain/errors";
 import "./draft-messages";
-import { ALLOWED_TYPES, type AllowedType, discardFiles, filesRoot, finaliseFiles, type StagedFile, stageFiles, type UploadInput } from "./files";
+import { removeStoredFiles, fileStore } from "../storage/storage";
+import { newFileKey } from "../storage/store";
+import { ALLOWED_TYPES, type AllowedType, discardFiles, finaliseFiles, type StagedFile, stageFiles, type UploadInput } from "./files";
 import type { DossierAttachment } from "./types";
 
 export const DRAFT_COOKIE = "mc_draft";
@@ -27,7 +25,7 @@ const KEPT_VALUES = ["fullName", "idNumber", "phone", "email", "addressLine", "a
 
 export type DraftValues = Record<string, string>;
 
-/** A file kept with a draft: an attachment's description (storage path relative to the files root) and its document's place. */
+/** A file kept with a draft: an attachment's description (its key in the file store) and its document's place. */
 export type DraftFile = Pick<DossierAttachment, "documentName" | "fileName" | "contentType" | "size" | "sha256" | "storagePath"> & { documentIndex: number };
 
 /** An upload into a draft, for one document of the procedure's list (the form's file_<index>). */
@@ -57,10 +55,6 @@ function draftHash(token: string): string {
   return createHash("sha256").update(`draft:${token}`).digest("hex");
 }
 
-
-async function removeStored(root: string, storagePaths: readonly string[]): Promise<void> {
-  for (const p of storagePaths) await rm(path.join(root, p), { force: true }).catch(() => {});
-}
 
 export async function loadDraft(db: Db, q: { agencyId: number; procedureCode: string; token: string | undefined }): Promise<DraftValues | undefined> {
   if (!isDraftToken(q.token)) return undefined;
@@ -121,13 +115,13 @@ export async function listDraftFiles(
 
 /**
  * Saves the draft's text and files. Each file is checked on its own: a bad one is left out (and
- * nothing of it stays on disk) and returned in `rejected`, while the text and the good files are
+ * nothing of it stays stored) and returned in `rejected`, while the text and the good files are
  * saved. New files for a document replace those kept before; `drop` removes kept files.
  * Returns the token actually used (a new one when the given one is unknown here).
  */
 export async function saveDraft(
   db: Db,
-  q: { root: string; agencyId: number; procedureCode: string; token: string | undefined; values: DraftValues; uploads: readonly DraftUpload[]; drop?: readonly number[] },
+  q: { agencyId: number; procedureCode: string; token: string | undefined; values: DraftValues; uploads: readonly DraftUpload[]; drop?: readonly number[] },
 ): Promise<{ token: string; rejected: DomainError[] }> {
   const data = Object.fromEntries(KEPT_VALUES.filter((k) => typeof q.values[k] === "string").map((k) => [k, String(q.values[k]).slice(0, 300)]));
   // The ID number typed so far is kept sealed (privacy/sealing.ts), never plain in the database.
@@ -138,7 +132,7 @@ export async function saveDraft(
   try {
     for (const u of q.uploads) {
       try {
-        const [file] = await stageFiles({ root: q.root, agencyId: q.agencyId, uploads: [u] });
+        const [file] = await stageFiles({ db, agencyId: q.agencyId, uploads: [u] });
         if (file) staged.push({ index: u.documentIndex, file });
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
@@ -194,55 +188,39 @@ export async function saveDraft(
           [q.agencyId, draftId, index, file.documentName, file.fileName, file.contentType, file.size, file.sha256, file.storagePath],
         );
       }
-      await finaliseFiles(staged.map((s) => s.file));
+      await finaliseFiles(tx, staged.map((s) => s.file));
       return { token, removed };
     });
   } catch (e) {
-    await discardFiles(staged.map((s) => s.file));
+    await discardFiles(db, staged.map((s) => s.file));
     throw e;
   }
-  await removeStored(q.root, saved.removed);
+  await removeStoredFiles(db, saved.removed);
   return { token: saved.token, rejected };
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
-
-async function linkOrCopy(from: string, to: string): Promise<void> {
-  try {
-    await link(from, to);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP" && code !== "EMLINK") throw e;
-    await copyFile(from, to, constants.COPYFILE_EXCL);
-  }
 }
 
 /**
  * The draft's kept files as staged files of a submission, for the documents not in `skip` (given
- * a new upload, or dropped): each is hard-linked (copied across file systems) to a new name under
- * the files root, so the dossier owns its copy whatever happens to the draft's. `undefined` when
- * the draft does not exist (any more). A kept file missing on disk or not matching its hash is
+ * a new upload, or dropped): each gets a new key naming the same bytes (the store copies nothing
+ * it need not), so the dossier owns its file whatever happens to the draft's. `undefined` when the
+ * draft does not exist (any more). A kept file missing from the store or not matching its hash is
  * left out, so the submission's own document check names it.
  */
 export async function stageDraftFiles(
   db: Db,
-  q: { root: string; agencyId: number; procedureCode: string; token: string; documents: readonly { name: string }[]; skip: ReadonlySet<number>; now?: Date },
+  q: { agencyId: number; procedureCode: string; token: string; documents: readonly { name: string }[]; skip: ReadonlySet<number>; now?: Date },
 ): Promise<StagedFile[] | undefined> {
   const exists = await loadDraft(db, { agencyId: q.agencyId, procedureCode: q.procedureCode, token: q.token });
   if (!exists) return undefined;
   const kept = await listDraftFiles(db, q);
+  const store = fileStore(db);
   const staged: StagedFile[] = [];
   try {
-    const year = String((q.now ?? new Date()).getUTCFullYear());
-    await mkdir(path.join(q.root, String(q.agencyId), year), { recursive: true });
     for (const [index, f] of [...kept].flatMap(([i, files]) => files.map((file) => [i, file] as const))) {
       if (q.skip.has(index) || !(ALLOWED_TYPES as readonly string[]).includes(f.contentType)) continue;
-      const storagePath = `${q.agencyId}/${year}/${randomBytes(18).toString("base64url")}`;
-      const finalPath = path.join(q.root, storagePath);
+      const storagePath = newFileKey(q.agencyId, randomBytes(18).toString("base64url"), q.now);
+      const copied = await store.copy(f.storagePath, storagePath, { stagedFor: q.agencyId });
+      if (!copied) continue;
       const file: StagedFile = {
         documentName: f.documentName,
         fileName: f.fileName,
@@ -250,30 +228,22 @@ export async function stageDraftFiles(
         size: f.size,
         sha256: f.sha256,
         storagePath,
-        tempPath: `${finalPath}.part`,
-        finalPath,
       };
-      try {
-        await linkOrCopy(path.join(q.root, f.storagePath), file.tempPath);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
-        throw e;
-      }
       staged.push(file);
-      if ((await sha256Of(file.tempPath)) !== f.sha256) {
+      if (copied.sha256 !== f.sha256) {
         staged.pop();
-        await discardFiles([file]);
+        await discardFiles(db, [file]);
       }
     }
     return staged;
   } catch (e) {
-    await discardFiles(staged);
+    await discardFiles(db, staged);
     throw e;
   }
 }
 
 /** Deletes a draft, its rows and then its files: after the submission made from it has committed. */
-export async function deleteDraft(db: Db, q: { root: string; agencyId: number; token: string }): Promise<void> {
+export async function deleteDraft(db: Db, q: { agencyId: number; token: string }): Promise<void> {
   const paths = await db.scoped(scopeOf(q.agencyId), async (tx) => {
     const rows = await tx.query<{ storage_path: string }>(
       "delete from dossier_draft_files f using dossier_drafts d where d.id = f.draft_id and d.token_hash = $1 returning f.storage_path",
@@ -282,7 +252,7 @@ export async function deleteDraft(db: Db, q: { root: string; agencyId: number; t
     await tx.exec("delete from dossier_drafts where token_hash = $1", [draftHash(q.token)]);
     return rows.map((r) => r.storage_path);
   });
-  await removeStored(q.root, paths);
+  await removeStoredFiles(db, paths);
 }
 
 /**
@@ -298,7 +268,7 @@ export async function findSubmittedCode(db: Db, q: { agencyId: number; idempoten
 }
 
 /** Deletes drafts expired at `now`, with their files, in batches; returns how many of each. */
-export async function purgeExpiredDrafts(db: Db, q: { root: string; now?: Date; batch?: number }): Promise<{ drafts: number; files: number }> {
+export async function purgeExpiredDrafts(db: Db, q: { now?: Date; batch?: number } = {}): Promise<{ drafts: number; files: number }> {
   const now = q.now ?? new Date();
   const batch = q.batch ?? 500;
   const total = { drafts: 0, files: 0 };
@@ -313,7 +283,7 @@ export async function purgeExpiredDrafts(db: Db, q: { root: string; now?: Date; 
       await tx.exec("delete from dossier_drafts where id = any($1::int[])", [ids]);
       return { ids, paths: rows.map((x) => x.storage_path) };
     });
-    await removeStored(q.root, r.paths);
+    await removeStoredFiles(db, r.paths);
     total.drafts += r.ids.length;
     total.files += r.paths.length;
     if (r.ids.length < batch) return total;
@@ -324,6 +294,6 @@ registerJob({
   name: DRAFT_CLEANUP_JOB,
   cron: "40 * * * *",
   run: async ({ db }) => {
-    await purgeExpiredDrafts(db, { root: filesRoot(loadConfig().dataDir) });
+    await purgeExpiredDrafts(db);
   },
 });

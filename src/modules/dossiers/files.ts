@@ -1,18 +1,20 @@
 // Uploaded files: type checked by magic bytes (file-type), size limit, images decoded with a pixel
-// limit (image bombs), written to a temporary name first and moved to their final place only when
-// the transaction that records them is about to commit; removed on any failure.
-// Final place: DATA_DIR/files/<agency id>/<yyyy>/<random>; never the client's name.
+// limit (image bombs), then written to the installation's file store (src/modules/storage) under a
+// new key `<agency id>/<yyyy>/<random>` — never the client's name — and listed as pending until the
+// transaction that records them deletes the listing (finaliseFiles, its last step). A transaction
+// that fails removes them (withStagedFiles, discardFiles); one that never ends leaves the listing,
+// and the sweep job removes the file later. Any instance serves any file.
 
 import { createHash, randomBytes } from "node:crypto";
-import { writeFile as writeFileCb } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { promisify } from "node:util";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
+import type { Db, Tx } from "../../db/scope";
 import { nameForType } from "../../domain/files/names";
 import { DomainError } from "../../domain/errors";
 import { cleanSpaces, toNfc } from "../../domain/text/fold";
+import { fileStore } from "../storage/storage";
+import { newFileKey } from "../storage/store";
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Document names are matched against the catalog's, some of which run to a paragraph: never cut one short of them. */
@@ -30,12 +32,11 @@ export type StagedFile = {
   contentType: AllowedType;
   size: number;
   sha256: string;
-  /** Relative to the files root. */
+  /** The file's key in the file store. */
   storagePath: string;
-  tempPath: string;
-  finalPath: string;
 };
 
+/** Where files were kept on disk before the file store (DATA_DIR/files): migrated from at start (storage/migrate-disk.ts). */
 export function filesRoot(dataDir: string): string {
   return path.join(dataDir, "files");
 }
@@ -67,84 +68,59 @@ function safeName(name: string): string {
   return (n || "tep").slice(0, 150);
 }
 
-/**
- * The callback `fs.writeFile`, promisified: unlike `fs/promises` it needs no FileHandle object per
- * file (created, tracked and closed through the event loop), which showed under upload load.
- */
-const writeFile = promisify(writeFileCb);
-
-/** Directories made by this process (one per agency and year): spares a mkdir per upload. */
-const knownDirs = new Set<string>();
-
-/** Validates and writes the files under temporary names; on any failure removes what was written. */
-export async function stageFiles(options: { root: string; agencyId: number; uploads: readonly UploadInput[]; now?: Date }): Promise<StagedFile[]> {
+/** Validates and stores the files, listed as pending for `agencyId`; on any failure removes what was stored. */
+export async function stageFiles(options: { db: Db; agencyId: number; uploads: readonly UploadInput[]; now?: Date }): Promise<StagedFile[]> {
+  const store = fileStore(options.db);
   const staged: StagedFile[] = [];
   try {
-    const year = String((options.now ?? new Date()).getUTCFullYear());
-    const dir = path.join(options.root, String(options.agencyId), year);
-    if (!knownDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      knownDirs.add(dir);
-    }
     for (const u of options.uploads) {
       const contentType = await checkUpload(u);
-      const random = randomBytes(18).toString("base64url");
-      const storagePath = `${options.agencyId}/${year}/${random}`;
-      const finalPath = path.join(options.root, storagePath);
-      const tempPath = `${finalPath}.part`;
-      await writeFile(tempPath, u.data, { flag: "wx" }).catch(async (e: NodeJS.ErrnoException) => {
-        // The directory was removed behind this process's back: make it again, once.
-        if (e.code !== "ENOENT") throw e;
-        await mkdir(dir, { recursive: true });
-        await writeFile(tempPath, u.data, { flag: "wx" });
-      });
-      staged.push({
+      const storagePath = newFileKey(options.agencyId, randomBytes(18).toString("base64url"), options.now);
+      const file: StagedFile = {
         documentName: cleanSpaces(toNfc(u.documentName)).slice(0, MAX_DOCUMENT_NAME) || safeName(u.fileName),
         fileName: nameForType(safeName(u.fileName), contentType),
         contentType,
         size: u.data.length,
         sha256: createHash("sha256").update(u.data).digest("hex"),
         storagePath,
-        tempPath,
-        finalPath,
-      });
+      };
+      staged.push(file);
+      await store.put(storagePath, u.data, { contentType, stagedFor: options.agencyId });
     }
     return staged;
   } catch (e) {
-    await discardFiles(staged);
+    await discardFiles(options.db, staged);
     throw e;
   }
 }
 
-/** Moves staged files to their final names: call as the last step inside the recording transaction. */
-export async function finaliseFiles(files: readonly StagedFile[]): Promise<void> {
-  // In parallel: a batch moves dozens of files, and each rename waits its turn on the thread pool.
-  await Promise.all(
-    files.map(async (f) => {
-      try {
-        await rename(f.tempPath, f.finalPath);
-      } catch (e) {
-        // Moved already by an attempt whose transaction then failed (a batch retried one by one).
-        if ((e as NodeJS.ErrnoException).code !== "ENOENT" || !(await stat(f.finalPath).catch(() => undefined))) throw e;
-      }
-    }),
-  );
+/**
+ * Marks staged files as recorded: call inside the transaction that records them (any scope that
+ * includes their agency), so that they stay exactly when it commits.
+ */
+export async function finaliseFiles(tx: Tx, files: readonly StagedFile[]): Promise<void> {
+  if (files.length === 0) return;
+  await tx.exec("delete from file_pending where key = any($1::text[])", [files.map((f) => f.storagePath)]);
 }
 
-/** Removes staged files, final or temporary: after a rolled-back transaction. */
-export async function discardFiles(files: readonly StagedFile[]): Promise<void> {
-  for (const f of files) {
-    await rm(f.tempPath, { force: true }).catch(() => {});
-    await rm(f.finalPath, { force: true }).catch(() => {});
+/** Removes staged files: after a rolled-back transaction (they are new keys that no row names). */
+export async function discardFiles(db: Db, files: readonly StagedFile[]): Promise<void> {
+  if (files.length === 0) return;
+  const keys = files.map((f) => f.storagePath);
+  try {
+    await fileStore(db).remove(keys);
+    await db.pool.query("delete from file_pending where key = any($1::text[])", [keys]);
+  } catch {
+    // Left pending: the sweep removes them.
   }
 }
 
 /** Runs `fn` (a transaction that records `files`) with the files staged; nothing is left behind on failure. */
-export async function withStagedFiles<T>(files: readonly StagedFile[], fn: () => Promise<T>): Promise<T> {
+export async function withStagedFiles<T>(db: Db, files: readonly StagedFile[], fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    await discardFiles(files);
+    await discardFiles(db, files);
     throw e;
   }
 }

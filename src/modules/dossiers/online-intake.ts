@@ -263,7 +263,7 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
   );
   const byCode = new Map(rows.map((r) => [r.code, r]));
   // Moved into place now (a failure below leaves them where the retry or the clean-up finds them).
-  await finaliseFiles(items.filter((c) => byCode.has(c.code!)).flatMap((c) => c.p.input.files));
+  await finaliseFiles(tx, items.filter((c) => byCode.has(c.code!)).flatMap((c) => c.p.input.files));
   const written = new Map<Checked, Dossier>();
   const events: { dossier: Dossier; event: DossierEvent }[] = [];
   for (const c of items) {
@@ -429,10 +429,10 @@ export function intakeStatistics(db: Db): { batches: number; submissions: number
 export async function submitOnlineTx(db: Db, input: OnlineSubmission): Promise<SubmissionResult> {
   try {
     const r = await queuesOf(db)[input.agencyId % QUEUES_PER_DB]!.submit(input);
-    if (r.replayed) await discardFiles(input.files);
+    if (r.replayed) await discardFiles(db, input.files);
     return r;
   } catch (e) {
-    await discardFiles(input.files);
+    await discardFiles(db, input.files);
     throw e;
   }
 }

@@ -17,7 +17,7 @@ import { ConsentBlock, postedConsentVersion } from "../privacy/consent-view";
 import { submissionHash, submitOnlineTx } from "./online-intake";
 import { largeBodyGuard } from "../../web/large-bodies";
 import { countAnonymousSubmission } from "../limits/buckets";
-import { fieldErrors, filesDir, IdempotencyKey, MAX_FORM_BYTES, readMultipart } from "./route-support";
+import { fieldErrors, IdempotencyKey, MAX_FORM_BYTES, readMultipart } from "./route-support";
 import { buildSubmissionReceipt } from "../../domain/slips/layout";
 import { formatDateTime } from "../../web/i18n";
 import { loadSlipData } from "../dossier-docs/data";
@@ -470,7 +470,6 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
       }
     }
     const saved = await saveDraft(app.deps.db, {
-      root: filesDir(app),
       agencyId: agency.id,
       procedureCode: procedure.code,
       token: values.draft,
@@ -517,7 +516,7 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
       return again(errors, status, req.t("dossier.submit.keptNotice", { url: draftUrl, days: DRAFT_DAYS }));
     }
     const staged =
-      (await stageDraftFiles(app.deps.db, { root: filesDir(app), agencyId: agency.id, procedureCode: procedure.code, token: saved.token, documents: docs.items, skip: new Set() })) ?? [];
+      (await stageDraftFiles(app.deps.db, { agencyId: agency.id, procedureCode: procedure.code, token: saved.token, documents: docs.items, skip: new Set() })) ?? [];
     try {
       const r = await submitOnlineTx(app.deps.db, {
         agencyId: agency.id,
@@ -531,7 +530,7 @@ export async function publicSubmitRoutes(app: FastifyInstance): Promise<void> {
         consentVersion: postedConsentVersion(values.consentVersion),
       });
       // The dossier is in: a failure here must not turn it into an error (expiry sweeps the rest).
-      await deleteDraft(app.deps.db, { root: filesDir(app), agencyId: agency.id, token: saved.token }).catch((e: unknown) => req.log.warn({ err: e }, "draft not deleted"));
+      await deleteDraft(app.deps.db, { agencyId: agency.id, token: saved.token }).catch((e: unknown) => req.log.warn({ err: e }, "draft not deleted"));
       reply.clearCookie(DRAFT_COOKIE, { path: "/submit" });
       return reply.code(303).redirect(`/submit/done?code=${encodeURIComponent(r.dossier.code)}&t=${receiptToken(app, r.dossier.code)}`);
     } catch (e) {

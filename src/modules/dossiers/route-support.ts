@@ -9,7 +9,7 @@ import type { ActorRole, DossierAction } from "../../domain/dossiers/state-machi
 import type { CurrentUser } from "../../web/context";
 import { HttpError, issueMessages, notFound, verifyCsrf } from "../../web/http";
 import { hitBucket } from "../limits/buckets";
-import { filesRoot, finaliseFiles, MAX_FILE_BYTES, stageFiles, type UploadInput, withStagedFiles } from "./files";
+import { finaliseFiles, MAX_FILE_BYTES, stageFiles, type UploadInput, withStagedFiles } from "./files";
 import { applyAction, type Dossier, type DossierActor, findOwnDossier } from "./service";
 import { localise } from "./views";
 
@@ -33,10 +33,6 @@ export async function localised<T>(req: FastifyRequest, fn: () => Promise<T>): P
 export const TRACK_LIMIT = { max: 30, windowMs: 60_000 };
 export async function rateLimit(app: FastifyInstance, req: FastifyRequest, bucket: string): Promise<void> {
   await localised(req, () => hitBucket(app.deps.db, { key: `${bucket}:${req.ip}`, limit: TRACK_LIMIT.max, windowSeconds: TRACK_LIMIT.windowMs / 1000 }));
-}
-
-export function filesDir(app: FastifyInstance): string {
-  return filesRoot(app.deps.config.dataDir);
 }
 
 export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, { error: "msg:dossier.err.idempotencyKey" });
@@ -153,12 +149,12 @@ export async function runAction(
     agencyId = own.agencyId;
     run = (fn) => app.deps.db.scoped({ agencyIds: [own.agencyId], userId: a.user.id }, fn);
   }
-  const staged = a.uploads.length ? await stageFiles({ root: filesDir(app), agencyId, uploads: a.uploads }) : [];
+  const staged = a.uploads.length ? await stageFiles({ db: app.deps.db, agencyId, uploads: a.uploads }) : [];
   return localised(req, () =>
-    withStagedFiles(staged, () =>
+    withStagedFiles(app.deps.db, staged, () =>
       run(async (tx) => {
         const d = await applyAction(tx, { dossierCode: a.code, agencyId, action: a.action, actor: { ...actorOf(a.user), agencyId }, input: a.input, files: staged });
-        await finaliseFiles(staged);
+        await finaliseFiles(tx, staged);
         return d;
       }),
     ),

@@ -1,6 +1,5 @@
 // A dossier for the staff: counter intake, the detail page with its actions, attachments.
 
-import path from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Applicant } from "../../domain/dossiers/applicant";
 import { availableActions, type DossierAction, isDossierAction, TRANSITIONS, type Transition } from "../../domain/dossiers/state-machine";
@@ -17,7 +16,7 @@ import { ConsentBlock, postedConsentVersion } from "../privacy/consent-view";
 import { recordAccess, viewDossier, viewerOf } from "../privacy/access-log";
 import { ApplicantFacts, ConsentFact } from "../privacy/views";
 import { sendAttachment } from "./download";
-import { actorOf, fieldErrors, filesDir, localised, readMultipart, runAction, tooLargeError } from "./route-support";
+import { actorOf, fieldErrors, localised, readMultipart, runAction, tooLargeError } from "./route-support";
 import { LOCAL_TIME_UNITS } from "../../domain/catalog/terms";
 import { canAccess } from "../../domain/auth/permissions";
 import { FEEDBACK_ACCESS } from "../feedback/access";
@@ -404,7 +403,7 @@ export async function staffDossierRoutes(app: FastifyInstance): Promise<void> {
       return found;
     });
     if (!att) throw notFound();
-    return sendAttachment(reply, { path: path.join(filesDir(app), att.storagePath), fileName: att.fileName, contentType: att.contentType });
+    return sendAttachment(reply, { db: app.deps.db, key: att.storagePath, fileName: att.fileName, contentType: att.contentType });
   });
 }
 

@@ -3,11 +3,10 @@
 import type { FastifyInstance } from "fastify";
 import { formatDateTime } from "../../web/i18n";
 import { Field, Layout } from "../../web/views/layout";
-import path from "node:path";
 import { notFound } from "../../web/http";
 import { sendAttachment } from "./download";
 import "./intake-messages";
-import { filesDir, rateLimit } from "./route-support";
+import { rateLimit } from "./route-support";
 import { trackDossier } from "./service";
 import { StatusTag } from "./views";
 import { dossierPanels } from "./panels";
@@ -101,6 +100,6 @@ export async function trackingRoutes(app: FastifyInstance): Promise<void> {
     const view = Number.isInteger(id) && id > 0 && code ? await app.deps.db.system((tx) => trackDossier(tx, { code, phoneLast4: q.phone ?? "" })) : undefined;
     const file = view?.results.find((r) => r.id === id);
     if (!file) throw notFound("dossier.err.notFound");
-    return sendAttachment(reply, { path: path.join(filesDir(app), file.storagePath), fileName: file.fileName, contentType: file.contentType });
+    return sendAttachment(reply, { db: app.deps.db, key: file.storagePath, fileName: file.fileName, contentType: file.contentType });
   });
 }

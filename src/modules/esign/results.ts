@@ -3,14 +3,14 @@
 // stamped and signed, then stored as a result attachment with its verification id, and put in the
 // applicant's document store. Signing happens before the transaction: a result that fails to sign
 // leaves the dossier where it was; the approval, the files and their records commit together.
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Db, Tx } from "../../db/scope";
 import { DomainError } from "../../domain/errors";
 import { formatDate } from "../../domain/text/format";
 import type { CurrentUser } from "../accounts/sessions";
 import { appendAudit } from "../audit/audit";
-import { checkUpload, discardFiles, finaliseFiles, filesRoot, type StagedFile, stageFiles, type UploadInput } from "../dossiers/files";
+import { checkUpload, discardFiles, finaliseFiles, type StagedFile, stageFiles, type UploadInput } from "../dossiers/files";
+import { getStoredFile as storedBytes } from "../storage/storage";
 import { applyAction, findDossier, listAttachments } from "../dossiers/service";
 import type { Dossier } from "../dossiers/types";
 import { newPublicId } from "../payments/payments";
@@ -98,7 +98,7 @@ async function sourcesOf(ctx: SignContext, o: { d: Dossier; user: CurrentUser; n
   if (o.uploads.length) return Promise.all(o.uploads.map((u) => toPdf(u.documentName || u.fileName, u.fileName, u.data)));
   const drafts = await ctx.db.scoped({ agencyIds: [o.d.agencyId], userId: o.user.id }, async (tx) => (await listAttachments(tx, o.d.id)).filter((a) => a.kind === "result"));
   if (drafts.length) {
-    return Promise.all(drafts.map(async (a) => toPdf(a.documentName, a.fileName, await readFile(path.join(filesRoot(ctx.dataDir), a.storagePath)))));
+    return Promise.all(drafts.map(async (a) => toPdf(a.documentName, a.fileName, await storedBytes(ctx.db, a.storagePath))));
   }
   const agency = await ctx.db.system((tx) =>
     tx.one<{ name: string; unit_name: string; parent: string | null }>("select a.name, a.unit_name, p.name as parent from agencies a left join agencies p on p.id = a.parent_id where a.id = $1", [o.d.agencyId]),
@@ -151,7 +151,7 @@ export async function approveAndSign(ctx: SignContext, o: { code: string; user: 
     signed.push({ ...s, publicId, bytes, certificate: check.certificate });
   }
   const staged: StagedFile[] = await stageFiles({
-    root: filesRoot(ctx.dataDir),
+    db: ctx.db,
     agencyId: d.agencyId,
     uploads: signed.map((s) => ({ documentName: s.documentName, fileName: s.fileName.replace(/\.pdf$/i, "-ky-so.pdf"), data: s.bytes })),
   });
@@ -189,11 +189,11 @@ export async function approveAndSign(ctx: SignContext, o: { code: string; user: 
         entityId: d.code,
         data: { results: signed.map((s, i) => ({ id: s.publicId, name: s.documentName, sha256: staged[i]!.sha256, source: s.source })), signer: signer.kind, certificate: signed[0]?.certificate.serial },
       });
-      await finaliseFiles(staged);
+      await finaliseFiles(tx, staged);
       return listEResults(tx, d.id);
     });
   } catch (e) {
-    await discardFiles(staged);
+    await discardFiles(ctx.db, staged);
     throw e;
   }
 }

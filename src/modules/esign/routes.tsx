@@ -2,7 +2,6 @@
 // the result panel of every dossier page, downloads (staff, the citizen's account, or the tracking
 // page with a one-time code sent by SMS or e-mail), and the public verification page of the QR code.
 import { createHash, createHmac, randomInt, timingSafeEqual } from "node:crypto";
-import path from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { VNode } from "preact";
 import { z } from "zod";
@@ -14,7 +13,8 @@ import { formatDateTime } from "../../web/i18n";
 import { CsrfField, Layout } from "../../web/views/layout";
 import { appendAudit } from "../audit/audit";
 import { sendAttachment } from "../dossiers/download";
-import { filesRoot, type UploadInput } from "../dossiers/files";
+import type { UploadInput } from "../dossiers/files";
+import { fileStore } from "../storage/storage";
 import { registerDossierPanel } from "../dossiers/panels";
 import { rateLimit, readMultipart } from "../dossiers/route-support";
 import { localise } from "../dossiers/views";
@@ -287,14 +287,14 @@ export async function esignRoutes(app: FastifyInstance): Promise<void> {
     const granted = isResultGrant(app.deps.secret, r.dossierCode, q.grant) && q.code === r.dossierCode;
     if (!a && !granted) throw notFound();
     if (a?.via !== "staff" && (await feeBlocks(app, r.dossierId))) throw new HttpError(409, "esign.unpaid");
-    return sendAttachment(reply, { path: path.join(filesRoot(app.deps.config.dataDir), r.storagePath), fileName: r.fileName, contentType: r.contentType });
+    return sendAttachment(reply, { db: app.deps.db, key: r.storagePath, fileName: r.fileName, contentType: r.contentType });
   });
 
   // The QR code's page: who issued it, when, whether the stored file still matches its signature.
   async function verifyPage(req: FastifyRequest, id: string, compared?: boolean) {
     const r = await db.system((tx) => findEResult(tx, id));
     if (!r) throw notFound();
-    const file = await import("node:fs/promises").then((fs) => fs.readFile(path.join(filesRoot(app.deps.config.dataDir), r.storagePath))).catch(() => undefined);
+    const file = await fileStore(db).get(r.storagePath);
     const intact = file !== undefined && createHash("sha256").update(file).digest("hex") === r.sha256 && verifyPdfSignature(file).valid;
     const ctx = req.pageCtx();
     const t = ctx.t;

@@ -9,7 +9,7 @@ import { FEEDBACK_ACTIONS } from "../../domain/feedback/workflow";
 import { defineApi } from "../../web/api";
 import { HttpError, issueMessages, notFound, requireUser } from "../../web/http";
 import { findAgencyIdentity } from "../agencies/agencies";
-import { filesRoot, stageFiles, type UploadInput, withStagedFiles, discardFiles } from "../dossiers/files";
+import { stageFiles, type UploadInput, withStagedFiles, discardFiles } from "../dossiers/files";
 import { rateLimit } from "../dossiers/route-support";
 import { FEEDBACK_ACCESS } from "./access";
 import { feedbackTrackingUrl } from "./notices";
@@ -93,13 +93,13 @@ export async function feedbackApiRoutes(app: FastifyInstance): Promise<void> {
         else uploads.push({ documentName: a.fileName, fileName: a.fileName, data: Buffer.from(a.dataBase64, "base64") });
       }
       if (details.length > 0 || !agency || !parsed.success) throw new HttpError(422, "error.validation", undefined, details);
-      const staged = await localisedFeedback(req, () => stageFiles({ root: filesRoot(app.deps.config.dataDir), agencyId: agency.id, uploads }));
+      const staged = await localisedFeedback(req, () => stageFiles({ db: app.deps.db, agencyId: agency.id, uploads }));
       const user = req.user?.role === "citizen" ? { id: req.user.id, username: req.user.username } : null;
       const r = await localisedFeedback(req, () =>
-        withStagedFiles(staged, () => submitFeedback(app.deps.db, { agencyId: agency.id, submission: parsed.data, files: staged, sourceHash: req.user ? null : sourceHashOf(app, req), user, lang: req.lang })),
+        withStagedFiles(app.deps.db, staged, () => submitFeedback(app.deps.db, { agencyId: agency.id, submission: parsed.data, files: staged, sourceHash: req.user ? null : sourceHashOf(app, req), user, lang: req.lang })),
       );
       if (!r.ok) {
-        await discardFiles(staged);
+        await discardFiles(app.deps.db, staged);
         throw new HttpError(429, "feedback.err.rateLimited");
       }
       return { code: r.feedback.code, trackingUrl: feedbackTrackingUrl(r.feedback.code) };

@@ -15,7 +15,7 @@ import { CsrfField, ErrorSummary, Field, FileField, Layout, TextAreaField } from
 import type { Agency } from "../agencies/agencies";
 import { listOfferedProcedures, type OfferedProcedureItem } from "../catalog/service";
 import { siteAgency } from "../../web/core-routes";
-import { discardFiles, filesRoot, stageFiles, type StagedFile, withStagedFiles } from "../dossiers/files";
+import { discardFiles, stageFiles, type StagedFile, withStagedFiles } from "../dossiers/files";
 import { rateLimit, readMultipart } from "../dossiers/route-support";
 import { BarChart } from "./chart";
 import { type QuarterFigures, quarterlySatisfaction, ratingYears } from "./ratings";
@@ -602,7 +602,7 @@ export async function feedbackPublicRoutes(app: FastifyInstance): Promise<void> 
     }
     let staged: StagedFile[] = [];
     try {
-      staged = await stageFiles({ root: filesRoot(app.deps.config.dataDir), agencyId: agency.id, uploads: form.files.map((f) => ({ documentName: f.fileName, fileName: f.fileName, data: f.data })) });
+      staged = await stageFiles({ db: app.deps.db, agencyId: agency.id, uploads: form.files.map((f) => ({ documentName: f.fileName, fileName: f.fileName, data: f.data })) });
     } catch (e) {
       const he = asHttpError(e);
       if (he) return again(he.status, { files: errorText(req, he) });
@@ -611,7 +611,7 @@ export async function feedbackPublicRoutes(app: FastifyInstance): Promise<void> 
     const user = req.user?.role === "citizen" ? { id: req.user.id, username: req.user.username } : null;
     let result: Awaited<ReturnType<typeof submitFeedback>>;
     try {
-      result = await withStagedFiles(staged, () =>
+      result = await withStagedFiles(app.deps.db, staged, () =>
         submitFeedback(app.deps.db, { agencyId: agency.id, submission: parsed.data, files: staged, sourceHash: req.user ? null : sourceHashOf(app, req), user, lang: req.lang }),
       );
     } catch (e) {
@@ -620,7 +620,7 @@ export async function feedbackPublicRoutes(app: FastifyInstance): Promise<void> 
       throw e;
     }
     if (!result.ok) {
-      await discardFiles(staged);
+      await discardFiles(app.deps.db, staged);
       return again(429, { _: req.t("feedback.err.rateLimited") });
     }
     return reply.code(303).redirect(`/feedback/sent/${encodeURIComponent(result.feedback.code)}`);
@@ -706,10 +706,10 @@ export async function feedbackPublicRoutes(app: FastifyInstance): Promise<void> 
     const f = view.feedback;
     let staged: StagedFile[] = [];
     try {
-      staged = await stageFiles({ root: filesRoot(app.deps.config.dataDir), agencyId: f.agencyId, uploads: form.files.map((x) => ({ documentName: x.fileName, fileName: x.fileName, data: x.data })) });
+      staged = await stageFiles({ db: app.deps.db, agencyId: f.agencyId, uploads: form.files.map((x) => ({ documentName: x.fileName, fileName: x.fileName, data: x.data })) });
       const actor = req.user?.role === "citizen" ? { userId: req.user.id, role: "citizen" as const, label: req.user.username } : { userId: null, role: "public" as const, label: PETITIONER_LABEL };
       await localisedFeedback(req, () =>
-        withStagedFiles(staged, () =>
+        withStagedFiles(app.deps.db, staged, () =>
           app.deps.db.scoped({ agencyIds: [f.agencyId], userId: actor.userId }, (tx) =>
             applyFeedbackAction(tx, { agencyId: f.agencyId, code: f.code, action: "supply_info", actor, input: note.trim() ? { note } : {}, files: staged }),
           ),

@@ -264,7 +264,7 @@ export async function receiveFeedback(tx: Tx, input: SubmitInput): Promise<Submi
     await notifyPetitioner(tx, { to: contactOf(f), kind: "received", due: f.due.answer, dedupe: `feedback:${id}:received` });
     await notifyOfficers(tx, { agencyId: f.agencyId, userIds: await staffOf(tx, f.agencyId, ["desk_officer"]), kind: "new", code, subject: f.subject, due: f.due.triage, dedupe: `feedback:${id}:new` });
   }
-  await finaliseFiles(input.files);
+  await finaliseFiles(tx, input.files);
   return { ok: true, feedback: f };
 }
 
@@ -581,7 +581,7 @@ export async function applyFeedbackAction(
   let updated = await getFeedbackById(tx, f.id);
   if (a.action === "publish") await publish(tx, updated, await publicationTexts(tx, updated, input as { publicQuestion?: string; publicAnswer?: string }), now);
   if (a.notify !== false) for (const step of after) await step();
-  if (a.files?.length) await finaliseFiles(a.files);
+  if (a.files?.length) await finaliseFiles(tx, a.files);
   // The leader may publish with the approval, when the petitioner agreed: two steps, one decision.
   if (a.action === "approve" && input.publish === true && updated.consentToPublish) {
     updated = await applyFeedbackAction(tx, {

@@ -1,7 +1,6 @@
 // The staff's side: PAKN queues per role, a PAKN with its legal time limits and the steps the
 // state table allows the reader, and the satisfaction figures (officials their own, leaders all).
 
-import path from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { canAccess } from "../../domain/auth/permissions";
 import { quarterOf, quarterRange, RATING_ITEMS, type RatingSummary } from "../../domain/feedback/rating";
@@ -15,7 +14,6 @@ import { registerDashboard } from "../../web/registry";
 import { CsrfField, ErrorSummary, Layout } from "../../web/views/layout";
 import { loadPeople, type People } from "../accounts/people";
 import { sendAttachment } from "../dossiers/download";
-import { filesRoot } from "../dossiers/files";
 import { listStaff } from "../dossiers/service";
 import { FEEDBACK_ACCESS } from "./access";
 import { BarChart } from "./chart";
@@ -714,7 +712,7 @@ export async function feedbackStaffRoutes(app: FastifyInstance): Promise<void> {
       return f ? (await listFeedbackAttachments(tx, f.id)).find((a) => a.id === Number(p.id)) : undefined;
     });
     if (!att) throw notFound();
-    return sendAttachment(reply, { path: path.join(filesRoot(app.deps.config.dataDir), att.storagePath), fileName: att.fileName, contentType: att.contentType });
+    return sendAttachment(reply, { db: app.deps.db, key: att.storagePath, fileName: att.fileName, contentType: att.contentType });
   });
 
   app.get("/staff/satisfaction", async (req, reply) => {

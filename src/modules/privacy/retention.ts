@@ -5,14 +5,11 @@
 // procedure, field, channel, statuses, dates, supplement count — so every report of the past
 // gives the same numbers afterwards. An accepted deletion request uses the same function.
 
-import { rm } from "node:fs/promises";
-import path from "node:path";
-import { loadConfig } from "../../config";
 import type { Db, Tx } from "../../db/scope";
 import { anonymiseAfter, type RetentionRule, retentionFor } from "../../domain/privacy/rules";
 import { registerJob } from "../../jobs/queue";
 import { type AuditEntry, appendAuditBatch } from "../audit/audit";
-import { filesRoot } from "../dossiers/files";
+import { removeStoredFiles } from "../storage/storage";
 
 export async function retentionSettings(tx: Tx, agencyId: number): Promise<(Pick<RetentionRule, "field" | "years"> & { basis: string; updatedAt: Date })[]> {
   return tx.query("select field, years, basis, updated_at as \"updatedAt\" from privacy_retention where agency_id = $1 order by field", [agencyId]);
@@ -63,18 +60,15 @@ export async function anonymiseInTx(
   return { codes: rows.map((r) => r.code), files: files.map((f) => f.storage_path) };
 }
 
-export async function removeFiles(root: string, storagePaths: readonly string[]): Promise<void> {
-  for (const p of storagePaths) {
-    // Stored paths are ours (<agency>/<yyyy>/<random>); anything else is not a file to remove.
-    if (p.includes("..") || path.isAbsolute(p)) continue;
-    await rm(path.join(root, p), { force: true }).catch(() => {});
-  }
+/** Removes the stored files of anonymised dossiers that nothing else names (the applicant's document store may keep a scan). */
+export async function removeFiles(db: Db, storagePaths: readonly string[]): Promise<void> {
+  await removeStoredFiles(db, storagePaths);
 }
 
 export type RetentionRun = { agencyId: number; anonymised: number };
 
 /** The daily job: every agency's closed dossiers past their field's retention period. */
-export async function runRetention(db: Db, opts: { now?: Date; root: string; agencyIds?: readonly number[]; batch?: number }): Promise<RetentionRun[]> {
+export async function runRetention(db: Db, opts: { now?: Date; agencyIds?: readonly number[]; batch?: number } = {}): Promise<RetentionRun[]> {
   const now = opts.now ?? new Date();
   const agencies = opts.agencyIds
     ? [...opts.agencyIds]
@@ -100,7 +94,7 @@ export async function runRetention(db: Db, opts: { now?: Date; root: string; age
       });
       if (due.length === 0) continue;
       const r = await db.system((tx) => anonymiseInTx(tx, { agencyId, dossierIds: due.map((c) => c.id), why: "retention", actor: { userId: null, label: "system" } }));
-      await removeFiles(opts.root, r.files);
+      await removeFiles(db, r.files);
       anonymised += r.codes.length;
     }
     out.push({ agencyId, anonymised });
@@ -112,6 +106,6 @@ registerJob({
   name: "privacy.retention",
   cron: "45 2 * * *",
   run: async ({ db }) => {
-    await runRetention(db, { root: filesRoot(loadConfig().dataDir) });
+    await runRetention(db);
   },
 });

@@ -12,7 +12,6 @@ import { formatDateTime, formatNumber } from "../../web/i18n";
 import { registerDashboard, registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Field, Layout, TextAreaField } from "../../web/views/layout";
 import { appendAudit } from "../audit/audit";
-import { filesRoot } from "../dossiers/files";
 import { findDossier } from "../dossiers/service";
 import { recordAccess, viewerOf } from "./access-log";
 import { BREACH_STEPS, type BreachStep, BreachInput, breachDeadline, listBreaches, markBreach, recordBreach } from "./breaches";
@@ -266,7 +265,7 @@ export async function privacyStaffRoutes(app: FastifyInstance): Promise<void> {
     const user = requireAccess(req, REQUESTS);
     const id = idOf(req);
     const files = await acceptDeletion(app.deps.db, { agencyId: user.agencyId, id, answer: answerOf(req) || req.t("privacy.r.deletedAnswer"), viewer: viewerOf(user), actorLabel: user.username });
-    await removeFiles(filesRoot(app.deps.config.dataDir), files);
+    await removeFiles(app.deps.db, files);
     return redirect(res, `/staff/privacy/requests/${id}`);
   });
 
@@ -496,7 +495,7 @@ export async function privacyStaffRoutes(app: FastifyInstance): Promise<void> {
 
   app.post("/staff/privacy/retention/run", async (req, res) => {
     const user = requireAccess(req, MANAGE);
-    const [r] = await runRetention(app.deps.db, { root: filesRoot(app.deps.config.dataDir), agencyIds: [user.agencyId] });
+    const [r] = await runRetention(app.deps.db, { agencyIds: [user.agencyId] });
     return redirect(res, `/staff/privacy/retention?ran=${r?.anonymised ?? 0}`);
   });
 }
