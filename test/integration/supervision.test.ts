@@ -14,6 +14,9 @@ import { dossierStatistics, listStatisticsDossiers, STATISTICS_LISTS, type Stati
 import { overdueTaskCounts } from "../../src/modules/plans/plans";
 import { findProvince, supervise } from "../../src/modules/supervision/service";
 import { type Client, createTestApp, signIn, type TestApp } from "../support/app";
+
+// The commune's day (Asia/Ho_Chi_Minh): after 17:00 UTC a dossier received now belongs to the next UTC+7 day.
+const localDay = (d: Date): string => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(d);
 import { unseal } from "../../src/modules/privacy/sealing";
 
 // Issue 16: the province's supervision workspace. Its figures are the communes' own (the same
@@ -161,7 +164,7 @@ describe("supervision figures are the communes' own", () => {
   it("every figure's list of records holds exactly the dossiers it counts", async () => {
     const db = t.tdb.db;
     const from = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
-    const to = new Date().toISOString().slice(0, 10);
+    const to = localDay(new Date());
     const now = new Date();
     for (const id of communeIds) {
       const own = await db.scoped(scopeOf(id), (tx) => dossierStatistics(tx, { agencyId: id, from, to, now }));
@@ -212,7 +215,7 @@ describe("a supervisor sees its own province, read-only and masked", () => {
     // The control slip and the register, through the same rule: masked.
     const slip = await province.get(`/staff/dossiers/${encodeURIComponent(code)}/slips/05.pdf?agency=${encodeURIComponent(DEMO_COMMUNE_CODE)}`);
     expect(slip.statusCode).toBe(200);
-    const reg = await province.get(`/staff/dossiers/register.xlsx?agency=${encodeURIComponent(DEMO_COMMUNE_CODE)}&from=${new Date(Date.now() - 200 * 86_400_000).toISOString().slice(0, 10)}&to=${new Date().toISOString().slice(0, 10)}`);
+    const reg = await province.get(`/staff/dossiers/register.xlsx?agency=${encodeURIComponent(DEMO_COMMUNE_CODE)}&from=${new Date(Date.now() - 200 * 86_400_000).toISOString().slice(0, 10)}&to=${localDay(new Date())}`);
     expect(reg.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(reg.rawPayload as unknown as ArrayBuffer);
