@@ -15,9 +15,10 @@ import { overdueTaskCounts } from "../../src/modules/plans/plans";
 import { findProvince, supervise } from "../../src/modules/supervision/service";
 import { type Client, createTestApp, signIn, type TestApp } from "../support/app";
 
+import { unseal } from "../../src/modules/privacy/sealing";
+
 // The commune's day (Asia/Ho_Chi_Minh): after 17:00 UTC a dossier received now belongs to the next UTC+7 day.
 const localDay = (d: Date): string => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(d);
-import { unseal } from "../../src/modules/privacy/sealing";
 
 // Issue 16: the province's supervision workspace. Its figures are the communes' own (the same
 // queries), a supervisor sees its own province only, and what it opens is read-only and masked.
