@@ -52,6 +52,12 @@ create table cchc_assessments (
   published_at timestamptz,
   report_document_id integer references documents(id),
   decision_document_id integer references documents(id),
+  -- as printed ("05/BC-UBND", "12/QĐ-UBND") and dated: the commune reads the province's decision
+  -- number here, the register itself being the province's
+  report_code text,
+  report_date date,
+  decision_code text,
+  decision_date date,
   unique (agency_id, year)
 );
 create index cchc_assessments_year on cchc_assessments (year, status);
