@@ -1,16 +1,19 @@
 // The demo province's CCHC index: the demo criteria set (src/domain/indexes/cchc-demo-set.ts) for
-// 2024–2026; published results of the demo commune for 2024 and 2025 and of a few other communes
-// of the province (so the ranking, its change since last year and the chart over the years have
-// something to show); the demo commune's 2026 self-assessment open as a draft, pre-filled from
+// this year and the two before; published results of the demo commune for the two past years and
+// of a few other communes of the province for all three (so the ranking, its change since last
+// year and the chart over the years have something to show); the demo commune's self-assessment
+// of this year open as a draft, pre-filled from
 // the demo data, for the leader to submit and the province to appraise.
 import type { Tx } from "../../db/scope";
+import { vnToday } from "../../domain/documents/numbering";
 import { bandOf, indexTotals, leavesOf } from "../../domain/indexes/cchc";
 import { DEMO_CCHC_CRITERIA_FILE } from "../../domain/indexes/cchc-demo-set";
 import { registerDemoSeeder } from "../demo/seed";
 import { prefillAssessment } from "./cchc-prefill";
 import { type CchcActor, importCriteriaSet, openAssessment, saveSelfScores, type StoredSet } from "./cchc-service";
 
-export const DEMO_CCHC_YEAR = 2026;
+/** The year running when the demo is seeded: the live self-assessment; the two before it are published. */
+export const DEMO_CCHC_YEAR = Number(vnToday().slice(0, 4));
 const OTHER_COMMUNES = 8;
 
 /** A stable share in [0, 1) from a few integers and a text (no randomness in demo data). */
