@@ -9,9 +9,9 @@ import { type CchcMeasure, leavesOf, measuredPoints } from "../../domain/indexes
 import { communicationTotals } from "../communications/summary";
 import { dossierStatisticsByAgency } from "../dossiers/statistics";
 import { communeObligations } from "../reports/calendar";
-import { type Assessment, type CchcActor, type Measured, recordMeasured } from "./cchc-service";
+import { type Assessment, type CchcActor, type EvidenceLink, type Measured, recordMeasured } from "./cchc-service";
 
-type Figure = { value: number | null; numerator: number | null; denominator: number | null; evidence: { label: string; url: string }[] };
+type Figure = { value: number | null; numerator: number | null; denominator: number | null; evidence: EvidenceLink[] };
 
 const rate = (n: number, d: number) => (d > 0 ? n / d : null);
 
@@ -51,8 +51,8 @@ export async function measureCommune(tx: Tx, q: { communeId: number; communeCode
       numerator: tasks.on_time,
       denominator: tasks.due,
       evidence: [
-        { label: "Kế hoạch và nhiệm vụ của năm", url: `/staff/plans?year=${q.year}` },
-        { label: "Nhiệm vụ quá hạn (trang giám sát của tỉnh)", url: `${supervision}#p` },
+        { label: "Kế hoạch và nhiệm vụ của năm", url: `/staff/plans?year=${q.year}`, side: "commune", access: "staff.dashboard" },
+        { label: "Nhiệm vụ quá hạn của xã", url: `${supervision}#p`, side: "province", access: "province.supervise" },
       ],
     },
     "reports-on-time": {
@@ -60,8 +60,8 @@ export async function measureCommune(tx: Tx, q: { communeId: number; communeCode
       numerator: reportsOnTime,
       denominator: owed.length,
       evidence: [
-        { label: "Báo cáo của xã", url: "/staff/reports" },
-        { label: "Báo cáo đến hạn (trang giám sát của tỉnh)", url: `${supervision}#r` },
+        { label: "Báo cáo của xã", url: "/staff/reports", side: "commune", access: "report.view" },
+        { label: "Báo cáo đến hạn của xã", url: `${supervision}#r`, side: "province", access: "province.supervise" },
       ],
     },
     "procedures-published": {
@@ -75,8 +75,8 @@ export async function measureCommune(tx: Tx, q: { communeId: number; communeCode
       numerator: stats?.received.online ?? 0,
       denominator: fresh,
       evidence: [
-        { label: "Thống kê hồ sơ (Biểu 06)", url: `/staff/dossiers/statistics?period=${q.year}` },
-        { label: "Hồ sơ nộp trực tuyến (trang giám sát của tỉnh)", url: `/staff/supervision/${code}/dossiers?from=${from}&to=${to}&list=online` },
+        { label: "Thống kê hồ sơ (Biểu 06)", url: `/staff/dossiers/statistics?period=${q.year}`, side: "commune", access: "dossier.view" },
+        { label: "Hồ sơ nộp trực tuyến của xã", url: `/staff/supervision/${code}/dossiers?from=${from}&to=${to}&list=online`, side: "province", access: "province.supervise" },
       ],
     },
     "dossiers-on-time": {
@@ -84,8 +84,8 @@ export async function measureCommune(tx: Tx, q: { communeId: number; communeCode
       numerator: resolvedOnTime,
       denominator: resolved,
       evidence: [
-        { label: "Thống kê hồ sơ (Biểu 06)", url: `/staff/dossiers/statistics?period=${q.year}` },
-        { label: "Hồ sơ giải quyết quá hạn (trang giám sát của tỉnh)", url: `/staff/supervision/${code}/dossiers?from=${from}&to=${to}&list=late` },
+        { label: "Thống kê hồ sơ (Biểu 06)", url: `/staff/dossiers/statistics?period=${q.year}`, side: "commune", access: "dossier.view" },
+        { label: "Hồ sơ giải quyết quá hạn của xã", url: `/staff/supervision/${code}/dossiers?from=${from}&to=${to}&list=late`, side: "province", access: "province.supervise" },
       ],
     },
     "communication-items": {
@@ -93,7 +93,7 @@ export async function measureCommune(tx: Tx, q: { communeId: number; communeCode
       numerator: commCount,
       denominator: null,
       evidence: [
-        { label: "Tổng hợp công tác tuyên truyền", url: `/staff/communications/summary` },
+        { label: "Tổng hợp công tác tuyên truyền", url: "/staff/communications/summary", side: "commune", access: "report.view" },
         { label: "Tin, bài trên trang của xã", url: `/c/${code}/news` },
       ],
     },

@@ -23,6 +23,7 @@ import {
   stepVerdict,
   validateCriteriaFile,
 } from "../../domain/indexes/cchc";
+import type { Permission } from "../../domain/auth/permissions";
 import type { Role } from "../../domain/auth/roles";
 import { appendAudit } from "../audit/audit";
 import { issueDocumentNumber } from "../documents/register";
@@ -97,7 +98,13 @@ export async function getCriteriaSet(tx: Tx, id: number): Promise<StoredSet> {
 
 // ---------------------------------------------------------------------------------------------
 
-export type Measured = { value: number | null; numerator: number | null; denominator: number | null; points: number | null; evidence: { label: string; url: string }[]; at: string };
+/**
+ * A link to the figures behind a measured criterion. Staff pages are scoped: the commune's own
+ * pages for its staff, the province's supervision pages for the council (`side`), each shown only
+ * to whoever may open it (`access`); public pages have neither.
+ */
+export type EvidenceLink = { label: string; url: string; side?: "commune" | "province"; access?: Permission };
+export type Measured = { value: number | null; numerator: number | null; denominator: number | null; points: number | null; evidence: EvidenceLink[]; at: string };
 
 export type Score = {
   code: string;

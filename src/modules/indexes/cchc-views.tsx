@@ -2,12 +2,13 @@
 // the council's overview, the criteria sets, the ranking, the public result.
 import type { VNode } from "preact";
 import { can } from "../../domain/auth/permissions";
+import type { Role } from "../../domain/auth/roles";
 import { type Band, childrenOf, type Criterion, indexTotals, leavesOf, nodePoints, REVIEW_DECISIONS, stepVerdict } from "../../domain/indexes/cchc";
 import type { PageCtx } from "../../web/context";
 import { formatDate, formatDateTime, formatNumber } from "../../web/i18n";
 import { ColumnChart } from "../../web/views/charts";
 import { CsrfField, ErrorSummary, FileField, Layout, SelectField, TextAreaField } from "../../web/views/layout";
-import { type Assessment, finalPointsMap, missingEvidence, type RankingRow, selfPointsOf, type StoredSet } from "./cchc-service";
+import { type Assessment, type EvidenceLink, finalPointsMap, missingEvidence, type RankingRow, selfPointsOf, type StoredSet } from "./cchc-service";
 
 export const CCHC_BASE = "/staff/indexes/cchc";
 
@@ -39,6 +40,12 @@ export function YearForm({ ctx, year, action }: { ctx: PageCtx; year: number; ac
   );
 }
 
+/** A measured figure's link, shown to those who may open it, on their side (the commune's own pages or the province's supervision). */
+function linkShown(e: EvidenceLink, own: boolean, role: Role): boolean {
+  if (e.side && (e.side === "commune") !== own) return false;
+  return !e.access || can(role, e.access);
+}
+
 export type AssessmentView = {
   a: Assessment;
   errors?: Record<string, string> | undefined;
@@ -63,6 +70,7 @@ export function AssessmentPage({ ctx, a, errors, values, saved }: { ctx: PageCtx
   const t = ctx.t;
   const user = ctx.user!;
   const actor = { role: user.role, agencyId: user.agencyId };
+  const own = user.agencyId === a.communeId;
   const canFill = stepVerdict("fill", actor, a) === "ok";
   const canSubmit = stepVerdict("submit", actor, a) === "ok";
   const canAppraise = stepVerdict("appraise", actor, a) === "ok";
@@ -87,6 +95,7 @@ export function AssessmentPage({ ctx, a, errors, values, saved }: { ctx: PageCtx
         <a href={`${CCHC_BASE}?year=${a.year}`}>← {t("cchc.nav")}</a>
       </p>
       <h1>{title}</h1>
+      <CommuneLinks ctx={ctx} year={a.year} />
       <p class="lead">
         <StatusTag ctx={ctx} status={a.status} /> · {a.set.title} ({t("cchc.version", { n: a.set.version })})
       </p>
@@ -202,7 +211,7 @@ export function AssessmentPage({ ctx, a, errors, values, saved }: { ctx: PageCtx
                             n: s.measured.numerator ?? 0,
                             d: s.measured.denominator ?? "—",
                           })}{" "}
-                          {s.measured.evidence.map((e, i) => (
+                          {s.measured.evidence.filter((e) => linkShown(e, own, user.role)).map((e, i) => (
                             <span key={e.url}>
                               {i ? " · " : ""}
                               <a href={e.url}>{e.label}</a>
