@@ -541,9 +541,11 @@ export async function cchcRoutes(app: FastifyInstance): Promise<void> {
             [agency.id, year],
           )
         : undefined;
-      const rank = a ? (await ranking(tx, { provinceId: a.parent_id, year: a.year })).find((r) => r.communeId === agency.id) : undefined;
-      const of = a ? (await ranking(tx, { provinceId: a.parent_id, year: a.year })).length : 0;
-      return { history, a, rank, of };
+      const ranked = a ? await ranking(tx, { provinceId: a.parent_id, year: a.year }) : [];
+      const rank = ranked.find((r) => r.communeId === agency.id);
+      const of = ranked.length;
+      const provinceCode = a ? (await tx.maybeOne<{ code: string }>("select code from agencies where id = $1", [a.parent_id]))?.code : undefined;
+      return { history, a, rank, of, provinceCode };
     });
     const title = t("cchc.public.communeTitle", { commune: agency.unit_name });
     return reply.page(
@@ -557,6 +559,11 @@ export async function cchcRoutes(app: FastifyInstance): Promise<void> {
               {data.rank ? ` · ${t("cchc.public.rank", { rank: data.rank.rank, of: data.of })}` : ""}
             </p>
             {data.a.decision_code ? <p>{t("cchc.public.decision", { code: data.a.decision_code, date: formatDate(data.a.decision_date) })}</p> : null}
+            {data.provinceCode ? (
+              <p>
+                <a href={`/c/${encodeURIComponent(data.provinceCode)}/cchc?year=${data.a.year}`}>{t("cchc.public.provinceRanking")}</a>
+              </p>
+            ) : null}
             <div class="table-wrap">
               <table>
                 <caption>{t("cchc.public.areas")}</caption>

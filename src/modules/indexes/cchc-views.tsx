@@ -3,7 +3,7 @@
 import type { VNode } from "preact";
 import { can } from "../../domain/auth/permissions";
 import type { Role } from "../../domain/auth/roles";
-import { type Band, childrenOf, type Criterion, indexTotals, leavesOf, nodePoints, REVIEW_DECISIONS, stepVerdict } from "../../domain/indexes/cchc";
+import { type Band, CCHC_MEASURES, childrenOf, type Criterion, indexTotals, leavesOf, nodePoints, REVIEW_DECISIONS, stepVerdict } from "../../domain/indexes/cchc";
 import type { PageCtx } from "../../web/context";
 import { formatDate, formatDateTime, formatNumber } from "../../web/i18n";
 import { ColumnChart } from "../../web/views/charts";
@@ -206,11 +206,11 @@ export function AssessmentPage({ ctx, a, errors, values, saved }: { ctx: PageCtx
                       {leaf && c.rule ? <p class="hint">{c.rule}</p> : null}
                       {s?.measured ? (
                         <p class="hint">
-                          {t("cchc.measured", {
-                            value: s.measured.value === null ? t("cchc.noData") : c.measure === "communication-items" ? formatNumber(s.measured.value) : pct(s.measured.value * 100),
-                            n: s.measured.numerator ?? 0,
-                            d: s.measured.denominator ?? "—",
-                          })}{" "}
+                          {s.measured.value === null
+                            ? t("cchc.measuredNone")
+                            : c.measure === "communication-items"
+                              ? t("cchc.measuredCount", { n: formatNumber(s.measured.value), target: CCHC_MEASURES[c.measure].target })
+                              : t("cchc.measured", { value: pct(s.measured.value * 100), n: formatNumber(s.measured.numerator ?? 0), d: formatNumber(s.measured.denominator ?? 0) })}{" "}
                           {s.measured.evidence.filter((e) => linkShown(e, own, user.role)).map((e, i) => (
                             <span key={e.url}>
                               {i ? " · " : ""}
@@ -259,7 +259,7 @@ export function AssessmentPage({ ctx, a, errors, values, saved }: { ctx: PageCtx
                             ))}
                           </select>
                           <label for={`f-${qKey}`}>{t("cchc.adjustedPoints")}</label>
-                          <input id={`f-${qKey}`} name={qKey} inputMode="text" size={5} value={v[qKey] ?? (s?.review === "adjust" ? String(s.finalPoints ?? "") : "")} aria-invalid={errors?.[qKey] ? "true" : undefined} />
+                          <input id={`f-${qKey}`} name={qKey} inputMode="text" size={5} value={v[qKey] ?? (s?.review === "adjust" && s.finalPoints !== null ? String(s.finalPoints).replace(".", ",") : "")} aria-invalid={errors?.[qKey] ? "true" : undefined} />
                           <label for={`f-${rKey}`}>{t("cchc.reason")}</label>
                           <input id={`f-${rKey}`} name={rKey} maxLength={2000} value={v[rKey] ?? s?.reviewReason ?? ""} aria-invalid={errors?.[rKey] ? "true" : undefined} />
                           {errors?.[qKey] ? <p class="error">{errors[qKey]}</p> : null}
@@ -274,7 +274,7 @@ export function AssessmentPage({ ctx, a, errors, values, saved }: { ctx: PageCtx
                           <label for={`f-${pKey}`} class="sr-only">
                             {t("cchc.pointsFor", { code: c.code })}
                           </label>
-                          <input id={`f-${pKey}`} name={pKey} inputMode="decimal" size={5} value={v[pKey] ?? (s?.selfPoints ?? "").toString()} aria-invalid={errors?.[pKey] ? "true" : undefined} />
+                          <input id={`f-${pKey}`} name={pKey} inputMode="decimal" size={5} value={v[pKey] ?? (s?.selfPoints === null || s?.selfPoints === undefined ? "" : String(s.selfPoints).replace(".", ","))} aria-invalid={errors?.[pKey] ? "true" : undefined} />
                           {errors?.[pKey] ? <p class="error">{errors[pKey]}</p> : null}
                         </>
                       ) : (
