@@ -249,8 +249,8 @@ export async function cchcRoutes(app: FastifyInstance): Promise<void> {
       const data = await req.tx(async (tx) => ({ rows: await provinceOverview(tx, { provinceId: province.id, year }), sets: await listCriteriaSets(tx, province.id) }));
       return reply.page(<ProvincePage ctx={req.pageCtx()} year={year} province={province} rows={data.rows} sets={data.sets} />);
     }
-    const a = await req.tx((tx) => findAssessment(tx, user.agencyId, year));
-    if (a) return reply.page(<AssessmentPage ctx={req.pageCtx()} a={a} saved={(req.query as Record<string, string>).saved === "1"} />);
+    const found = await req.tx(async (tx) => ({ a: await findAssessment(tx, user.agencyId, year), history: await communeHistory(tx, user.agencyId) }));
+    if (found.a) return reply.page(<AssessmentPage ctx={req.pageCtx()} a={found.a} history={found.history} saved={(req.query as Record<string, string>).saved === "1"} />);
     return reply.page(<OpenPage ctx={req.pageCtx()} year={year} canOpen={can(user.role, CCHC_STEPS.fill.permission)} />);
   });
 
@@ -283,7 +283,8 @@ export async function cchcRoutes(app: FastifyInstance): Promise<void> {
     requireAccess(req, "cchc.view");
     const { id } = parseWith(IdParam, req.params, req);
     const a = await loadById(req, id);
-    return reply.page(<AssessmentPage ctx={req.pageCtx()} a={a} saved={(req.query as Record<string, string>).saved === "1"} />);
+    const history = await req.tx((tx) => communeHistory(tx, a.communeId));
+    return reply.page(<AssessmentPage ctx={req.pageCtx()} a={a} history={history} saved={(req.query as Record<string, string>).saved === "1"} />);
   });
 
   /** Runs a step; a refusal a person can act on is shown on the assessment page with what they typed. */

@@ -48,6 +48,8 @@ function linkShown(e: EvidenceLink, own: boolean, role: Role): boolean {
 
 export type AssessmentView = {
   a: Assessment;
+  /** The commune's published results over the years (its chart). */
+  history?: { year: number; index: number }[] | undefined;
   errors?: Record<string, string> | undefined;
   /** Values typed into the forms, shown again when refused. */
   values?: Record<string, string> | undefined;
@@ -66,7 +68,7 @@ function ordered(criteria: readonly Criterion[]): { c: Criterion; depth: number 
   return out;
 }
 
-export function AssessmentPage({ ctx, a, errors, values, saved }: { ctx: PageCtx } & AssessmentView): VNode {
+export function AssessmentPage({ ctx, a, errors, values, saved, history }: { ctx: PageCtx } & AssessmentView): VNode {
   const t = ctx.t;
   const user = ctx.user!;
   const actor = { role: user.role, agencyId: user.agencyId };
@@ -359,6 +361,7 @@ export function AssessmentPage({ ctx, a, errors, values, saved }: { ctx: PageCtx
           <a href={`/c/${encodeURIComponent(a.communeCode)}/cchc`}>{t("cchc.publicPage")}</a>
         </p>
       ) : null}
+      {history?.length ? <HistoryChart ctx={ctx} id="cchc-history" history={history} /> : null}
     </Layout>
   );
 }
