@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../../src/modules/accounts/users";
 import { DEMO_COMMUNE_CODE } from "../../src/modules/demo/seed";
 import { DEMO_CCHC_YEAR } from "../../src/modules/indexes/cchc-demo";
 import { type Client, createTestApp, signIn, type TestApp } from "../support/app";
@@ -151,6 +152,17 @@ describe("self-assessment → appraisal → publication", () => {
     expect(a.json()).toMatchObject({ status: "submitted", reportNumber: expect.stringMatching(/^\d+\/BC-UBND$/) });
     const again = await leader.post(`/staff/indexes/cchc/${id}/submit`, {});
     expect(again.statusCode).toBe(409);
+  });
+
+  it("hides the assessment from another province's council", async () => {
+    const other = await t.tdb.db.system((tx) => tx.one<{ id: number }>("select id from agencies where kind = 'province' and id <> $1 order by id limit 1", [provinceId]));
+    await t.tdb.db.system((tx) =>
+      createUser(tx, { agencyId: other.id, username: "cchc-other-province", fullName: "Chuyên viên tỉnh khác", role: "province_supervisor", password: "other-province-pass", isDemo: false, mustChangePassword: false }, { userId: null, label: "test" }),
+    );
+    const stranger = await signIn(t.app, "cchc-other-province", "other-province-pass");
+    expect((await stranger.get(`/staff/indexes/cchc/${id}`)).statusCode).toBe(404);
+    const res = await stranger.json("POST", `/api/v1/indexes/cchc/${Y}/approve`, { agency: DEMO_COMMUNE_CODE });
+    expect(res.statusCode).toBe(404);
   });
 
   it("lets no commune appraise itself", async () => {

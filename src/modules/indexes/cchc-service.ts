@@ -276,8 +276,8 @@ const CCHC_STEP_SIDE_KEY: Record<CchcStep, string> = {
   publish: "cchc.err.provinceOnly",
 };
 
-async function audit(tx: Tx, a: { id: number; communeId: number }, actor: CchcActor, action: "cchc.create" | "cchc.fill" | "cchc.prefill" | "cchc.evidence" | "cchc.submit" | "cchc.appraise" | "cchc.return" | "cchc.approve" | "cchc.publish", data: Record<string, unknown>) {
-  await appendAudit(tx, { agencyId: a.communeId, actorUserId: actor.userId, actor: actor.label, action, entity: "cchc_assessment", entityId: a.id, data });
+async function audit(tx: Tx, a: { id: number; communeId: number }, actor: CchcActor, step: "create" | "fill" | "prefill" | "evidence" | "submit" | "appraise" | "return" | "approve" | "publish", data: Record<string, unknown>) {
+  await appendAudit(tx, { agencyId: a.communeId, actorUserId: actor.userId, actor: actor.label, action: `cchc.${step}`, entity: "cchc_assessment", entityId: a.id, data });
 }
 
 /**
@@ -303,7 +303,7 @@ export async function openAssessment(tx: Tx, q: { communeId: number; year: numbe
       "insert into cchc_scores (assessment_id, agency_id, code) select $1, $2, unnest($3::text[]) on conflict do nothing",
       [r.id, q.communeId, leaves.map((l) => l.code)],
     );
-    await audit(tx, { id: r.id, communeId: q.communeId }, q.actor, "cchc.create", { year: q.year, setId: set.id });
+    await audit(tx, { id: r.id, communeId: q.communeId }, q.actor, "create", { year: q.year, setId: set.id });
   }
   const a = (await findAssessment(tx, q.communeId, q.year))!;
   if (r && q.prefill) {
@@ -339,7 +339,7 @@ export async function saveSelfScores(tx: Tx, q: { assessmentId: number; entries:
   }
   if (changed.length) {
     await tx.exec("update cchc_assessments set updated_at = now() where id = $1", [a.id]);
-    await audit(tx, a, q.actor, "cchc.fill", { codes: changed, entries: q.entries.filter((e) => changed.includes(e.code)).map((e) => ({ code: e.code, points: e.points })) });
+    await audit(tx, a, q.actor, "fill", { codes: changed, entries: q.entries.filter((e) => changed.includes(e.code)).map((e) => ({ code: e.code, points: e.points })) });
   }
   return (await findAssessmentById(tx, a.id))!;
 }
@@ -351,7 +351,7 @@ export async function recordMeasured(tx: Tx, q: { assessmentId: number; measured
   for (const [code, m] of q.measured) {
     await tx.exec("update cchc_scores set measured = $3, self_points = $4, updated_by = $5, updated_at = now() where assessment_id = $1 and code = $2", [a.id, code, JSON.stringify(m), m.points, q.actor.userId]);
   }
-  await audit(tx, a, q.actor, "cchc.prefill", { criteria: Object.fromEntries([...q.measured].map(([c, m]) => [c, { value: m.value, points: m.points }])) });
+  await audit(tx, a, q.actor, "prefill", { criteria: Object.fromEntries([...q.measured].map(([c, m]) => [c, { value: m.value, points: m.points }])) });
 }
 
 export async function recordEvidence(tx: Tx, q: { assessmentId: number; code: string; file: { storagePath: string; fileName: string; contentType: string; size: number }; actor: CchcActor }): Promise<void> {
@@ -364,7 +364,7 @@ export async function recordEvidence(tx: Tx, q: { assessmentId: number; code: st
   );
   // New evidence answers the council's request: the criterion is reviewed again.
   await tx.exec("update cchc_scores set review = null where assessment_id = $1 and code = $2 and review = 'evidence'", [a.id, q.code]);
-  await audit(tx, a, q.actor, "cchc.evidence", { code: q.code, evidenceId: id, file: q.file.fileName });
+  await audit(tx, a, q.actor, "evidence", { code: q.code, evidenceId: id, file: q.file.fileName });
 }
 
 export async function findEvidenceFile(tx: Tx, id: number): Promise<{ storagePath: string; fileName: string; contentType: string } | undefined> {
@@ -405,7 +405,7 @@ export async function submitAssessment(tx: Tx, q: { assessmentId: number; actor:
        updated_at = now() where id = $1`,
     [a.id, totals.total, q.actor.userId, report.id, report.code, report.issuedOn],
   );
-  await audit(tx, a, q.actor, "cchc.submit", { from: a.status, selfTotal: totals.total, index: totals.index });
+  await audit(tx, a, q.actor, "submit", { from: a.status, selfTotal: totals.total, index: totals.index });
   return (await findAssessmentById(tx, a.id))!;
 }
 
@@ -430,7 +430,7 @@ export async function appraiseCriteria(tx: Tx, q: { assessmentId: number; entrie
       [a.id, e.code, e.decision, finalPointsOf(e.decision, self, e.points ?? null), e.decision === "accept" ? null : reason.slice(0, 2000), q.actor.userId],
     );
   }
-  if (q.entries.length) await audit(tx, a, q.actor, "cchc.appraise", { entries: q.entries.map((e) => ({ code: e.code, decision: e.decision, points: e.points ?? null, reason: e.reason ?? null })) });
+  if (q.entries.length) await audit(tx, a, q.actor, "appraise", { entries: q.entries.map((e) => ({ code: e.code, decision: e.decision, points: e.points ?? null, reason: e.reason ?? null })) });
   return (await findAssessmentById(tx, a.id))!;
 }
 
@@ -441,7 +441,7 @@ export async function returnAssessment(tx: Tx, q: { assessmentId: number; reason
   const asked = [...a.scores.values()].filter((s) => s.review === "evidence").map((s) => s.code);
   if (asked.length === 0) throw new DomainError("conflict", "cchc.err.nothingAsked");
   await tx.exec("update cchc_assessments set status = 'returned', return_reason = $2, updated_at = now() where id = $1", [a.id, q.reason]);
-  await audit(tx, a, q.actor, "cchc.return", { reason: q.reason, codes: asked });
+  await audit(tx, a, q.actor, "return", { reason: q.reason, codes: asked });
   return (await findAssessmentById(tx, a.id))!;
 }
 
@@ -473,7 +473,7 @@ export async function approveAssessment(tx: Tx, q: { assessmentId: number; actor
        decision_document_id = $7, decision_code = $8, decision_date = $9, return_reason = null, updated_at = now() where id = $1`,
     [a.id, totals.total, totals.index, band, JSON.stringify(totals.byArea), q.actor.userId, doc.id, doc.code, doc.issuedOn],
   );
-  await audit(tx, a, q.actor, "cchc.approve", { total: totals.total, index: totals.index, band, decision: doc.code });
+  await audit(tx, a, q.actor, "approve", { total: totals.total, index: totals.index, band, decision: doc.code });
   return (await findAssessmentById(tx, a.id))!;
 }
 
@@ -481,7 +481,7 @@ export async function publishAssessment(tx: Tx, q: { assessmentId: number; actor
   const a = await lockAssessment(tx, q.assessmentId);
   check("publish", q.actor, a);
   await tx.exec("update cchc_assessments set status = 'published', published_by = $2, published_at = now(), updated_at = now() where id = $1", [a.id, q.actor.userId]);
-  await audit(tx, a, q.actor, "cchc.publish", { total: a.finalTotal, index: a.index, band: a.band });
+  await audit(tx, a, q.actor, "publish", { total: a.finalTotal, index: a.index, band: a.band });
   return (await findAssessmentById(tx, a.id))!;
 }
 
