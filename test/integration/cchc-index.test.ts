@@ -152,6 +152,9 @@ describe("self-assessment → appraisal → publication", () => {
     expect(a.json()).toMatchObject({ status: "submitted", reportNumber: expect.stringMatching(/^\d+\/BC-UBND$/) });
     const again = await leader.post(`/staff/indexes/cchc/${id}/submit`, {});
     expect(again.statusCode).toBe(409);
+    // The council's dashboard counts it as waiting.
+    const dash = await province.get("/staff");
+    expect(dash.body).toMatch(/<span class="num">1<\/span><a href="\/staff\/indexes\/cchc">Xã, phường chờ thẩm định Chỉ số CCHC/);
   });
 
   it("hides the assessment from another province's council", async () => {

@@ -210,6 +210,9 @@ registerMessages({
     "cchc.leaderCriterion": "Tiêu chí kết quả CCHC của đơn vị",
     "cchc.leaderLine": "Đơn vị đạt {index} Chỉ số CCHC năm {year}, xếp loại {band}",
     "cchc.leadersHint": "{n} xã, phường.",
+    "cchc.dashboardWaiting": "Xã, phường chờ thẩm định Chỉ số CCHC",
+    "cchc.dashboard.draft": "Chỉ số CCHC chưa gửi (năm)",
+    "cchc.dashboard.returned": "Chỉ số CCHC bị trả lại, cần bổ sung (năm)",
   },
   en: {
     "cchc.nav": "Reform index",
@@ -419,5 +422,8 @@ registerMessages({
     "cchc.leaderCriterion": "Reform result of the unit",
     "cchc.leaderLine": "The unit reached {index} on the {year} reform index, band {band}",
     "cchc.leadersHint": "{n} communes.",
+    "cchc.dashboardWaiting": "Communes awaiting reform index appraisal",
+    "cchc.dashboard.draft": "Reform index not yet submitted (year)",
+    "cchc.dashboard.returned": "Reform index sent back for evidence (year)",
   },
 });

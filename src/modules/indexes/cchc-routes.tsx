@@ -12,7 +12,7 @@ import { DEMO_CCHC_CRITERIA_FILE } from "../../domain/indexes/cchc-demo-set";
 import { defineApi } from "../../web/api";
 import { asHttpError, HttpError, notFound, parseWith, requireAccess, requirePermission, verifyCsrf } from "../../web/http";
 import { formatDate } from "../../web/i18n";
-import { registerHomeSection, registerNav } from "../../web/registry";
+import { registerDashboard, registerHomeSection, registerNav } from "../../web/registry";
 import { Layout } from "../../web/views/layout";
 import { type Agency, findAgencyByCode } from "../agencies/agencies";
 import { readMultipart } from "../dossiers/route-support";
@@ -54,6 +54,21 @@ import { readCriteriaXlsx, writeCriteriaXlsx } from "./cchc-xlsx";
 import { AssessmentPage, BandTag, CCHC_BASE, CriteriaSetPage, CriteriaSetsPage, HistoryChart, OpenPage, pct, ProvincePage, pts, RankingTable, YearForm } from "./cchc-views";
 
 registerNav({ href: CCHC_BASE, labelKey: "cchc.nav", area: "staff", permission: "cchc.view", order: 62 });
+
+// What waits on the reader: the council sees the communes awaiting appraisal, the commune's chair an assessment to submit.
+registerDashboard(async (req, tx) => {
+  const user = req.user;
+  if (!user) return [];
+  if (can(user.role, "cchc.appraise")) {
+    const r = await tx.one<{ n: number }>("select count(*)::int as n from cchc_assessments s join agencies a on a.id = s.agency_id where a.parent_id = $1 and s.status = 'submitted'", [user.agencyId]);
+    return [{ labelKey: "cchc.dashboardWaiting", value: r.n, href: CCHC_BASE, tone: r.n > 0 ? "warn" : "normal" }];
+  }
+  if (can(user.role, "cchc.submit")) {
+    const r = await tx.maybeOne<{ status: string }>("select status from cchc_assessments where agency_id = $1 and year = $2", [user.agencyId, thisYear()]);
+    if (r && (r.status === "draft" || r.status === "returned")) return [{ labelKey: `cchc.dashboard.${r.status}`, value: String(thisYear()), href: CCHC_BASE, tone: r.status === "returned" ? "bad" : "warn" }];
+  }
+  return [];
+});
 
 const MAX_CRITERIA_FILE = 2 * 1024 * 1024;
 const thisYear = () => Number(vnToday().slice(0, 4));
