@@ -188,6 +188,9 @@ describe("self-assessment → appraisal → publication", () => {
     const back = await province.post(`/staff/indexes/cchc/${id}/return`, { reason: "Bổ sung tài liệu kiểm chứng tiêu chí 2.1" });
     expect(back.statusCode).toBe(303);
     expect(await statusOf(id)).toBe("returned");
+    // The commune's chair is told, with the reason, in the notices.
+    const notices = await leader.get("/staff/notifications");
+    expect(notices.body).toContain("Hội đồng thẩm định trả lại, yêu cầu bổ sung");
 
     await desk.get(`/staff/indexes/cchc/${id}`);
     const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");

@@ -27,6 +27,7 @@ import type { Permission } from "../../domain/auth/permissions";
 import type { Role } from "../../domain/auth/roles";
 import { appendAudit } from "../audit/audit";
 import { issueDocumentNumber } from "../documents/register";
+import { notifyStaff } from "../notifications/outbox";
 
 export type CchcActor = { userId: number | null; label: string; role: Role | undefined; agencyId: number; fullName?: string; title?: string | null };
 
@@ -442,7 +443,20 @@ export async function returnAssessment(tx: Tx, q: { assessmentId: number; reason
   if (asked.length === 0) throw new DomainError("conflict", "cchc.err.nothingAsked");
   await tx.exec("update cchc_assessments set status = 'returned', return_reason = $2, updated_at = now() where id = $1", [a.id, q.reason]);
   await audit(tx, a, q.actor, "return", { reason: q.reason, codes: asked });
+  await noticeToCommune(tx, a, "return", q.reason);
   return (await findAssessmentById(tx, a.id))!;
+}
+
+/**
+ * Tells the commune's chair and administrators what the council did (in the commune's name, so
+ * the notice is written within the province's scope and read within theirs).
+ */
+async function noticeToCommune(tx: Tx, a: Assessment, step: "return" | "publish", body: string): Promise<void> {
+  const staff = await tx.query<{ id: number }>("select id from users where agency_id = $1 and active and role in ('leader', 'commune_admin')", [a.communeId]);
+  const title = step === "return" ? `Chỉ số CCHC năm ${a.year}: Hội đồng thẩm định trả lại, yêu cầu bổ sung` : `Chỉ số CCHC năm ${a.year} đã được công bố`;
+  for (const u of staff) {
+    await notifyStaff(tx, { agencyId: a.communeId, userId: u.id, kind: `cchc_${step}`, title, body, href: `/staff/indexes/cchc/${a.id}`, isTask: step === "return", dedupeKey: `cchc:${a.id}:${step}:${Date.now()}:${u.id}` });
+  }
 }
 
 /** Approval: every criterion reviewed, none waiting for evidence; the total, index and band are fixed and the decision numbered in the province's register. */
@@ -482,6 +496,8 @@ export async function publishAssessment(tx: Tx, q: { assessmentId: number; actor
   check("publish", q.actor, a);
   await tx.exec("update cchc_assessments set status = 'published', published_by = $2, published_at = now(), updated_at = now() where id = $1", [a.id, q.actor.userId]);
   await audit(tx, a, q.actor, "publish", { total: a.finalTotal, index: a.index, band: a.band });
+  const vn = (n: number | null) => String(n ?? 0).replace(".", ",");
+  await noticeToCommune(tx, a, "publish", `Chỉ số ${vn(a.index)}%, ${vn(a.finalTotal)} điểm.`);
   return (await findAssessmentById(tx, a.id))!;
 }
 
