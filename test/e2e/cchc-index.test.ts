@@ -33,7 +33,7 @@ async function signedIn(username: string): Promise<Page> {
 describe("the reform index, in a browser", () => {
   it("a leader submits, the province appraises and publishes, the ranking shows on the public page", async () => {
     const leader = await signedIn("demo-leader");
-    await leader.getByRole("link", { name: "Chỉ số CCHC" }).click();
+    await leader.getByRole("link", { name: "Chỉ số CCHC", exact: true }).click();
     expect(await leader.locator("h1").textContent()).toBe(`Chỉ số CCHC năm ${DEMO_CCHC_YEAR} – Xã Minh Tiến`);
     expect(await leader.locator("main").textContent()).toContain("Số liệu hệ thống");
     await leader.getByRole("button", { name: "Gửi kết quả tự đánh giá" }).click();
@@ -44,7 +44,7 @@ describe("the reform index, in a browser", () => {
     await leader.context().close();
 
     const sup = await signedIn("demo-province");
-    await sup.getByRole("link", { name: "Chỉ số CCHC" }).click();
+    await sup.getByRole("link", { name: "Chỉ số CCHC", exact: true }).click();
     expect(await sup.locator("main").textContent()).toContain("1 xã, phường đang chờ thẩm định.");
     await sup.locator("main table").getByRole("link", { name: "Xã Minh Tiến" }).click();
     await sup.waitForURL(/\/staff\/indexes\/cchc\/\d+$/);
