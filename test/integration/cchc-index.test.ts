@@ -88,6 +88,27 @@ describe("criteria files", () => {
     expect(await setCount()).toBe(before + 1);
   });
 
+  it("takes the spreadsheet through the API too, refusing a broken one with its problems", async () => {
+    const before = await setCount();
+    const tpl = await province.get("/staff/indexes/cchc/criteria/template.xlsx");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(tpl.rawPayload as unknown as ArrayBuffer);
+    wb.getWorksheet("Tiêu chí")!.addRow(["1.1", "LV1", "Mã trùng", 1, "tự đánh giá", "không", "", "điểm", ""]);
+    wb.getWorksheet("Tiêu chí")!.addRow(["Z.9", "NOPE", "Cha không có", "hai", "tự đánh giá", "không", "", "điểm", ""]);
+    const bad = Buffer.from(await wb.xlsx.writeBuffer());
+    const type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    const refused = await postMultipart(t.app, province, "/api/v1/indexes/cchc/criteria/file", [{ name: "file", filename: "bo-chi-so.xlsx", type, data: bad }]);
+    expect(refused.statusCode).toBe(422);
+    const details = (refused.json() as { error: { details: { message: string }[] } }).error.details.map((d) => d.message);
+    expect(details).toContain("Mã tiêu chí 1.1 bị trùng.");
+    expect(details).toContain("Tiêu chí Z.9: mã cha NOPE không có trong tệp.");
+    expect(details.some((m) => m.startsWith("Tiêu chí Z.9: điểm tối đa “hai”"))).toBe(true);
+    expect(await setCount()).toBe(before);
+    const ok = await postMultipart(t.app, province, "/api/v1/indexes/cchc/criteria/file", [{ name: "file", filename: "bo-chi-so.xlsx", type, data: tpl.rawPayload }]);
+    expect(ok.statusCode).toBe(201);
+    expect(await setCount()).toBe(before + 1);
+  });
+
   it("lets no commune import criteria", async () => {
     const leader = await signIn(t.app, "demo-leader");
     const res = await leader.json("POST", "/api/v1/indexes/cchc/criteria", broken);

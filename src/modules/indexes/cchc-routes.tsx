@@ -847,6 +847,35 @@ export async function cchcRoutes(app: FastifyInstance): Promise<void> {
       }
     },
   });
+
+  defineApi(app, {
+    method: "POST",
+    url: "/api/v1/indexes/cchc/criteria/file",
+    summary: "Imports a criteria file uploaded as it is (JSON or the XLSX spreadsheet of docs/indexes.md), like the JSON operation: refused whole with every problem listed (422)",
+    tags: ["indexes"],
+    auth: "cchc.criteria",
+    multipart: { fields: z.object({}), files: [{ name: "file", required: true, description: ".json or .xlsx, 2 MB at most" }] },
+    successStatus: 201,
+    response: z.object({ id: z.number(), year: z.number(), version: z.number(), criteria: z.number() }),
+    errors: { 413: "File over 2 MB", 415: "Not a multipart upload", 422: "Not JSON nor XLSX, or the file breaks the format or the tree's rules: every problem in error.details" },
+    handler: async ({ req }) => {
+      if (!req.isMultipart()) throw new HttpError(415, "cchc.import.multipart");
+      const province = await provinceOfUser(req);
+      if (!province.own) throw new HttpError(403, "cchc.err.provinceOnly");
+      const form = await readMultipart(req, { files: 1, totalBytes: MAX_CRITERIA_FILE });
+      if (form.tooLarge.length || form.tooManyFiles) throw new HttpError(413, "cchc.import.tooLarge");
+      const f = form.files[0];
+      if (!f) throw new HttpError(422, "cchc.err.noFile");
+      try {
+        const raw = await parseCriteriaUpload({ name: f.fileName, data: f.data });
+        const s = await req.tx((tx) => importCriteriaSet(tx, { provinceId: province.id, raw, fileName: f.fileName.normalize("NFC").slice(0, 200), actor: actorOf(req) }));
+        return { id: s.id, year: s.year, version: s.version, criteria: s.criteria.length };
+      } catch (e) {
+        if (e instanceof CriteriaFileRefused) throw refusal(req, e);
+        throw e;
+      }
+    },
+  });
 }
 
 /** JSON or XLSX by content: a ZIP signature is a spreadsheet, anything else must be JSON. */
