@@ -43,7 +43,7 @@ async function audit(page: Page, path: string): Promise<string[]> {
   return problems;
 }
 
-const PUBLIC_PAGES = ["/", "/login", "/procedures", "/procedures?q=khai%20sinh", "/procedures/1.001193", "/track", "/news", "/radio", "/submit", "/feedback", "/feedback/send", "/satisfaction", "/rate"];
+const PUBLIC_PAGES = ["/", "/login", "/procedures", "/procedures?q=khai%20sinh", "/procedures/1.001193", "/track", "/news", "/radio", "/submit", "/feedback", "/feedback/send", "/satisfaction", "/rate", "/c/000.00.25.H12/cchc", "/c/000.00.00.P19/cchc"];
 const STAFF_PAGES: Record<string, string[]> = {
   "demo-desk": ["/staff", "/staff/dossiers", "/staff/dossiers?queue=overdue", "/staff/dossiers/new", "/staff/calendar", "/staff/notifications", "/staff/dossiers/statistics", "/staff/feedback", "/staff/satisfaction"],
   "demo-admin": ["/staff/users", "/staff/agency", "/staff/audit", "/staff/procedures", "/staff/plans", "/staff/documents"],
@@ -56,8 +56,8 @@ const STAFF_PAGES: Record<string, string[]> = {
     "/staff/communications/summary",
     "/staff/reports",
   ],
-  "demo-leader": ["/staff", "/account/password", "/staff/dossiers/rules", "/staff/dossiers/statistics?period=2026", "/staff/feedback?queue=all", "/staff/satisfaction"],
-  "demo-province": ["/staff/supervision", "/staff/supervision/000.00.25.H12", "/staff/reports/calendar", "/staff/documents/incoming"],
+  "demo-leader": ["/staff/indexes/cchc", "/staff/indexes/cchc/rewards", "/staff/indexes/cchc/leaders", "/staff", "/account/password", "/staff/dossiers/rules", "/staff/dossiers/statistics?period=2026", "/staff/feedback?queue=all", "/staff/satisfaction"],
+  "demo-province": ["/staff/indexes/cchc", "/staff/indexes/cchc/criteria", "/staff/indexes/cchc/ranking", "/staff/indexes/cchc/commune/000.00.25.H12", "/staff/supervision", "/staff/supervision/000.00.25.H12", "/staff/reports/calendar", "/staff/documents/incoming"],
   "demo-citizen": ["/account", "/my/dossiers"],
 };
 

@@ -8,31 +8,33 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
   citizen: ["dossier.submit", "dossier.track_own", "privacy.own"],
   desk_officer: [
     "staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.receive", "dossier.assign", "dossier.return",
-    "feedback.handle", "satisfaction.own", "privacy.requests",
+    "feedback.handle", "satisfaction.own", "privacy.requests", "cchc.view", "cchc.fill",
   ],
-  specialist: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.process", "feedback.handle", "satisfaction.own"],
+  specialist: ["staff.dashboard", "agency.view", "calendar.view", "dossier.view", "dossier.process", "feedback.handle", "satisfaction.own", "cchc.view", "cchc.fill"],
   leader: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.publish", "dossier.view",
     "dossier.assign", "dossier.rules", "dossier.approve", "content.approve", "plan.manage", "plan.approve", "report.approve", "report.view",
     "feedback.handle", "satisfaction.all", "sync.view", "privacy.requests", "privacy.manage", "document.receive",
+    "cchc.view", "cchc.fill", "cchc.submit", "reward.manage",
   ],
   communication_officer: [
     "staff.dashboard", "agency.view", "calendar.view", "content.write", "radio.manage", "signage.manage", "event.manage",
-    "plan.manage", "report.draft", "report.view",
+    "plan.manage", "report.draft", "report.view", "cchc.view", "cchc.fill",
   ],
   commune_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",
     "calendar.manage", "catalog.manage", "catalog.assign", "catalog.publish", "dossier.view", "dossier.rules", "content.write", "signage.manage", "event.manage",
     "plan.manage", "report.draft", "report.view", "review.manage", "satisfaction.all", "sync.manage", "sync.view", "privacy.requests", "privacy.manage",
-    "document.receive",
+    "document.receive", "cchc.view", "cchc.fill", "reward.manage",
   ],
   province_supervisor: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "catalog.manage", "dossier.view",
     "report.draft", "report.view", "review.manage", "document.receive", "report.schedule", "province.supervise", "sync.view",
+    "cchc.view", "cchc.appraise", "cchc.publish", "cchc.criteria", "reward.manage",
   ],
   province_leader: [
     "staff.dashboard", "agency.view", "user.view", "audit.view", "calendar.view", "report.approve", "report.view", "document.receive",
-    "province.supervise",
+    "province.supervise", "cchc.view", "cchc.publish",
   ],
   system_admin: [
     "staff.dashboard", "agency.view", "agency.edit", "user.view", "user.manage", "token.create", "audit.view", "calendar.view",

@@ -62,6 +62,16 @@ export const PERMISSIONS = {
   // the reporting calendar the communes follow
   "report.schedule": ["province_supervisor"],
   "province.supervise": ["province_supervisor", "province_leader", "system_admin"],
+  // the administrative-reform (CCHC) index: communes self-assess (officers fill, the leader
+  // submits); the province's appraisal council appraises, approves and publishes, and sets the criteria
+  "cchc.view": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin", "province_supervisor", "province_leader"],
+  "cchc.fill": ["desk_officer", "specialist", "leader", "communication_officer", "commune_admin"],
+  "cchc.submit": ["leader"],
+  "cchc.appraise": ["province_supervisor"],
+  "cchc.publish": ["province_supervisor", "province_leader"],
+  "cchc.criteria": ["province_supervisor"],
+  // emulation and rewards: proposals citing the index result
+  "reward.manage": ["leader", "commune_admin", "province_supervisor"],
   "system.admin": ["system_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -114,6 +114,17 @@ export const AUDIT_ACTIONS = [
   "privacy.retention",
   "privacy.breach.create",
   "privacy.breach.update",
+  "cchc.criteria.import",
+  "cchc.create",
+  "cchc.fill",
+  "cchc.prefill",
+  "cchc.evidence",
+  "cchc.submit",
+  "cchc.appraise",
+  "cchc.return",
+  "cchc.approve",
+  "cchc.publish",
+  "cchc.reward.propose",
 ] as const;
 type OwnAuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -149,6 +160,9 @@ export const AUDIT_ENTITIES = [
   "privacy_breach",
   "incoming_document",
   "report_schedule",
+  "cchc_criteria_set",
+  "cchc_assessment",
+  "cchc_reward",
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
@@ -263,6 +277,17 @@ registerMessages({
     "audit.action.privacy.retention": "Sửa thời hạn lưu trữ dữ liệu cá nhân",
     "audit.action.privacy.breach.create": "Ghi nhận sự cố lộ, mất dữ liệu cá nhân",
     "audit.action.privacy.breach.update": "Cập nhật sự cố lộ, mất dữ liệu cá nhân",
+    "audit.action.cchc.criteria.import": "Nhập bộ tiêu chí Chỉ số CCHC",
+    "audit.action.cchc.create": "Mở phiếu tự đánh giá Chỉ số CCHC",
+    "audit.action.cchc.fill": "Chấm điểm tự đánh giá tiêu chí",
+    "audit.action.cchc.prefill": "Lấy số liệu từ hệ thống để chấm điểm",
+    "audit.action.cchc.evidence": "Đính kèm tài liệu kiểm chứng",
+    "audit.action.cchc.submit": "Gửi kết quả tự đánh giá Chỉ số CCHC",
+    "audit.action.cchc.appraise": "Thẩm định tiêu chí",
+    "audit.action.cchc.return": "Trả lại, yêu cầu bổ sung tài liệu kiểm chứng",
+    "audit.action.cchc.approve": "Phê duyệt kết quả Chỉ số CCHC",
+    "audit.action.cchc.publish": "Công bố kết quả Chỉ số CCHC",
+    "audit.action.cchc.reward.propose": "Đề nghị khen thưởng theo kết quả Chỉ số CCHC",
     "audit.action.other": "Thao tác khác",
   } satisfies Record<ActionKey | "audit.action.other", string>,
   en: {
@@ -372,6 +397,17 @@ registerMessages({
     "audit.action.privacy.retention": "Edited a personal data retention period",
     "audit.action.privacy.breach.create": "Recorded a personal data breach",
     "audit.action.privacy.breach.update": "Updated a personal data breach",
+    "audit.action.cchc.criteria.import": "Imported the CCHC index criteria",
+    "audit.action.cchc.create": "Opened a CCHC self-assessment",
+    "audit.action.cchc.fill": "Scored a criterion (self-assessment)",
+    "audit.action.cchc.prefill": "Pre-filled criteria from the system's data",
+    "audit.action.cchc.evidence": "Attached evidence",
+    "audit.action.cchc.submit": "Submitted the CCHC self-assessment",
+    "audit.action.cchc.appraise": "Appraised a criterion",
+    "audit.action.cchc.return": "Sent back asking for evidence",
+    "audit.action.cchc.approve": "Approved the CCHC index result",
+    "audit.action.cchc.publish": "Published the CCHC index result",
+    "audit.action.cchc.reward.propose": "Proposed a reward citing the CCHC index",
     "audit.action.other": "Other action",
   } satisfies Record<ActionKey | "audit.action.other", string>,
 });
@@ -405,6 +441,9 @@ registerMessages({
     "audit.entity.privacy_breach": "Sự cố dữ liệu cá nhân số",
     "audit.entity.incoming_document": "Văn bản đến số",
     "audit.entity.report_schedule": "Lịch báo cáo",
+    "audit.entity.cchc_criteria_set": "Bộ tiêu chí Chỉ số CCHC",
+    "audit.entity.cchc_assessment": "Chỉ số CCHC năm",
+    "audit.entity.cchc_reward": "Đề nghị khen thưởng",
     "audit.entity.other": "Dữ liệu khác",
   } satisfies Record<EntityKey | "audit.entity.other", string>,
   en: {
@@ -435,6 +474,9 @@ registerMessages({
     "audit.entity.privacy_breach": "Personal data breach no.",
     "audit.entity.incoming_document": "Incoming document no.",
     "audit.entity.report_schedule": "Reporting calendar",
+    "audit.entity.cchc_criteria_set": "CCHC criteria set",
+    "audit.entity.cchc_assessment": "CCHC index of",
+    "audit.entity.cchc_reward": "Reward proposal",
     "audit.entity.other": "Other record",
   } satisfies Record<EntityKey | "audit.entity.other", string>,
 });
