@@ -15,6 +15,7 @@ import { findOfferedProcedure } from "../src/modules/catalog/service";
 import { generateDossiers } from "../src/modules/dossiers/demo";
 import { intakeStatistics } from "../src/modules/dossiers/online-intake";
 import { requiredDocuments } from "../src/modules/dossiers/service";
+import { refreshIndex766 } from "../src/modules/indexes/qd766-service";
 import { buildApp } from "../src/web/app";
 import { prepareDb } from "./catalog-import";
 
@@ -88,6 +89,32 @@ try {
     console.log(`check ${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
   }
   if (parts.has("floor")) await run("floor (insert JSON, 201)", "/api/v1/bench-floor");
+  // BENCH_PARTS=…,index766: the cost of keeping the QĐ 766 counters current (issue 15) — intake with
+  // the index's triggers disabled and its index dropped, then as shipped with the rebuild job
+  // running every 5 s beside it (in production it runs every minute).
+  if (parts.has("index766")) {
+    const triggers = await b.db.system((tx) => tx.query<{ tgname: string; tbl: string }>("select tgname, tgrelid::regclass::text as tbl from pg_trigger where tgname like 'index766_%'"));
+    for (const tr of triggers) await b.db.pool.query(`alter table ${tr.tbl} disable trigger ${tr.tgname}`);
+    await b.db.pool.query("drop index if exists dossiers_open766");
+    await run("POST /api/v1/dossiers WITHOUT the QĐ 766 triggers and index", "/api/v1/dossiers");
+    for (const tr of triggers) await b.db.pool.query(`alter table ${tr.tbl} enable trigger ${tr.tgname}`);
+    await b.db.pool.query("create index dossiers_open766 on dossiers (agency_id, (coalesce(finished_at, closed_at))) include (received_at, due_at, finished_at, supplement_count, status)");
+    let stop = false;
+    let rebuilds = 0;
+    let rebuildMs = 0;
+    const loop = (async () => {
+      while (!stop) {
+        await new Promise((r) => setTimeout(r, 5000));
+        const t0 = performance.now();
+        rebuilds += await refreshIndex766(b.db);
+        rebuildMs += performance.now() - t0;
+      }
+    })();
+    await run("POST /api/v1/dossiers WITH the QĐ 766 triggers, index and job", "/api/v1/dossiers");
+    stop = true;
+    await loop;
+    console.log(`QĐ 766 rebuilds during the run: ${rebuilds} agency rebuilds, ${rebuildMs.toFixed(0)} ms in all`);
+  }
   if (parts.has("submit")) {
     const before = intakeStatistics(b.db);
     await run("POST /api/v1/dossiers (online submission)", "/api/v1/dossiers");

@@ -143,13 +143,14 @@ async function catalogCounts(tx: Tx, ids: readonly number[], p: Period): Promise
      select a.id as agency_id, count(*)::int as published,
        count(*) filter (where v.complete)::int as complete,
        count(*) filter (where ao.online_level <> 'none')::int as online,
-       count(*) filter (where ao.online_level <> 'none' and exists (select 1 from used u where u.agency_id = a.id and u.procedure_code = v.code and u.online > 0))::int as online_used,
+       count(*) filter (where ao.online_level <> 'none' and u.online > 0)::int as online_used,
        count(*) filter (where v.fee)::int as fee,
        count(*) filter (where v.fee and ao.online_level <> 'none')::int as fee_online,
-       count(*) filter (where v.fee and exists (select 1 from used u where u.agency_id = a.id and u.procedure_code = v.code and u.paid_online > 0))::int as fee_paid
+       count(*) filter (where v.fee and u.paid_online > 0)::int as fee_paid
      from unnest($1::int[]) as a(id)
      cross join lateral agency_offering(a.id) ao
      join v on v.id = ao.procedure_id
+     left join used u on u.agency_id = a.id and u.procedure_code = v.code
      where ao.enabled and ao.published
      group by a.id`,
     [ids, p.to, p.from],
