@@ -43,7 +43,7 @@ if (!existsSync(path.join(DATA_DIR, ".generated"))) {
   generated = true;
 }
 
-const rt = await openRuntime(loadConfig({ DATA_DIR, NODE_ENV: "production", LOG_LEVEL: "silent" }), { poolMax: 8 });
+const rt = await openRuntime(loadConfig({ DATA_DIR, NODE_ENV: "development", LOG_LEVEL: "silent" }), { poolMax: 8 });
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const line = (label: string, xs: number[], extra = "") => console.log(`${label.padEnd(64)} median ${pct(xs, 50).toFixed(1).padStart(7)} ms, p95 ${pct(xs, 95).toFixed(1).padStart(7)} ms${extra}`);
 try {

@@ -122,39 +122,9 @@ type Open = { agency_id: number; open_total: number; open_overdue: number; rp_op
 
 type CatalogCounts = { agency_id: number; published: number; complete: number; online: number; online_used: number; fee: number; fee_online: number; fee_paid: number };
 
-// The seven parts a published procedure must show (Nghị định 63/2010/NĐ-CP, Điều 8 as the portal
-// checks it): steps, ways of doing it, documents, who may apply, executing agency, result, legal basis.
-const COMPLETE = `jsonb_array_length(coalesce(v.content->'steps', '[]')) > 0 and jsonb_array_length(coalesce(v.content->'channels', '[]')) > 0
-  and jsonb_array_length(coalesce(v.content->'documents', '[]')) > 0 and jsonb_array_length(coalesce(v.content->'applicants', '[]')) > 0
-  and coalesce(v.content->>'executingAgency', '') <> '' and coalesce(v.content->>'result', '') <> ''
-  and jsonb_array_length(coalesce(v.content->'legalBasis', '[]')) > 0`;
-const FEE = `jsonb_path_exists(v.content, '$.channels[*].fees[*] ? (@.kind == "fixed" && @.amountVnd > 0)')`;
-
 /** Per agency: procedures offered and published (as of `to`), complete, online, with a fee, used online, paid online in the period. */
 async function catalogCounts(tx: Tx, ids: readonly number[], p: Period): Promise<Map<number, CatalogCounts>> {
-  const rows = await tx.query<CatalogCounts>(
-    `with v as (
-       select p.id, p.code, (${COMPLETE}) as complete, (${FEE}) as fee
-       from procedures p
-       cross join lateral (select pv.content from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= $2::date
-                           order by pv.effective_from desc, pv.version_no desc limit 1) v
-       where p.abolished_on is null or p.abolished_on > $2::date
-     ), used as (select * from index766_procedures($1::int[], $3::date, $2::date))
-     select a.id as agency_id, count(*)::int as published,
-       count(*) filter (where v.complete)::int as complete,
-       count(*) filter (where ao.online_level <> 'none')::int as online,
-       count(*) filter (where ao.online_level <> 'none' and u.online > 0)::int as online_used,
-       count(*) filter (where v.fee)::int as fee,
-       count(*) filter (where v.fee and ao.online_level <> 'none')::int as fee_online,
-       count(*) filter (where v.fee and u.paid_online > 0)::int as fee_paid
-     from unnest($1::int[]) as a(id)
-     cross join lateral agency_offering(a.id) ao
-     join v on v.id = ao.procedure_id
-     left join used u on u.agency_id = a.id and u.procedure_code = v.code
-     where ao.enabled and ao.published
-     group by a.id`,
-    [ids, p.to, p.from],
-  );
+  const rows = await tx.query<CatalogCounts>("select * from index766_catalog($1::int[], $2::date, $3::date)", [ids, p.from, p.to]);
   return new Map(rows.map((r) => [r.agency_id, r]));
 }
 
