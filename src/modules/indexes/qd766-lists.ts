@@ -99,16 +99,12 @@ export async function listIndexProcedures(
   const rows = await tx.query<{ code: string; name: string; online_level: string; complete: boolean; fee: boolean; used: boolean; paid: boolean }>(
     `with used as (select * from index766_procedures(array[$1::int], $3::date, $2::date))
      select p.code, p.name, ao.online_level,
-       (jsonb_array_length(coalesce(v.content->'steps', '[]')) > 0 and jsonb_array_length(coalesce(v.content->'channels', '[]')) > 0
-        and jsonb_array_length(coalesce(v.content->'documents', '[]')) > 0 and jsonb_array_length(coalesce(v.content->'applicants', '[]')) > 0
-        and coalesce(v.content->>'executingAgency', '') <> '' and coalesce(v.content->>'result', '') <> ''
-        and jsonb_array_length(coalesce(v.content->'legalBasis', '[]')) > 0) as complete,
-       jsonb_path_exists(v.content, '$.channels[*].fees[*] ? (@.kind == "fixed" && @.amountVnd > 0)') as fee,
+       v.qd766_complete as complete, v.qd766_fee as fee,
        exists (select 1 from used u where u.procedure_code = p.code and u.online > 0) as used,
        exists (select 1 from used u where u.procedure_code = p.code and u.paid_online > 0) as paid
      from agency_offering($1) ao
      join procedures p on p.id = ao.procedure_id
-     cross join lateral (select pv.content from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= $2::date
+     cross join lateral (select pv.qd766_complete, pv.qd766_fee from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= $2::date
                          order by pv.effective_from desc, pv.version_no desc limit 1) v
      where ao.enabled and ao.published and (p.abolished_on is null or p.abolished_on > $2::date)
      order by p.code`,
