@@ -3,7 +3,7 @@
 // only in this script's app instance; memory under load; and the time to open an officer's queue
 // with 100,000 dossiers in the agency (made by the demo generator).
 // Run: node --import tsx bench/dossiers-http.ts
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,7 +23,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const b = await prepareDb();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "motcua-bench-files-"));
 try {
-  const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1", SUBMISSIONS_PER_ADDRESS: "1000000", SUBMISSIONS_PER_PHONE: "1000000" });
+  // Production refuses to start without a data key: a throwaway one for this temporary database.
+  const config = loadConfig({ MOTCUA_DATA_KEY: process.env.MOTCUA_DATA_KEY ?? randomBytes(32).toString("base64"), NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1", SUBMISSIONS_PER_ADDRESS: "1000000", SUBMISSIONS_PER_PHONE: "1000000" });
   const app = await buildApp({ db: b.db, config, version: "bench", secret: "bench-secret-0123456789abcdef" });
   // The floor: the same request, JSON inserted into one table, 201. Only in this bench's app, under
   // /api/ like the real route so that both pass the same request hooks.
