@@ -6,6 +6,7 @@ import { dossierStatistics } from "../../src/modules/dossiers/statistics";
 import { indexFigures } from "../../src/modules/feedback/indicators";
 import { DOSSIER_LISTS, type DossierListCode, listIndexDossiers, listIndexProcedures, PROCEDURE_LISTS, type ProcedureListCode, SIDES } from "../../src/modules/indexes/qd766-lists";
 import { computeIndex766, type Index766, rankCommunes766, refreshIndex766 } from "../../src/modules/indexes/qd766-service";
+import { registeredJobs } from "../../src/jobs/queue";
 import { type Client, createTestApp, signIn, type TestApp } from "../support/app";
 
 // Issue 15: the QĐ 766 index computed live. A hand-worked commune checks every dossier rule
@@ -117,6 +118,29 @@ describe("keeping the counters current", () => {
     expect(await db.system((tx) => tx.query("select agency_id from index766_dirty"))).toEqual([]);
     const state = await db.system((tx) => tx.maybeOne<{ refreshed_at: Date }>("select refreshed_at from index766_state where agency_id = $1", [hand.id]));
     expect(state?.refreshed_at).toBeInstanceOf(Date);
+  });
+});
+
+describe("1.1 and 1.2 for the province: its announcements", () => {
+  it("announced at least 5 working days before taking effect (1.1) and published within 5 working days of the decision (1.2)", async () => {
+    const db = t.tdb.db;
+    await db.system(async (tx) => {
+      const proc = await tx.one<{ id: number; code: string; name: string }>("select id, code, name from procedures order by id limit 1");
+      const add = (decision: string, effective: string, published: string) =>
+        tx.exec(
+          `insert into catalog_announcements (agency_id, kind, procedure_id, procedure_code, procedure_name, title, summary, decision_number, decision_date, effective_on, published_at)
+           values ($1, 'amended', $2, $3, $4, 'Sửa đổi', 'Sửa đổi thủ tục', '1/QĐ-UBND', $5, $6, $7)`,
+          [provinceId, proc.id, proc.code, proc.name, `${Y}-${decision}`, `${Y}-${effective}`, at(published)],
+        );
+      // On time both ways: decided 01/03, in force 31/03, published the next day.
+      await add("03-01", "03-31", "03-02T09:00:00");
+      // Late both ways: in force two days after the decision, published 18 days after it.
+      await add("03-10", "03-12", "03-28T09:00:00");
+    });
+    await refreshIndex766(db);
+    const province = await db.system((tx) => computeIndex766(tx, { agency: provinceId, ...MARCH }));
+    expect(figure(province, "1.1")).toMatchObject({ numerator: 1, denominator: 2, points: 3, status: "ok" });
+    expect(figure(province, "1.2")).toMatchObject({ numerator: 1, denominator: 2, points: 2, status: "ok" });
   });
 });
 
@@ -337,5 +361,31 @@ describe("the API and the pages", () => {
     expect(bd.statusCode).toBe(200);
     const en = await supervisor.get(`/staff/indexes/766?agency=${hand.code}&from=${MARCH.from}&to=${MARCH.to}&lang=en`);
     expect(en.body).toContain("Dossiers handled early or on time");
+  });
+});
+
+describe("the job keeps the figures current", () => {
+  it("is scheduled; a dossier's change marks its agency and the next run counts it", async () => {
+    const db = t.tdb.db;
+    const job = registeredJobs().find((j) => j.name === "index766.refresh");
+    expect(job?.cron).toBeDefined();
+    await job!.run({ db, data: {} });
+    const before = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...MARCH }));
+    // A dossier received online on 30/03, due in April: 3.3 gains one online dossier, 2.1 one open on time.
+    await db.system((tx) => dossier(tx, hand.id, { code: "IDX-D10", received: "03-30T09:00:00", due: "04-10T17:00:00", channel: "online" }));
+    expect(await db.system((tx) => tx.query("select 1 from index766_dirty where agency_id = $1", [hand.id]))).toHaveLength(1);
+    const stale = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...MARCH }));
+    expect(stale.freshness.pending).toBe(true);
+    await job!.run({ db, data: {} });
+    const after = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...MARCH }));
+    expect(after.freshness.pending).toBe(false);
+    expect(figure(after, "3.3").numerator).toBe(figure(before, "3.3").numerator + 1);
+    expect(figure(after, "3.3").denominator).toBe(figure(before, "3.3").denominator + 1);
+    // Open at the end and due in April: on time (the live part needs no rebuild).
+    expect(figure(after, "2.1").numerator).toBe(figure(before, "2.1").numerator + 1);
+    await db.system((tx) => tx.exec("update dossiers set status = 'withdrawn', closed_at = $2 where agency_id = $1 and code = 'IDX-D10'", [hand.id, at("03-30T10:00:00")]));
+    await job!.run({ db, data: {} });
+    const back = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...MARCH }));
+    expect(figure(back, "2.1")).toMatchObject({ numerator: figure(before, "2.1").numerator, denominator: figure(before, "2.1").denominator });
   });
 });
