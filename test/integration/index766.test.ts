@@ -4,7 +4,7 @@ import { DEMO_COMMUNE_CODE } from "../../src/modules/demo/seed";
 import { generateDossiers } from "../../src/modules/dossiers/demo";
 import { dossierStatistics } from "../../src/modules/dossiers/statistics";
 import { indexFigures } from "../../src/modules/feedback/indicators";
-import { DOSSIER_LISTS, type DossierListCode, listIndexDossiers, listIndexProcedures, PROCEDURE_LISTS, type ProcedureListCode, SIDES } from "../../src/modules/indexes/qd766-lists";
+import { DOSSIER_LISTS, type DossierListCode, listIndexAnnouncements, listIndexDossiers, listIndexProcedures, PROCEDURE_LISTS, type ProcedureListCode, SIDES } from "../../src/modules/indexes/qd766-lists";
 import { computeIndex766, type Index766, rankCommunes766, refreshIndex766 } from "../../src/modules/indexes/qd766-service";
 import { registeredJobs } from "../../src/jobs/queue";
 import { type Client, createTestApp, signIn, type TestApp } from "../support/app";
@@ -141,6 +141,19 @@ describe("1.1 and 1.2 for the province: its announcements", () => {
     const province = await db.system((tx) => computeIndex766(tx, { agency: provinceId, ...MARCH }));
     expect(figure(province, "1.1")).toMatchObject({ numerator: 1, denominator: 2, points: 3, status: "ok" });
     expect(figure(province, "1.2")).toMatchObject({ numerator: 1, denominator: 2, points: 2, status: "ok" });
+    // Their records: the announcements, as many as each number counts, opened from the province's page.
+    for (const code of ["1.1", "1.2"] as const) {
+      for (const side of SIDES) {
+        const list = await db.system((tx) => listIndexAnnouncements(tx, { provinceId, code, side, ...MARCH, limit: 50, offset: 0 }));
+        expect(list.total, `${code} ${side}`).toBe(side === "num" ? 1 : 2);
+      }
+    }
+    const page = await supervisor.get(`/staff/indexes/766/records?agency=${provinceCode}&from=${MARCH.from}&to=${MARCH.to}&code=1.1&side=den`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("Công bố đúng hạn (1.1)");
+    // A commune's figure is not read on the province, nor the province's on a commune.
+    expect((await supervisor.get(`/staff/indexes/766/records?agency=${provinceCode}&from=${MARCH.from}&to=${MARCH.to}&code=2.1&side=den`)).statusCode).toBe(400);
+    expect((await supervisor.get(`/staff/indexes/766/records?agency=${hand.code}&from=${MARCH.from}&to=${MARCH.to}&code=1.1&side=den`)).statusCode).toBe(400);
   });
 });
 

@@ -4,7 +4,7 @@
 // that every list holds exactly as many records as its figure.
 import type { Tx } from "../../db/scope";
 import { paknIndexItems } from "../feedback/indicators";
-import { periodOf } from "./qd766-service";
+import { type JudgedAnnouncement, judgeAnnouncements, periodOf } from "./qd766-service";
 
 export const SIDES = ["num", "den"] as const;
 export type Side = (typeof SIDES)[number];
@@ -58,9 +58,17 @@ export const PAKN_LISTS = {
 } as const satisfies Record<string, Record<Side, "all" | "onTime" | "satisfied">>;
 export type PaknListCode = keyof typeof PAKN_LISTS;
 
-export type ListKind = "dossiers" | "procedures" | "pakn";
+/** Province indicators: the province's announcements (1.1 counts those with an effective day). */
+export const ANNOUNCEMENT_LISTS = {
+  "1.1": { den: "withEffective", num: "announcedOnTime" },
+  "1.2": { den: "all", num: "publishedOnTime" },
+} as const satisfies Record<string, Record<Side, "all" | "withEffective" | "announcedOnTime" | "publishedOnTime">>;
+export type AnnouncementListCode = keyof typeof ANNOUNCEMENT_LISTS;
+
+export type ListKind = "dossiers" | "procedures" | "pakn" | "announcements";
 
 export function listKindOf(code: string): ListKind | undefined {
+  if (Object.hasOwn(ANNOUNCEMENT_LISTS, code)) return "announcements";
   if (Object.hasOwn(DOSSIER_LISTS, code)) return "dossiers";
   if (Object.hasOwn(PROCEDURE_LISTS, code)) return "procedures";
   if (Object.hasOwn(PAKN_LISTS, code)) return "pakn";
@@ -137,4 +145,15 @@ export async function listIndexPakn(
   // 5.3 "satisfied" lists what remains after the subtractions: neither late nor disliked.
   const picked = which === "all" ? items : which === "onTime" ? items.filter((i) => !i.late) : items.filter((i) => !i.late && !i.disliked);
   return { total: picked.length, items: picked.slice(q.offset, q.offset + q.limit).map((i) => ({ code: i.code, receivedAt: i.receivedAt, late: i.late, disliked: i.disliked })) };
+}
+
+export async function listIndexAnnouncements(
+  tx: Tx,
+  q: { provinceId: number; code: AnnouncementListCode; side: Side; from: string; to: string; now?: Date; limit: number; offset: number },
+): Promise<{ total: number; items: JudgedAnnouncement[] }> {
+  const all = await judgeAnnouncements(tx, { provinceId: q.provinceId, from: q.from, to: q.to, ...(q.now ? { now: q.now } : {}) });
+  const which = ANNOUNCEMENT_LISTS[q.code][q.side];
+  const picked =
+    which === "all" ? all : which === "withEffective" ? all.filter((a) => a.announcedOnTime !== null) : which === "announcedOnTime" ? all.filter((a) => a.announcedOnTime === true) : all.filter((a) => a.publishedOnTime);
+  return { total: picked.length, items: picked.slice(q.offset, q.offset + q.limit) };
 }

@@ -15,7 +15,9 @@ import { registerNav } from "../../web/registry";
 import { ScrollableTable } from "../../web/views/charts";
 import { Layout } from "../../web/views/layout";
 import {
+  type AnnouncementListCode,
   type DossierListCode,
+  listIndexAnnouncements,
   listIndexDossiers,
   listIndexPakn,
   listIndexProcedures,
@@ -140,7 +142,13 @@ function IndexPage({ ctx, q, index }: { ctx: PageCtx; q: Index766Query; index: I
     if (r.status !== "ok") return <span>—</span>;
     const text = r.formula === "average-days" && side === "num" ? formatNumber(Math.round(n)) : formatNumber(n);
     if (isProvince) {
-      if (r.code === "1.1" || r.code === "1.2") return <span>{text}</span>;
+      if (listKindOf(r.code) === "announcements") {
+        return (
+          <a href={`${BASE}/records${carry({ agency: code, from: q.from, to: q.to }, { code: r.code, side })}`} aria-label={`${r.code} ${label}: ${text}`}>
+            {text}
+          </a>
+        );
+      }
       return (
         <a href={`${BASE}/breakdown${carry({ agency: code, from: q.from, to: q.to }, { code: r.code })}`} aria-label={`${r.code} ${label}: ${text} (${t("index766.breakdownLink")})`}>
           {text}
@@ -297,7 +305,8 @@ function Breakdown({ ctx, q, index, code }: { ctx: PageCtx; q: Index766Query; in
 type Records =
   | { kind: "dossiers"; total: number; items: Awaited<ReturnType<typeof listIndexDossiers>>["items"] }
   | { kind: "procedures"; total: number; items: Awaited<ReturnType<typeof listIndexProcedures>>["items"] }
-  | { kind: "pakn"; total: number; items: Awaited<ReturnType<typeof listIndexPakn>>["items"] };
+  | { kind: "pakn"; total: number; items: Awaited<ReturnType<typeof listIndexPakn>>["items"] }
+  | { kind: "announcements"; total: number; items: Awaited<ReturnType<typeof listIndexAnnouncements>>["items"] };
 
 function RecordsPage(p: { ctx: PageCtx; q: Index766Query; agency: Index766Agency; code: string; name: string; side: Side; page: number; records: Records; dossierHref: (code: string) => string | undefined }) {
   const { ctx, q, agency, code, side, page, records } = p;
@@ -350,6 +359,38 @@ function RecordsPage(p: { ctx: PageCtx; q: Index766Query; agency: Index766Agency
                       </tr>
                     );
                   })}
+                </tbody>
+              </>
+            ) : records.kind === "announcements" ? (
+              <>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("index766.col.code")}</th>
+                    <th scope="col">{t("index766.col.procedure")}</th>
+                    <th scope="col">{t("index766.col.decision")}</th>
+                    <th scope="col">{t("index766.col.effective")}</th>
+                    <th scope="col">{t("index766.col.published")}</th>
+                    <th scope="col">{t("index766.col.announcedOnTime")}</th>
+                    <th scope="col">{t("index766.col.publishedOnTime")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {records.items.map((a, i) => (
+                    <tr key={`${a.procedureCode}-${i}`}>
+                      <th scope="row">{a.procedureCode}</th>
+                      <td>
+                        {a.procedureName}
+                        <div class="hint">{a.title}</div>
+                      </td>
+                      <td>
+                        {a.decisionNumber ?? ""} {formatDate(a.decisionDate)}
+                      </td>
+                      <td>{a.effectiveOn ? formatDate(a.effectiveOn) : "—"}</td>
+                      <td>{formatDateTime(a.publishedAt)}</td>
+                      <td>{a.announcedOnTime === null ? "—" : yes(a.announcedOnTime)}</td>
+                      <td>{yes(a.publishedOnTime)}</td>
+                    </tr>
+                  ))}
                 </tbody>
               </>
             ) : records.kind === "procedures" ? (
@@ -450,10 +491,13 @@ export async function index766Routes(app: FastifyInstance): Promise<void> {
       // The same checks as the index: a real period, an agency in the caller's scope.
       assertPeriod(q.from, q.to);
       const agency = await getIndexAgency(tx, q.agency ?? user.agencyId);
-      if (agency.kind === "province") throw new HttpError(400, "index766.badCode");
+      // A province's own figures are its announcements; every other figure is a commune's.
+      if ((agency.kind === "province") !== (kind === "announcements")) throw new HttpError(400, "index766.badCode");
       const page = { limit: PAGE_SIZE, offset: l.page * PAGE_SIZE };
       const records: Records =
-        kind === "dossiers"
+        kind === "announcements"
+          ? { kind, ...(await listIndexAnnouncements(tx, { provinceId: agency.id, code: l.code as AnnouncementListCode, side: l.side, from: q.from, to: q.to, ...page })) }
+          : kind === "dossiers"
           ? { kind, ...(await listIndexDossiers(tx, { agencyId: agency.id, code: l.code as DossierListCode, side: l.side, from: q.from, to: q.to, ...page })) }
           : kind === "procedures"
             ? { kind, ...(await listIndexProcedures(tx, { agencyId: agency.id, code: l.code as ProcedureListCode, side: l.side, from: q.from, to: q.to, ...page })) }

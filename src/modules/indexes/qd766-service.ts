@@ -128,29 +128,51 @@ async function catalogCounts(tx: Tx, ids: readonly number[], p: Period): Promise
   return new Map(rows.map((r) => [r.agency_id, r]));
 }
 
-/** 1.1 and 1.2 for a province: its announcements published in the period. */
-async function announcementFigures(tx: Tx, provinceId: number, p: Period): Promise<{ "1.1": Qd766Figure; "1.2": Qd766Figure }> {
-  const rows = await tx.query<{ decision_date: string; effective_on: string | null; published_at: Date }>(
-    `select to_char(decision_date, 'YYYY-MM-DD') as decision_date, to_char(effective_on, 'YYYY-MM-DD') as effective_on, published_at
-     from catalog_announcements where agency_id = $1 and published_at >= $2 and published_at < $3 and decision_date is not null`,
-    [provinceId, p.start, p.end],
+export type JudgedAnnouncement = {
+  procedureCode: string;
+  procedureName: string;
+  title: string;
+  decisionNumber: string | null;
+  decisionDate: string;
+  effectiveOn: string | null;
+  publishedAt: Date;
+  /** 1.1: decided at least five working days before taking effect (null: no effective day to judge). */
+  announcedOnTime: boolean | null;
+  /** 1.2: published within five working days of the decision (by the end of the fifth). */
+  publishedOnTime: boolean;
+};
+
+/** The province's announcements published in the period, each judged for 1.1 and 1.2 on the province's working calendar. */
+export async function judgeAnnouncements(tx: Tx, q: { provinceId: number; from: string; to: string; now?: Date }): Promise<JudgedAnnouncement[]> {
+  const p = periodOf(q);
+  const rows = await tx.query<{ procedure_code: string; procedure_name: string; title: string; decision_number: string | null; decision_date: string; effective_on: string | null; published_at: Date }>(
+    `select procedure_code, procedure_name, title, decision_number, to_char(decision_date, 'YYYY-MM-DD') as decision_date, to_char(effective_on, 'YYYY-MM-DD') as effective_on, published_at
+     from catalog_announcements where agency_id = $1 and published_at >= $2 and published_at < $3 and decision_date is not null order by published_at, id`,
+    [q.provinceId, p.start, p.end],
   );
-  const calendar = await getAgencyCalendar(tx, provinceId);
+  const calendar = await getAgencyCalendar(tx, q.provinceId);
   const fiveDays = 5 * calendar.standardDayMinutes;
   const plus5 = (day: string) => addWorkingMinutes(calendar, toWallMinutes(localDayStart(day)), fiveDays);
-  let announcedOnTime = 0;
-  let withEffective = 0;
-  let publishedOnTime = 0;
-  for (const r of rows) {
-    // 1.1: the decision at least five working days before it takes effect.
-    if (r.effective_on) {
-      withEffective++;
-      if (plus5(r.decision_date) <= toWallMinutes(localDayStart(r.effective_on))) announcedOnTime++;
-    }
-    // 1.2: published within five working days of the decision (by the end of the fifth).
-    if (toWallMinutes(r.published_at) <= plus5(r.decision_date)) publishedOnTime++;
-  }
-  return { "1.1": { numerator: announcedOnTime, denominator: withEffective }, "1.2": { numerator: publishedOnTime, denominator: rows.length } };
+  return rows.map((r) => ({
+    procedureCode: r.procedure_code,
+    procedureName: r.procedure_name,
+    title: r.title,
+    decisionNumber: r.decision_number,
+    decisionDate: r.decision_date,
+    effectiveOn: r.effective_on,
+    publishedAt: r.published_at,
+    announcedOnTime: r.effective_on ? plus5(r.decision_date) <= toWallMinutes(localDayStart(r.effective_on)) : null,
+    publishedOnTime: toWallMinutes(r.published_at) <= plus5(r.decision_date),
+  }));
+}
+
+async function announcementFigures(tx: Tx, provinceId: number, p: Period): Promise<{ "1.1": Qd766Figure; "1.2": Qd766Figure }> {
+  const judged = await judgeAnnouncements(tx, { provinceId, from: p.from, to: p.to, now: p.cut });
+  const withEffective = judged.filter((a) => a.announcedOnTime !== null);
+  return {
+    "1.1": { numerator: withEffective.filter((a) => a.announcedOnTime).length, denominator: withEffective.length },
+    "1.2": { numerator: judged.filter((a) => a.publishedOnTime).length, denominator: judged.length },
+  };
 }
 
 const n = (v: number | string | null | undefined) => Number(v ?? 0);
