@@ -350,6 +350,9 @@ describe("the API and the pages", () => {
     expect(badDate.statusCode).toBe(400);
     expect((await leader.get(`/api/v1/indexes/766?agency=KHONG-CO&from=${MARCH.from}&to=${MARCH.to}`)).statusCode).toBe(404);
     expect((await leader.get(`/api/v1/indexes/766?agency=${hand.code}&from=${MARCH.from}&to=${MARCH.to}`)).statusCode).toBe(403);
+    const preset = await leader.get("/staff/indexes/766?preset=decade");
+    expect(preset.statusCode).toBe(400);
+    expect(preset.body).toContain("Kỳ có sẵn không hợp lệ");
     const page = await leader.get(`/staff/indexes/766?from=${MARCH.to}&to=${MARCH.from}`);
     expect(page.statusCode).toBe(400);
     expect(page.body).toContain("ngày bắt đầu phải trước");

@@ -45,7 +45,7 @@ export const Index766Query = z
     agency: z.preprocess(blank, z.string().trim().max(40).optional()),
     from: z.preprocess(blank, isoDay.optional()),
     to: z.preprocess(blank, isoDay.optional()),
-    preset: z.preprocess(blank, z.enum(PERIOD_PRESETS).optional()),
+    preset: z.preprocess(blank, z.enum(PERIOD_PRESETS, { error: "msg:index766.badPreset" }).optional()),
   })
   .transform((q) => {
     const today = vnToday();
@@ -56,7 +56,7 @@ export const Index766Query = z
 type Index766Query = z.infer<typeof Index766Query>;
 
 const ListQuery = z.object({
-  code: z.string().trim().max(10),
+  code: z.string({ error: "msg:index766.badCode" }).trim().max(10, { error: "msg:index766.badCode" }),
   side: z.enum(SIDES, { error: "msg:index766.badSide" }),
   page: z.preprocess((v) => (v === undefined || v === "" ? 0 : Number(v)), z.number().int().min(0).max(100_000)),
 });
