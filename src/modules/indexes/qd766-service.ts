@@ -313,6 +313,8 @@ export async function refreshIndex766(db: Db, opts: { all?: boolean; agencyIds?:
       : (await db.system((tx) => tx.query<{ id: number }>("select agency_id as id from index766_dirty order by since"))).map((r) => r.id);
   for (const id of ids) {
     await db.system(async (tx) => {
+      // Two runs (two instances, or a run longer than its minute) never rebuild one agency at once.
+      await tx.exec("select pg_advisory_xact_lock(766, $1)", [id]);
       await tx.exec("delete from index766_dirty where agency_id = $1", [id]);
       await tx.exec("select index766_refresh($1)", [id]);
     });
