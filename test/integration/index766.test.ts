@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { judgeDossier21 } from "../../src/domain/indexes/qd766";
 import type { Scope, Tx } from "../../src/db/scope";
 import { DEMO_COMMUNE_CODE } from "../../src/modules/demo/seed";
 import { generateDossiers } from "../../src/modules/dossiers/demo";
@@ -252,6 +254,33 @@ describe("on generated data", () => {
       expect(figure(index, "2.1")).toMatchObject({ numerator: handled - s.resolved.late - s.inProgress.overdue, denominator: handled });
       expect(figure(index, "3.3")).toMatchObject({ numerator: s.received.online, denominator: s.received.online + s.received.inPersonOrPost });
     }
+  });
+
+  it("2.1 equals the pure rule (judgeDossier21) applied to every dossier, for any period (property)", async () => {
+    await refreshIndex766(t.tdb.db);
+    const now = new Date();
+    const day = fc.integer({ min: 0, max: 480 }).map((n) => new Date(now.getTime() + 7 * 3_600_000 - n * 86_400_000).toISOString().slice(0, 10));
+    await fc.assert(
+      fc.asyncProperty(day, day, fc.constantFrom(...siblings), async (a, b, id) => {
+        const [from, to] = a <= b ? [a, b] : [b, a];
+        const index = await t.tdb.db.scoped(scopeOf(id), (tx) => computeIndex766(tx, { agency: id, from, to, now }));
+        const raw = await t.tdb.db.system((tx) =>
+          tx.query<{ received_at: Date | null; due_at: Date | null; finished_at: Date | null; closed_at: Date | null; supplement_count: number }>(
+            "select received_at, due_at, finished_at, closed_at, supplement_count from dossiers where agency_id = $1",
+            [id],
+          ),
+        );
+        const start = new Date(`${from}T00:00:00+07:00`);
+        const end = new Date(new Date(`${to}T00:00:00+07:00`).getTime() + 86_400_000);
+        const p = { start, end, cut: now < end ? now : end };
+        const judged = raw.map((r) => judgeDossier21({ receivedAt: r.received_at, dueAt: r.due_at, finishedAt: r.finished_at, closedAt: r.closed_at, supplementCount: r.supplement_count }, p));
+        const onTime = judged.filter((j) => j === "on-time").length;
+        const counted = judged.filter((j) => j !== "not-counted").length;
+        if (counted === 0) expect(figure(index, "2.1").status).toBe("no-data");
+        else expect(figure(index, "2.1"), `${id} ${from}..${to}`).toMatchObject({ numerator: onTime, denominator: counted });
+      }),
+      { numRuns: 12 },
+    );
   });
 
   it("5.2–5.4 on the demo commune equal the feedback module's figures", async () => {
