@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { judgeDossier21 } from "../../src/domain/indexes/qd766";
 import type { Scope, Tx } from "../../src/db/scope";
+import { backupDatabase, restoreDatabase } from "../../src/modules/backup/backup";
 import { DEMO_COMMUNE_CODE } from "../../src/modules/demo/seed";
 import { generateDossiers } from "../../src/modules/dossiers/demo";
 import { dossierStatistics } from "../../src/modules/dossiers/statistics";
@@ -432,5 +436,29 @@ describe("the job keeps the figures current", () => {
     await job!.run({ db, data: {} });
     const back = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...MARCH }));
     expect(figure(back, "2.1")).toMatchObject({ numerator: figure(before, "2.1").numerator, denominator: figure(before, "2.1").denominator });
+  });
+});
+
+describe("backup and restore", () => {
+  it("a backup taken with recounts pending restores, and the counters come back the same after the next run", async () => {
+    const db = t.tdb.db;
+    await refreshIndex766(db);
+    const before = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...MARCH }));
+    // A change not yet counted: its mark is in the database when the backup is taken.
+    await db.system((tx) => dossier(tx, hand.id, { code: "IDX-D11", received: "05-02T09:00:00", due: "05-10T17:00:00" }));
+    expect(await db.system((tx) => tx.query("select 1 from index766_dirty where agency_id = $1", [hand.id]))).toHaveLength(1);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "motcua-index766-backup-"));
+    try {
+      const file = path.join(dir, "backup.mcb");
+      await backupDatabase(db.pool, file);
+      await restoreDatabase(db.pool, file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Restoring the dossiers marked their agencies again; the job's next run recounts them.
+    expect(await db.system((tx) => tx.query("select 1 from index766_dirty where agency_id = $1", [hand.id]))).toHaveLength(1);
+    await refreshIndex766(db);
+    const after = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...MARCH }));
+    expect(after.indicators).toEqual(before.indicators);
   });
 });
