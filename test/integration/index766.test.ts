@@ -439,6 +439,21 @@ describe("the job keeps the figures current", () => {
   });
 });
 
+describe("procedure flags (1.3, 3.5)", () => {
+  it("a version whose JSON is not of the catalog's shape is still stored, and counts as neither complete nor fee-bearing", async () => {
+    const r = await t.tdb.db.system(async (tx) => {
+      const p = await tx.one<{ id: number; agency_id: number }>("select id, agency_id from procedures order by id limit 1");
+      return tx.one<{ complete: boolean; fee: boolean }>(
+        `insert into procedure_versions (agency_id, procedure_id, version_no, effective_from, name, field, content, content_hash)
+         values ($1, $2, 9999, '2000-01-01', 'x', 'x', '{"steps": null, "channels": "text", "documents": [1], "legalBasis": {}}', 'x')
+         returning qd766_complete as complete, qd766_fee as fee`,
+        [p.agency_id, p.id],
+      );
+    });
+    expect(r).toEqual({ complete: false, fee: false });
+  });
+});
+
 describe("backup and restore", () => {
   it("a backup taken with recounts pending restores, and the counters come back the same after the next run", async () => {
     const db = t.tdb.db;
