@@ -33,15 +33,16 @@ const Y = new Date().getUTCFullYear() - 1;
 const MARCH = { from: `${Y}-03-01`, to: `${Y}-03-31` };
 const at = (md: string) => new Date(`${Y}-${md}+07:00`);
 
-type D = { code: string; received: string; due?: string; finished?: string; closed?: string; supp?: number; channel?: string; level?: string; status?: string };
+type D = { code: string; received: string; due?: string; finished?: string; closed?: string; supp?: number; channel?: string; level?: string; status?: string; procedure?: string; year?: number };
 
 async function dossier(tx: Tx, agencyId: number, d: D): Promise<number> {
   const status = d.status ?? (d.finished ? "returned" : "in_progress");
+  const when = (md: string) => (d.year ? new Date(`${d.year}-${md}+07:00`) : at(md));
   const r = await tx.one<{ id: number }>(
     `insert into dossiers (agency_id, code, procedure_code, procedure_name, channel, status, applicant_full_name, applicant_id_number, applicant_phone,
        submitted_at, received_at, due_at, finished_at, closed_at, supplement_count, online_level)
-     values ($1, $2, '1.001193', 'Đăng ký khai sinh', $3, $4, 'Người nộp', '', '0900000000', $5, $5, $6, $7, $8, $9, $10) returning id`,
-    [agencyId, d.code, d.channel ?? "in_person", status, at(d.received), d.due ? at(d.due) : null, d.finished ? at(d.finished) : null, d.closed ? at(d.closed) : d.finished ? at(d.finished) : null, d.supp ?? 0, d.level ?? "none"],
+     values ($1, $2, $11, 'Đăng ký khai sinh', $3, $4, 'Người nộp', '', '0900000000', $5, $5, $6, $7, $8, $9, $10) returning id`,
+    [agencyId, d.code, d.channel ?? "in_person", status, when(d.received), d.due ? when(d.due) : null, d.finished ? when(d.finished) : null, d.closed ? when(d.closed) : d.finished ? when(d.finished) : null, d.supp ?? 0, d.level ?? "none", d.procedure ?? "1.001193"],
   );
   return r.id;
 }
@@ -243,6 +244,61 @@ describe("each indicator on the hand-worked commune (March)", () => {
         if (f.status === "ok") expect(list.total, `${code} ${side}`).toBe(expected);
       }
     }
+  });
+});
+
+describe("1.4, 3.2, 3.5b on the hand-worked commune", () => {
+  it("1.4 once connected: of the 7 received in March, D1 and D2 wholly sent, D3 failed, the rest never sent → 2 of 7", async () => {
+    const db = t.tdb.db;
+    await db.system(async (tx) => {
+      // Switched off again at once, so nothing in this test tries to reach a portal; the rows are what counts.
+      await tx.exec(
+        `insert into sync_dvcqg_settings (agency_id, enabled, endpoint, username, password_sealed, unit_code, dst_code, mapping)
+         values ($1, true, 'http://127.0.0.1:9/portal', 'u', 'sealed', 'U', 'D', '{}')`,
+        [hand.id],
+      );
+      const ids = await tx.query<{ id: number; code: string }>("select id, code from dossiers where agency_id = $1 and code in ('IDX-D1', 'IDX-D2', 'IDX-D3')", [hand.id]);
+      for (const d of ids) {
+        await tx.exec("insert into sync_dvcqg_outbox (agency_id, dossier_id, status, sent_at) values ($1, $2, $3, now())", [hand.id, d.id, d.code === "IDX-D3" ? "failed" : "sent"]);
+      }
+    });
+    await refreshIndex766(db);
+    const index = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...MARCH }));
+    expect(figure(index, "1.4")).toMatchObject({ numerator: 2, denominator: 7, points: 1.71, status: "ok" });
+    const list = await db.scoped(scopeOf(hand.id), (tx) => listIndexDossiers(tx, { agencyId: hand.id, code: "1.4", side: "num", ...MARCH, limit: 50, offset: 0 }));
+    expect(list.items.map((d) => d.code).sort()).toEqual(["IDX-D1", "IDX-D2"]);
+    await db.system((tx) => tx.exec("update sync_dvcqg_settings set enabled = false where agency_id = $1", [hand.id]));
+  });
+
+  it("3.2 and 3.5b count procedures: an online procedure with an online dossier this year, paid online", async () => {
+    const db = t.tdb.db;
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const THIS = { from: `${today.slice(0, 4)}-01-01`, to: today };
+    // A procedure the commune offers online, in force now, with a fee if there is one.
+    const p = await db.system((tx) =>
+      tx.one<{ code: string; fee: boolean }>(
+        `select p.code, v.qd766_fee as fee from agency_offering($1) ao join procedures p on p.id = ao.procedure_id
+         cross join lateral (select pv.qd766_fee from procedure_versions pv where pv.procedure_id = p.id and pv.effective_from <= $2::date order by pv.effective_from desc, pv.version_no desc limit 1) v
+         where ao.enabled and ao.published and ao.online_level <> 'none' and (p.abolished_on is null or p.abolished_on > $2::date)
+         order by v.qd766_fee desc, p.code limit 1`,
+        [hand.id, today],
+      ),
+    );
+    const before = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...THIS }));
+    expect(figure(before, "3.2").numerator).toBe(0);
+    await db.system(async (tx) => {
+      const id = await dossier(tx, hand.id, { code: "IDX-E1", received: "01-01T09:00:00", channel: "online", procedure: p.code, year: Number(today.slice(0, 4)) });
+      await tx.exec("insert into dossier_fees (dossier_id, agency_id, status, amount_vnd, due) values ($1, $2, 'due', 8000, 'submission')", [id, hand.id]);
+      await tx.exec("insert into payments (agency_id, dossier_id, txn_ref, channel, amount_vnd, status, created_label, paid_at) values ($1, $2, 'IDXTEST0002', 'vnpay', 8000, 'paid', 'test', now())", [hand.id, id]);
+    });
+    await refreshIndex766(db);
+    const after = await db.scoped(scopeOf(hand.id), (tx) => computeIndex766(tx, { agency: hand.id, ...THIS }));
+    expect(figure(after, "3.2")).toMatchObject({ numerator: 1, denominator: figure(before, "3.2").denominator });
+    expect(figure(after, "3.5b").numerator).toBe(p.fee ? 1 : 0);
+    const used = await db.scoped(scopeOf(hand.id), (tx) => listIndexProcedures(tx, { agencyId: hand.id, code: "3.2", side: "num", ...THIS, limit: 1000, offset: 0 }));
+    expect(used.items.map((x) => x.code)).toEqual([p.code]);
+    const paid = await db.scoped(scopeOf(hand.id), (tx) => listIndexProcedures(tx, { agencyId: hand.id, code: "3.5b", side: "num", ...THIS, limit: 1000, offset: 0 }));
+    expect(paid.items.map((x) => x.code)).toEqual(p.fee ? [p.code] : []);
   });
 });
 
