@@ -3,7 +3,7 @@
 // only in this script's app instance; memory under load; and the time to open an officer's queue
 // with 100,000 dossiers in the agency (made by the demo generator).
 // Run: node --import tsx bench/dossiers-http.ts
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +15,7 @@ import { findOfferedProcedure } from "../src/modules/catalog/service";
 import { generateDossiers } from "../src/modules/dossiers/demo";
 import { intakeStatistics } from "../src/modules/dossiers/online-intake";
 import { requiredDocuments } from "../src/modules/dossiers/service";
+import { refreshIndex766 } from "../src/modules/indexes/qd766-service";
 import { buildApp } from "../src/web/app";
 import { prepareDb } from "./catalog-import";
 
@@ -22,7 +23,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const b = await prepareDb();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "motcua-bench-files-"));
 try {
-  const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1", SUBMISSIONS_PER_ADDRESS: "1000000", SUBMISSIONS_PER_PHONE: "1000000" });
+  // Production refuses to start without a data key: a throwaway one for this temporary database.
+  const config = loadConfig({ MOTCUA_DATA_KEY: process.env.MOTCUA_DATA_KEY ?? randomBytes(32).toString("base64"), NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1", SUBMISSIONS_PER_ADDRESS: "1000000", SUBMISSIONS_PER_PHONE: "1000000" });
   const app = await buildApp({ db: b.db, config, version: "bench", secret: "bench-secret-0123456789abcdef" });
   // The floor: the same request, JSON inserted into one table, 201. Only in this bench's app, under
   // /api/ like the real route so that both pass the same request hooks.
@@ -88,6 +90,38 @@ try {
     console.log(`check ${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
   }
   if (parts.has("floor")) await run("floor (insert JSON, 201)", "/api/v1/bench-floor");
+  // BENCH_PARTS=…,index766: the cost of keeping the QĐ 766 counters current (issue 15) — intake with
+  // the index's triggers disabled and its index dropped, then as shipped with the rebuild job
+  // running every 5 s beside it (in production it runs every minute), then without again.
+  if (parts.has("index766")) {
+    const triggers = await b.db.system((tx) => tx.query<{ tgname: string; tbl: string }>("select tgname, tgrelid::regclass::text as tbl from pg_trigger where tgname like 'index766_%'"));
+    for (const tr of triggers) await b.db.pool.query(`alter table ${tr.tbl} disable trigger ${tr.tgname}`);
+    await b.db.pool.query("drop index if exists dossiers_open766");
+    await run("POST /api/v1/dossiers WITHOUT the QĐ 766 triggers and index", "/api/v1/dossiers");
+    for (const tr of triggers) await b.db.pool.query(`alter table ${tr.tbl} enable trigger ${tr.tgname}`);
+    await b.db.pool.query("create index dossiers_open766 on dossiers (agency_id, (coalesce(finished_at, closed_at))) include (received_at, due_at, finished_at, supplement_count, status)");
+    let stop = false;
+    let rebuilds = 0;
+    let rebuildMs = 0;
+    const loop = (async () => {
+      while (!stop) {
+        await new Promise((r) => setTimeout(r, 5000));
+        const t0 = performance.now();
+        rebuilds += await refreshIndex766(b.db);
+        rebuildMs += performance.now() - t0;
+      }
+    })();
+    await run("POST /api/v1/dossiers WITH the QĐ 766 triggers, index and job", "/api/v1/dossiers");
+    stop = true;
+    await loop;
+    console.log(`QĐ 766 rebuilds during the run: ${rebuilds} agency rebuilds, ${rebuildMs.toFixed(0)} ms in all`);
+    // Without again (A-B-A), so that a drift of the machine's load shows.
+    for (const tr of triggers) await b.db.pool.query(`alter table ${tr.tbl} disable trigger ${tr.tgname}`);
+    await b.db.pool.query("drop index if exists dossiers_open766");
+    await run("POST /api/v1/dossiers WITHOUT the QĐ 766 triggers and index (again)", "/api/v1/dossiers");
+    for (const tr of triggers) await b.db.pool.query(`alter table ${tr.tbl} enable trigger ${tr.tgname}`);
+    await b.db.pool.query("create index dossiers_open766 on dossiers (agency_id, (coalesce(finished_at, closed_at))) include (received_at, due_at, finished_at, supplement_count, status)");
+  }
   if (parts.has("submit")) {
     const before = intakeStatistics(b.db);
     await run("POST /api/v1/dossiers (online submission)", "/api/v1/dossiers");

@@ -18,8 +18,9 @@ import { syncRoutes } from "../modules/sync-dvcqg/routes";
 import { privacyRoutes } from "../modules/privacy/routes";
 import { supervisionRoutes } from "../modules/supervision/routes";
 import { cchcRoutes } from "../modules/indexes/cchc-routes";
+import { index766Routes } from "../modules/indexes/qd766-routes";
 import { coreRoutes } from "./core-routes";
 import type { ModulePlugin } from "./registry";
 
 // Every capability's routes, in registration order. A new module adds one line here.
-export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, paymentRoutes, esignRoutes, digitisationRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, reviewsRoutes, feedbackRoutes, syncRoutes, privacyRoutes, supervisionRoutes, cchcRoutes];
+export const MODULES: ModulePlugin[] = [coreRoutes, accountsRoutes, accountAdminRoutes, agenciesRoutes, auditRoutes, calendarRoutes, catalogRoutes, dossiersRoutes, dossierDocsRoutes, paymentRoutes, esignRoutes, digitisationRoutes, notificationsRoutes, communicationsRoutes, reportsRoutes, reviewsRoutes, feedbackRoutes, syncRoutes, privacyRoutes, supervisionRoutes, cchcRoutes, index766Routes];

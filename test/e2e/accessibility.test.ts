@@ -56,8 +56,8 @@ const STAFF_PAGES: Record<string, string[]> = {
     "/staff/communications/summary",
     "/staff/reports",
   ],
-  "demo-leader": ["/staff/indexes/cchc", "/staff/indexes/cchc/rewards", "/staff/indexes/cchc/leaders", "/staff", "/account/password", "/staff/dossiers/rules", "/staff/dossiers/statistics?period=2026", "/staff/feedback?queue=all", "/staff/satisfaction"],
-  "demo-province": ["/staff/indexes/cchc", "/staff/indexes/cchc/criteria", "/staff/indexes/cchc/ranking", "/staff/indexes/cchc/commune/000.00.25.H12", "/staff/supervision", "/staff/supervision/000.00.25.H12", "/staff/reports/calendar", "/staff/documents/incoming"],
+  "demo-leader": ["/staff/indexes/cchc", "/staff/indexes/cchc/rewards", "/staff/indexes/cchc/leaders", "/staff", "/account/password", "/staff/dossiers/rules", "/staff/dossiers/statistics?period=2026", "/staff/feedback?queue=all", "/staff/satisfaction", "/staff/indexes/766", "/staff/indexes/766/records?preset=year&code=2.1&side=den"],
+  "demo-province": ["/staff/indexes/cchc", "/staff/indexes/cchc/criteria", "/staff/indexes/cchc/ranking", "/staff/indexes/cchc/commune/000.00.25.H12", "/staff/supervision", "/staff/supervision/000.00.25.H12", "/staff/reports/calendar", "/staff/documents/incoming", "/staff/indexes/766", "/staff/indexes/766/breakdown?preset=year&code=2.1"],
   "demo-citizen": ["/account", "/my/dossiers"],
 };
 

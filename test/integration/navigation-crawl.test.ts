@@ -102,6 +102,16 @@ describe("every link a user can see opens for that user", () => {
     expect(problems).toEqual([]);
   });
 
+  // Issue 15: the QĐ 766 index is in the menu of the commune's leader and of the province, and its
+  // numbers lead to their records.
+  it("the leader and the province supervisor reach the QĐ 766 index and what its numbers count", () => {
+    for (const u of ["demo-leader", "demo-province"]) {
+      const pages = visits.get(u)!;
+      expect(pages.some((v) => v.path.startsWith("/staff/indexes/766") && v.status === 200), u).toBe(true);
+      expect(pages.some((v) => /^\/staff\/indexes\/766\/(records|breakdown)/.test(v.path) && v.status === 200), u).toBe(true);
+    }
+  });
+
   // Issue 19: the CSRF token travels in the body, so a form without the field fails for every user
   // (an upload form lost its token that way while its tests posted one themselves).
   it("every POST form carries the CSRF token in its body, never in its address", () => {

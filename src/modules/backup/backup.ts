@@ -52,6 +52,9 @@ export type BackupOptions = {
 
 type TableInfo = { name: string; columns: string[]; orderBy: string };
 
+// index766_dirty holds only "recount this agency" marks (migrations/1100_index766.sql): restoring the
+// dossiers marks every agency again through the same triggers, and copying the backup's marks on
+// top of those would collide.
 async function listTables(client: pg.PoolClient): Promise<TableInfo[]> {
   const tables = await client.query<{ name: string; columns: string[]; pk: string[] | null }>(
     `select c.relname::text as name,
@@ -60,7 +63,7 @@ async function listTables(client: pg.PoolClient): Promise<TableInfo[]> {
           where i.indrelid = c.oid and i.indisprimary) as pk
      from pg_class c join pg_namespace n on n.oid = c.relnamespace
      join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-     where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname <> 'schema_migrations'
+     where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname not in ('schema_migrations', 'index766_dirty')
      group by c.oid, c.relname`,
   );
   const deps = await client.query<{ child: string; parent: string }>(

@@ -26,14 +26,22 @@ export type IndexFigures = {
   procedureSatisfaction: ProcedureSatisfaction & { points: number | null };
 };
 
-export async function indexFigures(tx: Tx, q: { agencyId: number; from: string; to: string; now?: Date }): Promise<IndexFigures> {
+/**
+ * The PAKN of 5.1–5.3 (received in the period), each judged as it stood at the end of the period
+ * (or now if earlier): late, disliked, and its topic. The QĐ 766 index (src/modules/indexes)
+ * counts 5.1–5.3 from this too.
+ */
+export type PaknIndexItem = { id: number; code: string; receivedAt: Date; topic: FeedbackTopic; late: boolean; disliked: boolean };
+
+export async function paknIndexItems(tx: Tx, q: { agencyId: number; from: string; to: string; now?: Date }): Promise<PaknIndexItem[]> {
   const start = localDayStart(q.from);
   const end = new Date(localDayStart(q.to).getTime() + 86_400_000);
   const now = q.now ?? new Date();
   const cut = now.getTime() < end.getTime() ? now : end;
-
   const pakn = await tx.query<{
     id: number;
+    code: string;
+    received_at: Date;
     topic: FeedbackTopic;
     status: FeedbackStatus;
     consent_publish: boolean;
@@ -44,13 +52,13 @@ export async function indexFigures(tx: Tx, q: { agencyId: number; from: string; 
     petitioner_rating: string | null;
     events: { action: string; at: string; to: FeedbackStatus }[];
   }>(
-    `select f.id, f.topic, f.status, f.consent_publish, f.triage_due_at, f.info_due_at, f.answer_due_at, f.publish_due_at, f.petitioner_rating,
+    `select f.id, f.code, f.received_at, f.topic, f.status, f.consent_publish, f.triage_due_at, f.info_due_at, f.answer_due_at, f.publish_due_at, f.petitioner_rating,
        coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'to', e.to_status) order by e.at, e.id) from feedback_events e
                  where e.feedback_id = f.id and e.at < $4), '[]') as events
-     from feedback f where f.agency_id = $1 and f.received_at >= $2 and f.received_at < $3`,
+     from feedback f where f.agency_id = $1 and f.received_at >= $2 and f.received_at < $3 order by f.received_at, f.id`,
     [q.agencyId, start, end, cut],
   );
-  const items = pakn.map((f) => {
+  return pakn.map((f) => {
     // Events before the cut only: the PAKN as it stood then (one answered after the period was still open at its end).
     const events = f.events.map((e) => ({ action: e.action, at: new Date(e.at), to: e.to }));
     const status = events.at(-1)?.to ?? f.status;
@@ -63,8 +71,16 @@ export async function indexFigures(tx: Tx, q: { agencyId: number; from: string; 
       },
       cut,
     );
-    return { late, disliked: f.petitioner_rating === "dissatisfied" };
+    return { id: f.id, code: f.code, receivedAt: f.received_at, topic: f.topic, late, disliked: f.petitioner_rating === "dissatisfied" };
   });
+}
+
+export async function indexFigures(tx: Tx, q: { agencyId: number; from: string; to: string; now?: Date }): Promise<IndexFigures> {
+  const start = localDayStart(q.from);
+  const end = new Date(localDayStart(q.to).getTime() + 86_400_000);
+  const now = q.now ?? new Date();
+  const cut = now.getTime() < end.getTime() ? now : end;
+  const items = await paknIndexItems(tx, q);
 
   const dossiers = await tx.query<{ due_at: Date | null; finished_at: Date | null; supplement_count: number; feedback: boolean; disliked: boolean }>(
     `select d.due_at, d.finished_at, d.supplement_count,
@@ -87,7 +103,7 @@ export async function indexFigures(tx: Tx, q: { agencyId: number; from: string; 
   return {
     period: { from: q.from, to: q.to },
     feedback: { received: items.length, late: items.filter((i) => i.late).length, disliked: items.filter((i) => i.disliked).length },
-    byTopic: Object.fromEntries(FEEDBACK_TOPICS.map((topic) => [topic, pakn.filter((f) => f.topic === topic).length])) as Record<FeedbackTopic, number>,
+    byTopic: Object.fromEntries(FEEDBACK_TOPICS.map((topic) => [topic, items.filter((f) => f.topic === topic).length])) as Record<FeedbackTopic, number>,
     onTime: { ...onTime, points: indicatorPoints("5.2", onTime.rate) },
     feedbackSatisfaction: { ...satisfaction, points: indicatorPoints("5.3", satisfaction.rate) },
     procedureSatisfaction: { ...procedures, points: indicatorPoints("5.4", procedures.rate) },
