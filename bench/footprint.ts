@@ -7,8 +7,10 @@
 // Runs the compiled build (dist/, as `npm start` does) and the TypeScript sources through tsx
 // (MOTCUA_FROM_SOURCES=1), each on its own fresh data directory.
 // Run: node --import tsx bench/footprint.ts [compiled|sources]   (IDLE_SECONDS=30 by default)
+// FOOTPRINT_SNAPSHOTS=<dir>: heap snapshots of the app when idle and after the load, into <dir>
+// (node --heapsnapshot-signal), to see what holds the memory (taken after the figures are read).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { signInOver } from "../test/cluster/instances";
@@ -16,12 +18,18 @@ import { signInOver } from "../test/cluster/instances";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const IDLE_SECONDS = Number(process.env.IDLE_SECONDS ?? 30);
 const LOAD_REQUESTS = 200;
+// Node's own flags as `npm start` gives them (package.json), for both modes.
+const START = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+const NODE_FLAGS = /^node ((?:--\S+ )*)bin\/motcua\.js/.exec(START)?.[1]?.trim().split(" ").filter(Boolean) ?? [];
 const modes = (process.argv.slice(2).length ? process.argv.slice(2) : ["compiled", "sources"]) as ("compiled" | "sources")[];
 
 type Memory = { rss: number; pss: number };
 
 function memory(pid: number): Memory {
-  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  let rollup = "";
+  try {
+    rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  } catch {} // a backend that ended meanwhile counts 0
   const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, "m").exec(rollup)?.[1] ?? 0);
   return { rss: kb("Rss") / 1024, pss: kb("Pss") / 1024 };
 }
@@ -58,6 +66,8 @@ async function run(mode: "compiled" | "sources"): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "development" };
   delete env.DATABASE_URL;
+  const snapshots = process.env.FOOTPRINT_SNAPSHOTS;
+  if (snapshots) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshots}`;
   if (mode === "sources") env.MOTCUA_FROM_SOURCES = "1";
   else delete env.MOTCUA_FROM_SOURCES;
 
@@ -69,13 +79,26 @@ async function run(mode: "compiled" | "sources"): Promise<void> {
 
   const start = async (): Promise<{ child: ChildProcess; ms: number; cpu: number }> => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [path.join(ROOT, "bin/motcua.js"), "serve", "--demo-if-empty"], { env, stdio: "ignore" });
+    const child = spawn(process.execPath, [...NODE_FLAGS, path.join(ROOT, "bin/motcua.js"), "serve", "--demo-if-empty"], { env, stdio: "ignore" });
     for (;;) {
       try {
         if ((await fetch(`${base}/readyz`)).ok) return { child, ms: performance.now() - t0, cpu: cpuSeconds(child.pid!) };
       } catch {}
       if (child.exitCode !== null) throw new Error("server exited");
       await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  /** Signals the app to write a heap snapshot and waits until the file is complete. */
+  const snapshot = async (pid: number) => {
+    if (!snapshots) return;
+    const before = new Set(readdirSync(snapshots));
+    process.kill(pid, "SIGUSR2");
+    for (let last = -1; ; ) {
+      await new Promise((r) => setTimeout(r, 2000));
+      const file = readdirSync(snapshots).find((f) => !before.has(f) && f.endsWith(".heapsnapshot"));
+      const size = file ? statSync(path.join(snapshots, file)).size : -1;
+      if (file && size === last && size > 0) return console.log(`[${mode}] heap snapshot: ${path.join(snapshots, file)}`);
+      last = size;
     }
   };
   const stop = async (child: ChildProcess) => {
@@ -97,6 +120,7 @@ async function run(mode: "compiled" | "sources"): Promise<void> {
     const idlePg = postgres();
     const idlePgMem = sum(idlePg.map(memory));
     console.log(`[${mode}] idle ${IDLE_SECONDS} s after start: app RSS ${f0(idle.rss)} MB (PSS ${f0(idle.pss)}); postgres ${idlePg.length} processes RSS ${f0(idlePgMem.rss)} MB summed (PSS ${f0(idlePgMem.pss)}, shared memory counted once)`);
+    await snapshot(pid);
 
     // Light load: crawled pages (same-origin links, GET) as a visitor and two officers, API reads.
     const sessions = [undefined, await signInOver(base, "demo-desk"), await signInOver(base, "demo-leader")];
@@ -139,11 +163,12 @@ async function run(mode: "compiled" | "sources"): Promise<void> {
     console.log(
       `[${mode}] after ${done} requests (${Object.entries(statuses).map(([k, v]) => `${v} ${k}`).join(", ")}): app RSS ${f0(loaded.rss)} MB (PSS ${f0(loaded.pss)}, peak RSS ${f0(peak)}); postgres RSS ${f0(loadedPg.rss)} MB summed (PSS ${f0(loadedPg.pss)})`,
     );
+    await snapshot(pid);
     await stop(warm.child);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; node ${process.version}`);
+console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; node ${process.version} ${NODE_FLAGS.join(" ")}`);
 for (const m of modes) await run(m);
