@@ -77,14 +77,21 @@ async function run(mode: "compiled" | "sources"): Promise<void> {
     return [...master, ...master.flatMap((p) => pgrep(["-P", String(p)]))];
   };
 
+  // Every server started, stopped in `finally` whatever fails (none left running on a deleted directory).
+  const started = new Set<ChildProcess>();
   const start = async (): Promise<{ child: ChildProcess; ms: number; cpu: number }> => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...NODE_FLAGS, path.join(ROOT, "bin/motcua.js"), "serve", "--demo-if-empty"], { env, stdio: "ignore" });
+    const child = spawn(process.execPath, [...NODE_FLAGS, path.join(ROOT, "bin/motcua.js"), "serve", "--demo-if-empty"], { env, stdio: ["ignore", "ignore", "pipe"] });
+    started.add(child);
+    let errors = "";
+    child.stderr!.on("data", (b: Buffer) => {
+      errors = (errors + b.toString()).slice(-3000);
+    });
     for (;;) {
       try {
         if ((await fetch(`${base}/readyz`)).ok) return { child, ms: performance.now() - t0, cpu: cpuSeconds(child.pid!) };
       } catch {}
-      if (child.exitCode !== null) throw new Error("server exited");
+      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${errors}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   };
@@ -166,6 +173,7 @@ async function run(mode: "compiled" | "sources"): Promise<void> {
     await snapshot(pid);
     await stop(warm.child);
   } finally {
+    for (const child of started) await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { distIsCurrent } from "./dist-current.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -64,6 +63,7 @@ const relativeImports = {
 // `npm start` (prestart) builds only what an edit made stale.
 if (process.argv.includes("--if-stale") && distIsCurrent()) process.exit(0);
 
+const { build } = await import("esbuild");
 const started = Date.now();
 const tmp = `${DIST}.tmp-${process.pid}`;
 rmSync(tmp, { recursive: true, force: true });
