@@ -46,13 +46,13 @@ export class S3FileStore implements FileStore {
     this.connection ??= import("@aws-sdk/client-s3").then((sdk) => ({
       sdk,
       client: new sdk.S3Client({
-      region: settings.region,
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-      forcePathStyle: settings.forcePathStyle ?? Boolean(settings.endpoint),
-      ...(settings.accessKeyId && settings.secretAccessKey ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } } : {}),
-      // Checksums only where S3 requires them: older S3-compatible servers refuse the newer headers.
-      requestChecksumCalculation: "WHEN_REQUIRED",
-      responseChecksumValidation: "WHEN_REQUIRED",
+        region: settings.region,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+        forcePathStyle: settings.forcePathStyle ?? Boolean(settings.endpoint),
+        ...(settings.accessKeyId && settings.secretAccessKey ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } } : {}),
+        // Checksums only where S3 requires them: older S3-compatible servers refuse the newer headers.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
       }),
     }));
     return this.connection;
@@ -68,8 +68,9 @@ export class S3FileStore implements FileStore {
       await this.pool.query("insert into file_pending (key, agency_id) values ($1, $2) on conflict (key) do nothing", [key, opts.stagedFor]);
     }
     const sha256 = createHash("sha256").update(data).digest("hex");
-    await (await this.s3()).client.send(
-      new (await this.s3()).sdk.PutObjectCommand({
+    const { client, sdk } = await this.s3();
+    await client.send(
+      new sdk.PutObjectCommand({
         Bucket: this.settings.bucket,
         Key: this.name(key),
         Body: data,
@@ -84,7 +85,8 @@ export class S3FileStore implements FileStore {
   async head(key: string): Promise<StoredObject | undefined> {
     if (!isFileKey(key)) return undefined;
     try {
-      const r = await (await this.s3()).client.send(new (await this.s3()).sdk.HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
+      const { client, sdk } = await this.s3();
+      const r = await client.send(new sdk.HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
       return { key, size: Number(r.ContentLength ?? 0), sha256: r.Metadata?.sha256 ?? "" };
     } catch (e) {
       if (notFound(e)) return undefined;
@@ -95,7 +97,8 @@ export class S3FileStore implements FileStore {
   async get(key: string): Promise<Buffer | undefined> {
     if (!isFileKey(key)) return undefined;
     try {
-      const r = await (await this.s3()).client.send(new (await this.s3()).sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
+      const { client, sdk } = await this.s3();
+      const r = await client.send(new sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
       return Buffer.from(await r.Body!.transformToByteArray());
     } catch (e) {
       if (notFound(e)) return undefined;
@@ -106,7 +109,8 @@ export class S3FileStore implements FileStore {
   async open(key: string): Promise<{ size: number; body: Readable } | undefined> {
     if (!isFileKey(key)) return undefined;
     try {
-      const r = await (await this.s3()).client.send(new (await this.s3()).sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
+      const { client, sdk } = await this.s3();
+      const r = await client.send(new sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
       return { size: Number(r.ContentLength ?? 0), body: r.Body as Readable };
     } catch (e) {
       if (notFound(e)) return undefined;
@@ -120,8 +124,9 @@ export class S3FileStore implements FileStore {
     if (opts.stagedFor !== undefined) {
       await this.pool.query("insert into file_pending (key, agency_id) values ($1, $2) on conflict (key) do nothing", [to, opts.stagedFor]);
     }
-    await (await this.s3()).client.send(
-      new (await this.s3()).sdk.CopyObjectCommand({
+    const { client, sdk } = await this.s3();
+    await client.send(
+      new sdk.CopyObjectCommand({
         Bucket: this.settings.bucket,
         Key: this.name(to),
         CopySource: `${this.settings.bucket}/${this.name(from).split("/").map(encodeURIComponent).join("/")}`,
@@ -135,8 +140,9 @@ export class S3FileStore implements FileStore {
     const valid = keys.filter(isFileKey);
     for (let i = 0; i < valid.length; i += 1000) {
       const batch = valid.slice(i, i + 1000);
-      const r = await (await this.s3()).client.send(
-        new (await this.s3()).sdk.DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: batch.map((k) => ({ Key: this.name(k) })), Quiet: true } }),
+      const { client, sdk } = await this.s3();
+      const r = await client.send(
+        new sdk.DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: batch.map((k) => ({ Key: this.name(k) })), Quiet: true } }),
       );
       const failed = (r.Errors ?? []).filter((e) => e.Code !== "NoSuchKey");
       if (failed.length) throw new Error(`S3 delete failed for ${failed.length} objects: ${failed[0]!.Code} ${failed[0]!.Message}`);
@@ -146,8 +152,9 @@ export class S3FileStore implements FileStore {
   async *list(prefix = ""): AsyncIterable<StoredObject> {
     let token: string | undefined;
     do {
-      const r = await (await this.s3()).client.send(
-        new (await this.s3()).sdk.ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: this.name(prefix), ...(token ? { ContinuationToken: token } : {}) }),
+      const { client, sdk } = await this.s3();
+      const r = await client.send(
+        new sdk.ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: this.name(prefix), ...(token ? { ContinuationToken: token } : {}) }),
       );
       for (const o of r.Contents ?? []) {
         const key = (o.Key ?? "").slice(this.prefix.length);
