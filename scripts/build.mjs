@@ -16,7 +16,11 @@ import { distIsCurrent } from "./dist-current.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = path.join(ROOT, "src");
-const DIST = path.join(ROOT, "dist");
+// --out-dir: another directory beside src/ (the build test's own, so a running server's dist/
+// is never swapped under it); dist/ by default.
+const outFlag = process.argv.indexOf("--out-dir");
+const DIST = outFlag > 0 ? path.resolve(ROOT, process.argv[outFlag + 1]) : path.join(ROOT, "dist");
+if (path.dirname(DIST) !== ROOT) throw new Error("--out-dir must be a directory beside src/ (paths are computed from each module's depth)");
 
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -61,7 +65,7 @@ const relativeImports = {
 };
 
 // `npm start` (prestart) builds only what an edit made stale.
-if (process.argv.includes("--if-stale") && distIsCurrent()) process.exit(0);
+if (process.argv.includes("--if-stale") && outFlag < 0 && distIsCurrent()) process.exit(0);
 
 const { build } = await import("esbuild");
 const started = Date.now();

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 // The compiled build that `npm start` runs (scripts/build.mjs → dist/, bin/motcua.js): every
 // module's relative imports resolve to a file of the build, the files that are not TypeScript
@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const DIST = path.join(ROOT, "dist");
+// Its own output beside src/ (same depth as dist/), so that the dist/ a server may be running is left alone.
+const DIST = path.join(ROOT, `.dist-test-${process.pid}`);
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -18,7 +19,7 @@ function walk(dir: string): string[] {
 
 describe("the compiled build", () => {
   it("compiles every source, resolves every relative import to a file of dist/, and runs the command line", async () => {
-    await run(process.execPath, [path.join(ROOT, "scripts/build.mjs")], { cwd: ROOT, timeout: 120_000 });
+    await run(process.execPath, [path.join(ROOT, "scripts/build.mjs"), "--out-dir", path.basename(DIST)], { cwd: ROOT, timeout: 120_000 });
     const files = walk(DIST);
     const sources = walk(path.join(ROOT, "src")).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && !f.endsWith(".d.ts"));
     for (const s of sources) expect(files).toContain(path.join(DIST, path.relative(path.join(ROOT, "src"), s)).replace(/\.tsx?$/, ".js"));
@@ -39,4 +40,6 @@ describe("the compiled build", () => {
     const out = await run(process.execPath, [path.join(DIST, "cli/main.js"), "--version"], { cwd: ROOT, timeout: 60_000 });
     expect(out.stdout.trim()).toBe(version);
   }, 180_000);
+
+  afterAll(() => rmSync(DIST, { recursive: true, force: true }));
 });
