@@ -92,7 +92,36 @@ export async function stopStaleServer(pgDir: string, log: (l: string) => void): 
   return true;
 }
 
-export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
+let early: { dataDir: string; server: Promise<EmbeddedServer> } | undefined;
+
+/**
+ * Starts the server of `dataDir` now (cli/main.ts, before the app's modules load); the runtime
+ * takes it over through startEmbedded with the same data directory.
+ */
+export function startEmbeddedEarly(options: EmbeddedOptions): void {
+  const server = startEmbedded(options);
+  // A failure is reported where the runtime awaits it.
+  server.catch(() => {});
+  early = { dataDir: path.resolve(options.dataDir), server };
+}
+
+/** The server of `options.dataDir`: the one started early if any, else started now. */
+export function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  if (early && early.dataDir === path.resolve(options.dataDir)) {
+    const { server } = early;
+    early = undefined;
+    return server;
+  }
+  if (early) {
+    // Started for another data directory (cannot happen through cli/main.ts): not left running.
+    const stale = early.server;
+    early = undefined;
+    void stale.then((s) => s.stop()).catch(() => {});
+  }
+  return startServer(options);
+}
+
+async function startServer(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const log = options.log ?? (() => {});
   const pgDir = path.join(options.dataDir, "pg");
   const passwordFile = path.join(options.dataDir, "pg-password");

@@ -1,5 +1,4 @@
 import { fileTypeFromBuffer } from "file-type";
-import sharp from "sharp";
 import { nameForType } from "../../domain/files/names";
 import type { Tx } from "../../db/scope";
 import { DomainError } from "../../domain/errors";
@@ -21,6 +20,8 @@ export async function processImage(input: Buffer): Promise<ProcessedImage> {
   if (!type || !["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif", "image/tiff"].includes(type.mime)) {
     throw new DomainError("invalid", "communications.err.notImage");
   }
+  // sharp (libvips) on first use: an idle server never loads it.
+  const { default: sharp } = await import("sharp");
   try {
     const base = () => sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "error" }).rotate();
     const large = await base().resize({ width: LARGE_WIDTH, height: LARGE_WIDTH, fit: "inside", withoutEnlargement: true }).webp({ quality: 78 }).toBuffer({ resolveWithObject: true });

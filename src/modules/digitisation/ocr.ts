@@ -2,13 +2,12 @@
 // `vie` model shipped in assets/ocr (tessdata_fast, Apache-2.0, 0.5 MB), so a fresh machine needs
 // nothing from apt. PDF scans are rendered page by page (pdf.js on @napi-rs/canvas) at 200 dpi.
 // One worker per process, created on first use and kept: loading the model costs ~0.4 s.
+// tesseract.js, pdf.js, the canvas and sharp are imported on first use: OCR is a rare path, and
+// pdf.js alone held ~55 MB of an idle server (its 8 MB source and source map).
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createCanvas } from "@napi-rs/canvas";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
-import sharp from "sharp";
-import { createWorker, OEM, type Worker } from "tesseract.js";
+import type { Worker } from "tesseract.js";
 
 export const OCR_LANG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../assets/ocr");
 const standardFontDataUrl = path.join(path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json")), "standard_fonts") + path.sep;
@@ -21,7 +20,7 @@ let worker: Promise<Worker> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
 function getWorker(): Promise<Worker> {
-  worker ??= createWorker("vie", OEM.LSTM_ONLY, { langPath: OCR_LANG_DIR, gzip: false, cacheMethod: "none", logger: () => {}, errorHandler: () => {} }).catch((e: unknown) => {
+  worker ??= import("tesseract.js").then(({ createWorker, OEM }) => createWorker("vie", OEM.LSTM_ONLY, { langPath: OCR_LANG_DIR, gzip: false, cacheMethod: "none", logger: () => {}, errorHandler: () => {} })).catch((e: unknown) => {
     worker = undefined;
     throw e;
   });
@@ -47,6 +46,7 @@ export function ocrImage(image: Buffer): Promise<string> {
 }
 
 async function pdfPages(bytes: Buffer): Promise<Buffer[]> {
+  const [{ getDocument }, { createCanvas }] = await Promise.all([import("pdfjs-dist/legacy/build/pdf.mjs"), import("@napi-rs/canvas")]);
   const doc = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, standardFontDataUrl }).promise;
   try {
     const out: Buffer[] = [];
@@ -68,7 +68,10 @@ export async function ocrDocument(bytes: Buffer, contentType: string): Promise<s
   let pages: Buffer[];
   if (contentType === "application/pdf") pages = await pdfPages(bytes);
   // Grey and at most 3,500 px on the long side: what tesseract reads best, and bounded work.
-  else pages = [await sharp(bytes, { limitInputPixels: 50_000_000 }).rotate().greyscale().resize(3500, 3500, { fit: "inside", withoutEnlargement: true }).png().toBuffer()];
+  else {
+    const { default: sharp } = await import("sharp");
+    pages = [await sharp(bytes, { limitInputPixels: 50_000_000 }).rotate().greyscale().resize(3500, 3500, { fit: "inside", withoutEnlargement: true }).png().toBuffer()];
+  }
   const texts: string[] = [];
   for (const p of pages) texts.push((await ocrImage(p)).trim());
   return texts.join("\n\n").normalize("NFC");

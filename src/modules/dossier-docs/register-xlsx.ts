@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import { slipDate, slipDateTime } from "../../domain/slips/format";
 import type { RegisterRow } from "../../domain/slips/types";
 
@@ -22,6 +21,8 @@ export const REGISTER_COLUMNS = [
 ] as const;
 
 export async function renderRegisterXlsx(input: { agencyName: string; parentName?: string | undefined; from: string; to: string; rows: readonly RegisterRow[] }): Promise<Buffer> {
+  // exceljs on first use (~8 MB of heap and ~0.5 s to load, for an occasional export).
+  const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.Workbook();
   wb.creator = "Một Cửa";
   wb.created = new Date(0);

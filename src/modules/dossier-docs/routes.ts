@@ -8,7 +8,7 @@ import { REGISTER_ACCESS } from "./register-link";
 import { registerMessages } from "../../web/i18n";
 import { dossierViewer, registerRowFor, slipFor } from "../dossiers/visibility";
 import { loadRegisterRows, loadSlipData } from "./data";
-import { renderSlipPdf } from "./pdf";
+import { renderSlipPdf } from "./render";
 import { renderRegisterXlsx } from "./register-xlsx";
 import { maskEmail, maskIdNumber, maskPhone } from "../../domain/privacy/mask";
 import { findDossier } from "../dossiers/service";

@@ -8,7 +8,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
-import sharp from "sharp";
 import type { Db, Tx } from "../../db/scope";
 import { nameForType } from "../../domain/files/names";
 import { DomainError } from "../../domain/errors";
@@ -50,6 +49,8 @@ export async function checkUpload(u: UploadInput): Promise<AllowedType> {
   const mime = ft?.mime as string | undefined;
   if (!mime || !(ALLOWED_TYPES as readonly string[]).includes(mime)) throw new DomainError("unsupported_type", "dossier.err.fileType", { vars });
   if (mime !== "application/pdf") {
+    // sharp (libvips) on first use: an idle server never loads it.
+    const { default: sharp } = await import("sharp");
     try {
       const meta = await sharp(u.data, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
       if (!meta.width || !meta.height || meta.width * meta.height > MAX_IMAGE_PIXELS) throw new DomainError("unprocessable", "dossier.err.imageTooBig", { vars });

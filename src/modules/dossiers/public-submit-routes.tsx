@@ -21,7 +21,7 @@ import { fieldErrors, IdempotencyKey, MAX_FORM_BYTES, readMultipart } from "./ro
 import { buildSubmissionReceipt } from "../../domain/slips/layout";
 import { formatDateTime } from "../../web/i18n";
 import { loadSlipData } from "../dossier-docs/data";
-import { renderSlipPdf } from "../dossier-docs/pdf";
+import { renderSlipPdf } from "../dossier-docs/render";
 import { listAttachments, listOwnDossiers, requiredDocuments } from "./service";
 import "./intake-messages";
 import { localise } from "./views";

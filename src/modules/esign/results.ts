@@ -16,7 +16,7 @@ import type { Dossier } from "../dossiers/types";
 import { newPublicId } from "../payments/payments";
 import { newPdf, pdfBuffer } from "../payments/receipts";
 import type { CertificateInfo } from "./cms";
-import { imageToPdf, signPdf, verifyPdfSignature } from "./pdf";
+import { verifyPdfSignature } from "./verify";
 import type { Signer } from "./signer";
 import { idLookupHash, seal } from "../privacy/sealing";
 
@@ -57,7 +57,7 @@ export async function findEResult(tx: Tx, publicId: string): Promise<(EResult & 
 
 /** The result generated from the dossier when the specialist sent no draft: an A4 notice of the decision. */
 export async function templateResult(o: { agencyName: string; parentName: string | null; placeName: string; d: Dossier; leader: { fullName: string; title: string | null }; note: string | null; at: Date }): Promise<Buffer> {
-  const doc = newPdf("A4");
+  const doc = await newPdf("A4");
   doc.info.Title = `Kết quả giải quyết hồ sơ ${o.d.code}`;
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
@@ -92,7 +92,7 @@ type Source = { documentName: string; fileName: string; pdf: Buffer; source: "up
 async function sourcesOf(ctx: SignContext, o: { d: Dossier; user: CurrentUser; note: string | null; uploads: readonly UploadInput[]; now: Date }): Promise<Source[]> {
   const toPdf = async (name: string, fileName: string, data: Buffer): Promise<Source> => {
     const type = await checkUpload({ documentName: name, fileName, data });
-    const pdf = type === "application/pdf" ? data : await imageToPdf(data, type);
+    const pdf = type === "application/pdf" ? data : await (await import("./pdf")).imageToPdf(data, type);
     return { documentName: name, fileName: `${path.parse(fileName).name}.pdf`, pdf, source: "uploaded" };
   };
   if (o.uploads.length) return Promise.all(o.uploads.map((u) => toPdf(u.documentName || u.fileName, u.fileName, u.data)));
@@ -134,6 +134,8 @@ export async function approveAndSign(ctx: SignContext, o: { code: string; user: 
   const sources = await sourcesOf(ctx, { d, user: o.user, note, uploads: o.uploads ?? [], now });
   const signer = ctx.signer;
   const signed: (Source & { publicId: string; bytes: Buffer; certificate: CertificateInfo })[] = [];
+  // pdf-lib, @signpdf and fontkit load with the first signature, not with the server.
+  const { signPdf } = await import("./pdf");
   for (const s of sources) {
     const publicId = newPublicId();
     let bytes: Buffer;

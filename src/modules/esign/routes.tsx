@@ -23,7 +23,7 @@ import { type Access, dossierAccess } from "../payments/access";
 import { findDossierFee } from "../payments/fees";
 import { translator } from "../../web/i18n";
 import "./messages";
-import { verifyPdfSignature } from "./pdf";
+import { verifyPdfSignature } from "./verify";
 import { approveAndSign, type EResult, findEResult, listEResults } from "./results";
 import { configuredSigner, type Signer } from "./signer";
 

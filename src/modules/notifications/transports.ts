@@ -1,4 +1,4 @@
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import { z } from "zod";
 
 // How messages leave the building. Each transport sends one message and returns the provider's
@@ -21,10 +21,12 @@ export class PermanentSendError extends Error {
 }
 
 export function smtpTransport(opts: { url: string; from: string }): EmailTransport {
-  const transporter = nodemailer.createTransport(opts.url);
+  // nodemailer is imported with the first message sent, not with the server.
+  let transporter: Promise<Transporter> | undefined;
   return {
     async send(m) {
-      const info = await transporter.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, textEncoding: "quoted-printable" });
+      transporter ??= import("nodemailer").then((n) => n.default.createTransport(opts.url));
+      const info = await (await transporter).sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, textEncoding: "quoted-printable" });
       return { id: String(info.messageId ?? "") };
     },
   };

@@ -5,9 +5,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import ExcelJS from "exceljs";
-import PDFDocument from "pdfkit";
-import QRCode from "qrcode";
 import type { Tx } from "../../db/scope";
 import { formatReceiptNumber } from "../../domain/payments/receipt";
 import { vndInWords } from "../../domain/payments/words";
@@ -81,7 +78,8 @@ function font(name: string): Buffer {
 const MM = 72 / 25.4;
 
 /** A QR code drawn as vector squares (sharp when printed). */
-export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+export async function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): Promise<void> {
+  const { default: QRCode } = await import("qrcode");
   const qr = QRCode.create(text, { errorCorrectionLevel: "M" });
   const n = qr.modules.size;
   const cell = size / n;
@@ -91,7 +89,9 @@ export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: numb
   doc.restore();
 }
 
-export function newPdf(size: "A4" | "A5"): PDFKit.PDFDocument {
+// pdfkit and qrcode are imported on first use: an idle server never renders a PDF.
+export async function newPdf(size: "A4" | "A5"): Promise<PDFKit.PDFDocument> {
+  const { default: PDFDocument } = await import("pdfkit");
   const doc = new PDFDocument({ size, margins: { top: 12 * MM, bottom: 12 * MM, left: 15 * MM, right: 12 * MM }, autoFirstPage: true, info: { Producer: "Một Cửa", Creator: "Một Cửa" } });
   doc.registerFont("regular", font("Tinos-Regular.ttf"));
   doc.registerFont("bold", font("Tinos-Bold.ttf"));
@@ -120,13 +120,13 @@ export function channelText(r: Pick<ReceiptDoc, "channel" | "gatewayTxnNo">): st
 
 /** The receipt as A5 PDF, Vietnamese throughout (the legal document), fonts embedded. */
 export async function renderReceiptPdf(r: ReceiptDoc, o: { verifyUrl: string }): Promise<Buffer> {
-  const doc = newPdf("A5");
+  const doc = await newPdf("A5");
   doc.info.Title = `Biên lai ${r.symbol} số ${formatReceiptNumber(r.number)}`;
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const top = doc.page.margins.top;
   const qr = 22 * MM;
-  drawQr(doc, o.verifyUrl, left, top, qr);
+  await drawQr(doc, o.verifyUrl, left, top, qr);
   const headX = left + qr + 3 * MM;
   const headW = width * 0.5 - qr;
   doc.font("regular").fontSize(8.5);
@@ -177,6 +177,8 @@ const thin = { top: { style: "thin" }, left: { style: "thin" }, bottom: { style:
 
 /** The register of receipts issued in a period (sổ theo dõi biên lai), one row per receipt, totals at the end. */
 export async function renderReceiptRegisterXlsx(input: { agencyName: string; from: string; to: string; rows: readonly ReceiptDoc[] }): Promise<Buffer> {
+  // exceljs on first use (~8 MB of heap and ~0.5 s to load, for an occasional export).
+  const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.Workbook();
   wb.creator = "Một Cửa";
   wb.created = new Date(0);

@@ -9,8 +9,8 @@ import { formatDate, formatDateTime } from "../../web/i18n";
 import { registerDashboard, registerNav } from "../../web/registry";
 import { CsrfField, ErrorSummary, Field, Layout, SelectField, TextAreaField } from "../../web/views/layout";
 import "./demo";
-import { renderDocx } from "../documents/docx";
-import { renderPdf } from "../documents/pdf";
+import { renderDocx } from "../documents/render";
+import { renderPdf } from "../documents/render";
 import {
   addTask,
   createPlan,

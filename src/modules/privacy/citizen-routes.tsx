@@ -14,7 +14,6 @@ import { CsrfField, ErrorSummary, Field, Layout, SelectField, TextAreaField } fr
 import { listOwnDossiers } from "../dossiers/service";
 import { listAccess } from "./access-log";
 import { accessInWords, buildMyData, type MyData } from "./export";
-import { renderMyDataPdf } from "./export-pdf";
 import "./messages";
 import { CorrectionValues, fileRequest, listOwnRequests, RequestInput } from "./requests";
 
@@ -205,7 +204,8 @@ export async function privacyCitizenRoutes(app: FastifyInstance): Promise<void> 
   app.get("/my/data.pdf", async (req, reply) => {
     const user = requirePermission(req, OWN_DATA_ACCESS);
     const data = await buildMyData(app.deps.db, { userId: user.id, lang: req.lang });
-    const pdf = await renderMyDataPdf(data, req.lang);
+    // pdfkit loads with the first export, not with the server.
+    const pdf = await (await import("./export-pdf")).renderMyDataPdf(data, req.lang);
     return reply
       .type("application/pdf")
       .header("content-disposition", `attachment; filename="du-lieu-ca-nhan_${user.username}.pdf"`)

@@ -12,8 +12,8 @@ import { composeKind, narrativesOf, type PageSection, pageSections, recipientsOf
 import type { ReportData } from "../../domain/reports/report-data";
 import { toNfc } from "../../domain/text/fold";
 import { appendAudit } from "../audit/audit";
-import { renderDocx } from "../documents/docx";
-import { renderPdf } from "../documents/pdf";
+import { renderDocx } from "../documents/render";
+import { renderPdf } from "../documents/render";
 import { sendIssuedReport } from "../documents/dispatch";
 import { type Actor, issueDocumentNumber } from "../documents/register";
 import { owesKind } from "./calendar";

@@ -5,15 +5,7 @@
 
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import {
-  CopyObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type pg from "pg";
 import { type FileStore, isFileKey, type PutOptions, type StoredObject } from "./store";
 
@@ -36,7 +28,9 @@ function notFound(e: unknown): boolean {
 
 export class S3FileStore implements FileStore {
   readonly kind = "s3" as const;
-  private readonly client: S3Client;
+  // The AWS SDK is imported on first use (~0.3 s and ~25 MB): an install on the PostgreSQL store
+  // never loads it.
+  private connection: Promise<{ sdk: typeof import("@aws-sdk/client-s3"); client: S3Client }> | undefined;
   private readonly prefix: string;
 
   constructor(
@@ -45,15 +39,23 @@ export class S3FileStore implements FileStore {
     private readonly pool: pg.Pool,
   ) {
     this.prefix = settings.prefix ?? "";
-    this.client = new S3Client({
-      region: settings.region,
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-      forcePathStyle: settings.forcePathStyle ?? Boolean(settings.endpoint),
-      ...(settings.accessKeyId && settings.secretAccessKey ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } } : {}),
-      // Checksums only where S3 requires them: older S3-compatible servers refuse the newer headers.
-      requestChecksumCalculation: "WHEN_REQUIRED",
-      responseChecksumValidation: "WHEN_REQUIRED",
-    });
+  }
+
+  private s3(): Promise<{ sdk: typeof import("@aws-sdk/client-s3"); client: S3Client }> {
+    const settings = this.settings;
+    this.connection ??= import("@aws-sdk/client-s3").then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        region: settings.region,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+        forcePathStyle: settings.forcePathStyle ?? Boolean(settings.endpoint),
+        ...(settings.accessKeyId && settings.secretAccessKey ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } } : {}),
+        // Checksums only where S3 requires them: older S3-compatible servers refuse the newer headers.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+      }),
+    }));
+    return this.connection;
   }
 
   private name(key: string): string {
@@ -66,8 +68,9 @@ export class S3FileStore implements FileStore {
       await this.pool.query("insert into file_pending (key, agency_id) values ($1, $2) on conflict (key) do nothing", [key, opts.stagedFor]);
     }
     const sha256 = createHash("sha256").update(data).digest("hex");
-    await this.client.send(
-      new PutObjectCommand({
+    const { client, sdk } = await this.s3();
+    await client.send(
+      new sdk.PutObjectCommand({
         Bucket: this.settings.bucket,
         Key: this.name(key),
         Body: data,
@@ -82,7 +85,8 @@ export class S3FileStore implements FileStore {
   async head(key: string): Promise<StoredObject | undefined> {
     if (!isFileKey(key)) return undefined;
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
+      const { client, sdk } = await this.s3();
+      const r = await client.send(new sdk.HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
       return { key, size: Number(r.ContentLength ?? 0), sha256: r.Metadata?.sha256 ?? "" };
     } catch (e) {
       if (notFound(e)) return undefined;
@@ -93,7 +97,8 @@ export class S3FileStore implements FileStore {
   async get(key: string): Promise<Buffer | undefined> {
     if (!isFileKey(key)) return undefined;
     try {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
+      const { client, sdk } = await this.s3();
+      const r = await client.send(new sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
       return Buffer.from(await r.Body!.transformToByteArray());
     } catch (e) {
       if (notFound(e)) return undefined;
@@ -104,7 +109,8 @@ export class S3FileStore implements FileStore {
   async open(key: string): Promise<{ size: number; body: Readable } | undefined> {
     if (!isFileKey(key)) return undefined;
     try {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
+      const { client, sdk } = await this.s3();
+      const r = await client.send(new sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.name(key) }));
       return { size: Number(r.ContentLength ?? 0), body: r.Body as Readable };
     } catch (e) {
       if (notFound(e)) return undefined;
@@ -118,8 +124,9 @@ export class S3FileStore implements FileStore {
     if (opts.stagedFor !== undefined) {
       await this.pool.query("insert into file_pending (key, agency_id) values ($1, $2) on conflict (key) do nothing", [to, opts.stagedFor]);
     }
-    await this.client.send(
-      new CopyObjectCommand({
+    const { client, sdk } = await this.s3();
+    await client.send(
+      new sdk.CopyObjectCommand({
         Bucket: this.settings.bucket,
         Key: this.name(to),
         CopySource: `${this.settings.bucket}/${this.name(from).split("/").map(encodeURIComponent).join("/")}`,
@@ -133,8 +140,9 @@ export class S3FileStore implements FileStore {
     const valid = keys.filter(isFileKey);
     for (let i = 0; i < valid.length; i += 1000) {
       const batch = valid.slice(i, i + 1000);
-      const r = await this.client.send(
-        new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: batch.map((k) => ({ Key: this.name(k) })), Quiet: true } }),
+      const { client, sdk } = await this.s3();
+      const r = await client.send(
+        new sdk.DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: batch.map((k) => ({ Key: this.name(k) })), Quiet: true } }),
       );
       const failed = (r.Errors ?? []).filter((e) => e.Code !== "NoSuchKey");
       if (failed.length) throw new Error(`S3 delete failed for ${failed.length} objects: ${failed[0]!.Code} ${failed[0]!.Message}`);
@@ -144,8 +152,9 @@ export class S3FileStore implements FileStore {
   async *list(prefix = ""): AsyncIterable<StoredObject> {
     let token: string | undefined;
     do {
-      const r = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: this.name(prefix), ...(token ? { ContinuationToken: token } : {}) }),
+      const { client, sdk } = await this.s3();
+      const r = await client.send(
+        new sdk.ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: this.name(prefix), ...(token ? { ContinuationToken: token } : {}) }),
       );
       for (const o of r.Contents ?? []) {
         const key = (o.Key ?? "").slice(this.prefix.length);
@@ -159,6 +168,8 @@ export class S3FileStore implements FileStore {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    const c = this.connection;
+    this.connection = undefined;
+    if (c) (await c).client.destroy();
   }
 }
