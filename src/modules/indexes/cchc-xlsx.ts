@@ -1,7 +1,8 @@
 // The criteria file as a spreadsheet (docs/indexes.md, "CCHC index"): sheet "Thông tin" holds the
 // set's fields as label/value rows, sheet "Tiêu chí" one criterion per row under a header row.
 // Reading only turns cells into the JSON format's values; validateCriteriaFile judges them.
-import ExcelJS from "exceljs";
+// exceljs is loaded on first use: it costs ~8 MB of heap and half a second at start (docs/benchmarks.md, Footprint).
+import type ExcelJS from "exceljs";
 import { DomainError } from "../../domain/errors";
 
 const INFO = { year: "Năm", title: "Tên bộ chỉ số", source: "Căn cứ", excellent: "Xuất sắc từ (%)", good: "Tốt từ (%)", fair: "Khá từ (%)", average: "Trung bình từ (%)" } as const;
@@ -40,7 +41,8 @@ function cellValue(v: ExcelJS.CellValue): unknown {
 
 /** The spreadsheet's content in the JSON format (unchecked); a file that is no spreadsheet → 422. */
 export async function readCriteriaXlsx(data: Buffer): Promise<Record<string, unknown>> {
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer);
   } catch {
@@ -91,7 +93,8 @@ export async function writeCriteriaXlsx(set: {
   thresholds: { excellent: number; good: number; fair: number; average: number };
   criteria: readonly { code: string; parent: string | null; name: string; maxPoints: number; method: keyof typeof METHOD_WORDS; evidenceRequired: boolean; rule: string; kind: keyof typeof KIND_WORDS; measure?: string | null }[];
 }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const wb = new Excel.Workbook();
   wb.creator = "Một Cửa";
   wb.created = new Date(0);
   const info = wb.addWorksheet("Thông tin");
