@@ -2,6 +2,7 @@
 // (autocannon, in this process), with all 2,642 procedures of the national dump loaded; and the
 // size of the public pages.
 // Run: node --import tsx bench/catalog-http.ts [/work/shared/data/procedures/tthc-all-levels.json.gz]
+import { randomBytes } from "node:crypto";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -13,7 +14,7 @@ import { benchQueries, DEFAULT_DUMP, importDump, prepareDb } from "./catalog-imp
 
 async function server(url: string): Promise<void> {
   const db = new Db(createPool({ connectionString: url, max: 10 }));
-  const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: "/tmp/motcua-bench-unused", DATABASE_URL: url });
+  const config = loadConfig({ MOTCUA_DATA_KEY: process.env.MOTCUA_DATA_KEY ?? randomBytes(32).toString("base64"), NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: "/tmp/motcua-bench-unused", DATABASE_URL: url });
   const app = await buildApp({ db, config, version: "bench", secret: "bench-secret-0123456789abcdef" });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();

@@ -3,6 +3,7 @@
 // commune, the worst case: one receipt counter and one audit chain), checked afterwards: every
 // order paid once, receipt numbers 1..N without a gap.
 // Run: node --import tsx bench/payments.ts   (BENCH_SECONDS: IPN run length, default 10)
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -92,7 +93,7 @@ try {
   console.log(`Signing a result: render ${median(renderTimes).toFixed(0)} ms, stamp + placeholder + CMS signature ${median(signTimes).toFixed(0)} ms median (p95 ${[...signTimes].sort((x, y) => x - y)[Math.floor(signTimes.length * 0.95)]!.toFixed(0)} ms)`);
 
   // 3. IPN confirmations: N pending orders of one commune, each confirmed once by a signed IPN.
-  const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1" });
+  const config = loadConfig({ MOTCUA_DATA_KEY: process.env.MOTCUA_DATA_KEY ?? randomBytes(32).toString("base64"), NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1" });
   const cfg = { url: "http://127.0.0.1:9", apiUrl: "http://127.0.0.1:9", tmnCode: "BENCH001", hashSecret: "bench-hash-secret-0123456789abcdef" };
   configurePaymentGateway(cfg);
   const app = await buildApp({ db: b.db, config, version: "bench", secret: "bench-secret-0123456789abcdef" });

@@ -1,5 +1,6 @@
 // Every SQL statement of one online submission (a lone submission: a batch of one), with its time,
 // to see where round trips go. Run: node --import tsx bench/submission-statements.ts
+import { randomBytes } from "node:crypto";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -14,7 +15,7 @@ import { prepareDb } from "./catalog-import";
 
 const b = await prepareDb();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "motcua-trace-"));
-const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1", SUBMISSIONS_PER_ADDRESS: "1000000", SUBMISSIONS_PER_PHONE: "1000000" });
+const config = loadConfig({ MOTCUA_DATA_KEY: process.env.MOTCUA_DATA_KEY ?? randomBytes(32).toString("base64"), NODE_ENV: "production", LOG_LEVEL: "silent", DATA_DIR: dataDir, DATABASE_URL: b.url, PORT: "0", HOST: "127.0.0.1", SUBMISSIONS_PER_ADDRESS: "1000000", SUBMISSIONS_PER_PHONE: "1000000" });
 const app = await buildApp({ db: b.db, config, version: "bench", secret: "bench-secret-0123456789abcdef" });
 const codes = await b.db.system((tx) => tx.query<{ code: string }>("select p.code from procedures p join agency_offering($1) ap on ap.procedure_id = p.id where ap.enabled and ap.online_level <> 'none' order by p.code", [b.communeId]));
 let proc: { code: string; docs: string[] } | undefined;

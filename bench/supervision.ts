@@ -6,6 +6,7 @@
 //   BENCH_PROVINCE  GSO code of the province (default 82, Đồng Tháp: 102 communes)
 //   BENCH_COMMUNES, BENCH_PER_COMMUNE  (default 100 × 10,000)
 //   BENCH_RUNS      requests per page (default 15)
+import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -44,7 +45,7 @@ if (!existsSync(path.join(DATA_DIR, ".generated"))) {
   REINDEX = true;
 }
 
-const rt = await openRuntime(loadConfig({ DATA_DIR, NODE_ENV: "production", LOG_LEVEL: "silent" }), { poolMax: 8 });
+const rt = await openRuntime(loadConfig({ MOTCUA_DATA_KEY: process.env.MOTCUA_DATA_KEY ?? randomBytes(32).toString("base64"), DATA_DIR, NODE_ENV: "production", LOG_LEVEL: "silent" }), { poolMax: 8 });
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 try {
   const { provinceId, communeIds, dossiers } = await rt.db.system(async (tx) => {
