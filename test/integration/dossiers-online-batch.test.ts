@@ -103,6 +103,23 @@ describe("batched online intake", () => {
       ),
     );
     expect(counts).toEqual({ att: 40 * onlineProc.mandatory.length, ev: 40, audit: 40 });
+    // What the event listeners do for a batch (one statement each): every dossier has its fee with
+    // its first change, and its applicant an SMS naming that dossier's own code and the commune.
+    const reactions = await sys((tx) =>
+      tx.query<{ id: number; code: string; fees: number; changes: number; sms: string[] }>(
+        `select d.id, d.code,
+                (select count(*)::int from dossier_fees f where f.dossier_id = d.id) as fees,
+                (select count(*)::int from dossier_fee_changes c where c.dossier_id = d.id and c.before is null) as changes,
+                coalesce((select array_agg(o.body) from notification_outbox o where o.dossier_id = d.id and o.channel = 'sms' and o.kind = 'submitted'), '{}') as sms
+         from dossiers d where d.id = any($1) order by d.id`,
+        [ids],
+      ),
+    );
+    expect(reactions).toHaveLength(40);
+    for (const r of reactions) {
+      expect([r.fees, r.changes, r.sms.length]).toEqual([1, 1, 1]);
+      expect(r.sms[0]).toContain(r.code);
+    }
     for (const i of inputs) for (const f of i.files) expect(await kept(f)).toBe(true);
     expect((await sys((tx) => verifyAudit(tx))).problems).toEqual([]);
   });

@@ -21,7 +21,7 @@ import type { OfferedProcedure } from "../catalog/service";
 import { allocateDossierCodes, type DossierCodeTerms, dossierCodeTerms } from "../codes/dossier-codes";
 import { DomainError } from "../../domain/errors";
 import { idLookupHash, seal } from "../privacy/sealing";
-import { emitDossierEvent } from "./events";
+import { emitDossierEvents } from "./events";
 import { discardFiles, finaliseFiles, type StagedFile } from "./files";
 import { documentKey } from "../../domain/catalog/requirements";
 import { checkDocuments, DOSSIER_COLUMNS, type DossierRow, offeredOrFail, requiredDocuments, searchText, toDossier, dossierTimeLimit } from "./service";
@@ -302,7 +302,7 @@ async function write(tx: Tx, items: readonly Checked[]): Promise<Map<Checked, Do
     })),
     { locked: rows[0]?.audit_heads ?? [] },
   );
-  for (const e of events) await emitDossierEvent({ tx, ...e });
+  await emitDossierEvents(tx, events);
   return written;
 }
 

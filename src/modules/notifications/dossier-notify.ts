@@ -2,7 +2,7 @@ import type { Tx } from "../../db/scope";
 import { slipDateTime } from "../../domain/slips/format";
 import { trackingUrl } from "../../domain/slips/qr";
 import type { Dossier, DossierEvent } from "../dossiers/types";
-import { enqueueMessage, notifyStaff } from "./outbox";
+import { enqueueMessages, notifyStaff, type OutboxMessage } from "./outbox";
 import { identifyActor } from "../../domain/auth/actors";
 import { translator } from "../../web/i18n";
 import { describeIdentity, loadPeople } from "../accounts/people";
@@ -72,12 +72,14 @@ export function varsOf(d: DossierForNotice, agency: string, reasons = ""): Templ
   };
 }
 
-export async function notifyApplicant(tx: Tx, input: { dossier: DossierForNotice; kind: ApplicantKind; vars: TemplateVars; dedupe: string }): Promise<void> {
+/** The e-mail and SMS telling the applicant of a dossier's change (none without an address or phone). */
+export function applicantMessages(input: { dossier: DossierForNotice; kind: ApplicantKind; vars: TemplateVars; dedupe: string }): OutboxMessage[] {
   const d = input.dossier;
   const lang = applicantLang(d);
+  const out: OutboxMessage[] = [];
   if (d.applicant.email) {
     const mail = renderEmail(input.kind, lang, input.vars);
-    await enqueueMessage(tx, {
+    out.push({
       agencyId: d.agencyId,
       dossierId: d.id,
       kind: input.kind,
@@ -90,7 +92,7 @@ export async function notifyApplicant(tx: Tx, input: { dossier: DossierForNotice
     });
   }
   if (d.applicant.phone) {
-    await enqueueMessage(tx, {
+    out.push({
       agencyId: d.agencyId,
       dossierId: d.id,
       kind: input.kind,
@@ -101,6 +103,11 @@ export async function notifyApplicant(tx: Tx, input: { dossier: DossierForNotice
       dedupeKey: `${input.dedupe}:sms`,
     });
   }
+  return out;
+}
+
+export async function notifyApplicant(tx: Tx, input: { dossier: DossierForNotice; kind: ApplicantKind; vars: TemplateVars; dedupe: string }): Promise<void> {
+  await enqueueMessages(tx, applicantMessages(input));
 }
 
 export async function notifyOfficer(
@@ -152,4 +159,24 @@ export async function handleDossierEvent(e: { tx: Tx; dossier: Dossier; event: D
   if (staff?.kind === "assigned" || staff?.kind === "awaiting_approval") vars.by = await handedOverBy(tx, event, staff.kind);
   if (applicantKind) await notifyApplicant(tx, { dossier, kind: applicantKind, vars, dedupe: `event:${event.id}` });
   if (staff) await notifyOfficer(tx, { dossier, userId: staff.userId, kind: staff.kind, vars, dedupe: `event:${event.id}:${staff.userId}` });
+}
+
+/**
+ * The batch form of the listener (online submissions written together): the agencies' names read
+ * once and every applicant's messages in one statement; other events go through the single form.
+ */
+export async function handleDossierEvents(e: { tx: Tx; items: readonly { dossier: Dossier; event: DossierEvent }[] }): Promise<void> {
+  const { tx, items } = e;
+  const submitted = items.filter((it) => it.event.action === "submit_online");
+  for (const it of items) if (it.event.action !== "submit_online") await handleDossierEvent({ tx, ...it });
+  if (submitted.length === 0) return;
+  const ids = [...new Set(submitted.map((it) => it.dossier.agencyId))];
+  const names = new Map((await tx.query<{ id: number; name: string }>("select id, name from agencies where id = any($1::int[])", [ids])).map((r) => [r.id, r.name]));
+  const messages = submitted.flatMap(({ dossier, event }) => {
+    const vars = varsOf(dossier, names.get(dossier.agencyId) ?? "", reasonsOf(event));
+    // An online submission is answered by the acceptance deadline, not yet an appointment.
+    vars.due = dossier.acceptDueAt ? slipDateTime(dossier.acceptDueAt) : "";
+    return applicantMessages({ dossier, kind: "submitted", vars, dedupe: `event:${event.id}` });
+  });
+  await enqueueMessages(tx, messages);
 }

@@ -28,6 +28,30 @@ export async function enqueueMessage(tx: Tx, m: OutboxMessage): Promise<boolean>
   return n === 1;
 }
 
+/** Several messages in one statement (a batch of online submissions); duplicates by key skipped. */
+export async function enqueueMessages(tx: Tx, ms: readonly OutboxMessage[]): Promise<number> {
+  if (ms.length === 0) return 0;
+  const rows = ms.map((m) => ({
+    agency_id: m.agencyId,
+    dossier_id: m.dossierId ?? null,
+    kind: m.kind,
+    channel: m.channel,
+    recipient: m.recipient,
+    lang: m.lang ?? "vi",
+    subject: m.subject ?? "",
+    body: m.body,
+    dedupe_key: m.dedupeKey ?? null,
+    request_id: `mc-${randomBytes(12).toString("hex")}`,
+  }));
+  return tx.exec(
+    `insert into notification_outbox (agency_id, dossier_id, kind, channel, recipient, lang, subject, body, dedupe_key, request_id)
+     select agency_id, dossier_id, kind, channel, recipient, lang, subject, body, dedupe_key, request_id
+     from jsonb_to_recordset($1::jsonb) as x(agency_id integer, dossier_id integer, kind text, channel text, recipient text, lang text, subject text, body text, dedupe_key text, request_id text)
+     on conflict do nothing`,
+    [JSON.stringify(rows)],
+  );
+}
+
 export type StaffNotice = {
   agencyId: number;
   userId: number;

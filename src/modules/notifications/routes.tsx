@@ -8,7 +8,7 @@ import { formatDateTime, registerMessages } from "../../web/i18n";
 import { registerDashboard, registerNav } from "../../web/registry";
 import { CsrfField, Layout } from "../../web/views/layout";
 import { onDossierEvent } from "../dossiers/events";
-import { configureNotifications, handleDossierEvent, notificationBaseUrl } from "./dossier-notify";
+import { configureNotifications, handleDossierEvent, handleDossierEvents, notificationBaseUrl } from "./dossier-notify";
 import { deliverPending, recordSmsDeliveryReport } from "./outbox";
 import { runOverdueSweep } from "./sweep";
 import { transportsFromEnv } from "./transports";
@@ -55,7 +55,7 @@ registerDashboard(async (req, tx) => {
   return cards;
 });
 
-onDossierEvent(handleDossierEvent);
+onDossierEvent(handleDossierEvent, { many: handleDossierEvents });
 
 registerJob({
   name: "notifications.deliver",

@@ -88,18 +88,52 @@ function quantityOf(fields: Record<string, unknown>): number {
  * Records the fee of a new dossier (in its creation's transaction): assessed from its agency's
  * terms; a procedure gone from the catalog leaves it unknown (the desk sets it).
  */
-export async function assessAtIntake(tx: Tx, d: { id: number; agencyId: number; procedureVersionId: number | null; procedureCode: string; fields: Record<string, unknown> }, actor: FeeActor): Promise<void> {
-  const terms = await feeTermsOf(tx, d);
-  const quantity = quantityOf(d.fields);
-  const s = stateOf(terms ? assessFee({ fees: terms.fees, quantity }) : { kind: "unknown", amountVnd: 0, reason: "no_information" });
-  const after = { status: s.status, amountVnd: s.amountVnd, quantity, due: terms?.due ?? "result", exemption: null, lines: s.lines };
+type IntakeDossier = { id: number; agencyId: number; procedureVersionId: number | null; procedureCode: string; fields: Record<string, unknown> };
+
+export async function assessAtIntake(tx: Tx, d: IntakeDossier, actor: FeeActor): Promise<void> {
+  await assessManyAtIntake(tx, [{ dossier: d, actor }]);
+}
+
+/**
+ * The fees of several new dossiers written together (a batch of online submissions): each
+ * procedure's terms read once, every fee and its first change in one statement.
+ */
+export async function assessManyAtIntake(tx: Tx, items: readonly { dossier: IntakeDossier; actor: FeeActor }[]): Promise<void> {
+  if (items.length === 0) return;
+  const termsByKey = new Map<string, FeeTerms | undefined>();
+  const rows = [];
+  for (const { dossier: d, actor } of items) {
+    const key = `${d.agencyId}/${d.procedureVersionId ?? ""}/${d.procedureCode}`;
+    if (!termsByKey.has(key)) termsByKey.set(key, await feeTermsOf(tx, d));
+    const terms = termsByKey.get(key);
+    const quantity = quantityOf(d.fields);
+    const s = stateOf(terms ? assessFee({ fees: terms.fees, quantity }) : { kind: "unknown", amountVnd: 0, reason: "no_information" });
+    const after = { status: s.status, amountVnd: s.amountVnd, quantity, due: terms?.due ?? "result", exemption: null, lines: s.lines };
+    rows.push({
+      dossier_id: d.id,
+      agency_id: d.agencyId,
+      status: s.status,
+      amount_vnd: s.amountVnd,
+      due: after.due,
+      quantity,
+      lines: s.lines,
+      actor_user_id: actor.userId,
+      actor_label: actor.label,
+      after,
+      reason: "payment.reason.intake",
+    });
+  }
   await tx.exec(
-    prepared(`with fee as (
-       insert into dossier_fees (dossier_id, agency_id, status, amount_vnd, due, quantity, lines) values ($1, $2, $3, $4, $5, $6, $7)
+    `with x as (
+       select * from jsonb_to_recordset($1::jsonb) as x(dossier_id integer, agency_id integer, status text, amount_vnd bigint, due text, quantity integer,
+         lines jsonb, actor_user_id integer, actor_label text, after jsonb, reason text)),
+     fee as (
+       insert into dossier_fees (dossier_id, agency_id, status, amount_vnd, due, quantity, lines)
+       select dossier_id, agency_id, status, amount_vnd, due, quantity, lines from x
        on conflict (dossier_id) do nothing returning dossier_id)
      insert into dossier_fee_changes (agency_id, dossier_id, actor_user_id, actor_label, before, after, reason)
-     select $2, dossier_id, $8, $9, null, $10, $11 from fee`),
-    [d.id, d.agencyId, s.status, s.amountVnd, after.due, quantity, JSON.stringify(s.lines), actor.userId, actor.label, JSON.stringify(after), "payment.reason.intake"],
+     select x.agency_id, x.dossier_id, x.actor_user_id, x.actor_label, null, x.after, x.reason from x join fee using (dossier_id)`,
+    [JSON.stringify(rows)],
   );
 }
 

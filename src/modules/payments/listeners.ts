@@ -2,11 +2,11 @@
 // the fee is assessed when the dossier comes in; acceptance and hand-over are refused while the
 // fee stands in the way (the refusal rolls the transition back); a refused or withdrawn dossier's
 // payments are put up for refund (the refund job sends them after commit).
-import { onDossierEvent } from "../dossiers/events";
-import { assessAtIntake, checkFeeAllows } from "./fees";
+import { type DossierEventListener, onDossierEvent } from "../dossiers/events";
+import { assessAtIntake, assessManyAtIntake, checkFeeAllows } from "./fees";
 import { requestRefunds } from "./jobs";
 
-onDossierEvent(async ({ tx, dossier, event }) => {
+async function onOne({ tx, dossier, event }: Parameters<DossierEventListener>[0]): Promise<void> {
   switch (event.action) {
     case "submit_online":
     case "receive":
@@ -29,4 +29,13 @@ onDossierEvent(async ({ tx, dossier, event }) => {
       });
       return;
   }
+}
+
+// A batch of online submissions: every fee assessed in one statement (the rest one by one).
+onDossierEvent(onOne, {
+  many: async ({ tx, items }) => {
+    const intake = items.filter((it) => it.event.action === "submit_online" || it.event.action === "receive");
+    await assessManyAtIntake(tx, intake.map(({ dossier, event }) => ({ dossier, actor: { userId: event.actorUserId, label: event.actorLabel } })));
+    for (const it of items) if (!intake.includes(it)) await onOne({ tx, ...it });
+  },
 });
