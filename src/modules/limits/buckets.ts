@@ -8,20 +8,31 @@ export type Bucket = { key: string; limit: number; windowSeconds: number };
 
 /** Counts a hit; over the limit, a DomainError "too_many" with the seconds to wait. */
 export async function hitBucket(db: Db, b: Bucket, now = new Date()): Promise<void> {
-  const r = await db.system((tx) =>
-    tx.one<{ hits: number; window_start: Date }>(
-      `insert into rate_buckets as r (key, window_start, hits) values ($1, $2, 1)
-       on conflict (key) do update set
-         window_start = case when r.window_start <= $2::timestamptz - make_interval(secs => $3) then $2::timestamptz else r.window_start end,
-         hits = case when r.window_start <= $2::timestamptz - make_interval(secs => $3) then 1 else r.hits + 1 end
-       returning hits, window_start`,
-      [b.key, now, b.windowSeconds],
-    ),
+  await hitBuckets(db, [b], now);
+}
+
+/**
+ * Counts a hit in each bucket with one statement, outside any transaction (it is on the path of
+ * every anonymous submission: one round trip, not a begin/insert/commit per bucket). Over any
+ * limit: "too_many" with the longest wait.
+ */
+export async function hitBuckets(db: Db, buckets: readonly Bucket[], now = new Date()): Promise<void> {
+  if (buckets.length === 0) return;
+  const r = await db.pool.query<{ key: string; hits: number; window_start: Date }>(
+    `insert into rate_buckets as r (key, window_start, hits)
+     select key, $2::timestamptz, 1 from unnest($1::text[]) as k(key)
+     on conflict (key) do update set
+       window_start = case when r.window_start <= $2::timestamptz - make_interval(secs => (select w from unnest($1::text[], $3::int[]) as x(k, w) where x.k = r.key)) then $2::timestamptz else r.window_start end,
+       hits = case when r.window_start <= $2::timestamptz - make_interval(secs => (select w from unnest($1::text[], $3::int[]) as x(k, w) where x.k = r.key)) then 1 else r.hits + 1 end
+     returning key, hits, window_start`,
+    [buckets.map((b) => b.key), now, buckets.map((b) => b.windowSeconds)],
   );
-  if (r.hits > b.limit) {
-    const retryAfter = Math.max(1, Math.ceil((r.window_start.getTime() + b.windowSeconds * 1000 - now.getTime()) / 1000));
-    throw new DomainError("too_many", "error.tooManySubmissions", { vars: { seconds: retryAfter } });
+  let retryAfter = 0;
+  for (const row of r.rows) {
+    const b = buckets.find((x) => x.key === row.key);
+    if (b && row.hits > b.limit) retryAfter = Math.max(retryAfter, Math.ceil((row.window_start.getTime() + b.windowSeconds * 1000 - now.getTime()) / 1000), 1);
   }
+  if (retryAfter > 0) throw new DomainError("too_many", "error.tooManySubmissions", { vars: { seconds: retryAfter } });
 }
 
 /**
@@ -33,7 +44,9 @@ export async function hitBucket(db: Db, b: Bucket, now = new Date()): Promise<vo
 export const SUBMISSION_WINDOWS = { address: 10 * 60, phone: 60 * 60 } as const;
 
 export async function countAnonymousSubmission(db: Db, o: { address: string; phone: string | null; perAddress: number; perPhone: number }): Promise<void> {
-  await hitBucket(db, { key: `submit:ip:${o.address}`, limit: o.perAddress, windowSeconds: SUBMISSION_WINDOWS.address });
   const digits = o.phone?.replace(/\D/g, "").replace(/^84/, "0");
-  if (digits) await hitBucket(db, { key: `submit:phone:${digits}`, limit: o.perPhone, windowSeconds: SUBMISSION_WINDOWS.phone });
+  await hitBuckets(db, [
+    { key: `submit:ip:${o.address}`, limit: o.perAddress, windowSeconds: SUBMISSION_WINDOWS.address },
+    ...(digits ? [{ key: `submit:phone:${digits}`, limit: o.perPhone, windowSeconds: SUBMISSION_WINDOWS.phone }] : []),
+  ]);
 }
