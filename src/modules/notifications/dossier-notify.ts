@@ -106,6 +106,14 @@ export function applicantMessages(input: { dossier: DossierForNotice; kind: Appl
   return out;
 }
 
+/** The template's variables for an event's notices. */
+function noticeVars(dossier: Dossier, agency: string, event: DossierEvent, applicantKind: ApplicantKind | undefined): TemplateVars {
+  const vars = varsOf(dossier, agency, reasonsOf(event));
+  // An online submission is answered by the acceptance deadline, not yet an appointment.
+  if (applicantKind === "submitted") vars.due = dossier.acceptDueAt ? slipDateTime(dossier.acceptDueAt) : "";
+  return vars;
+}
+
 export async function notifyApplicant(tx: Tx, input: { dossier: DossierForNotice; kind: ApplicantKind; vars: TemplateVars; dedupe: string }): Promise<void> {
   await enqueueMessages(tx, applicantMessages(input));
 }
@@ -153,9 +161,7 @@ export async function handleDossierEvent(e: { tx: Tx; dossier: Dossier; event: D
   }
   if (event.action === "send_to_leader" && dossier.leaderUserId) staff = { userId: dossier.leaderUserId, kind: "awaiting_approval" };
   if (!applicantKind && !staff) return;
-  const vars = varsOf(dossier, await agencyName(tx, dossier.agencyId), reasonsOf(event));
-  // An online submission is answered by the acceptance deadline, not yet an appointment.
-  if (applicantKind === "submitted") vars.due = dossier.acceptDueAt ? slipDateTime(dossier.acceptDueAt) : "";
+  const vars = noticeVars(dossier, await agencyName(tx, dossier.agencyId), event, applicantKind);
   if (staff?.kind === "assigned" || staff?.kind === "awaiting_approval") vars.by = await handedOverBy(tx, event, staff.kind);
   if (applicantKind) await notifyApplicant(tx, { dossier, kind: applicantKind, vars, dedupe: `event:${event.id}` });
   if (staff) await notifyOfficer(tx, { dossier, userId: staff.userId, kind: staff.kind, vars, dedupe: `event:${event.id}:${staff.userId}` });
@@ -173,9 +179,7 @@ export async function handleDossierEvents(e: { tx: Tx; items: readonly { dossier
   const ids = [...new Set(submitted.map((it) => it.dossier.agencyId))];
   const names = new Map((await tx.query<{ id: number; name: string }>("select id, name from agencies where id = any($1::int[])", [ids])).map((r) => [r.id, r.name]));
   const messages = submitted.flatMap(({ dossier, event }) => {
-    const vars = varsOf(dossier, names.get(dossier.agencyId) ?? "", reasonsOf(event));
-    // An online submission is answered by the acceptance deadline, not yet an appointment.
-    vars.due = dossier.acceptDueAt ? slipDateTime(dossier.acceptDueAt) : "";
+    const vars = noticeVars(dossier, names.get(dossier.agencyId) ?? "", event, "submitted");
     return applicantMessages({ dossier, kind: "submitted", vars, dedupe: `event:${event.id}` });
   });
   await enqueueMessages(tx, messages);
